@@ -1,0 +1,27 @@
+//! The consultation request and its field types: parse, don't validate.
+//!
+//! Everything in here is pure: it turns what the website submitted into values that can only hold
+//! valid data, or into the contract's field errors.
+
+mod consent;
+mod contact;
+mod email;
+mod field;
+mod idempotency;
+mod name;
+mod phone;
+mod request;
+mod submission;
+mod text;
+mod urgency;
+
+pub use consent::Consent;
+pub use contact::{PreferredContact, SessionFormat};
+pub use email::EmailAddress;
+pub use field::{Field, FieldError, FieldErrors};
+pub use idempotency::IdempotencyKey;
+pub use name::PersonName;
+pub use phone::{PhoneNumber, PhoneRegion};
+pub use request::{BestTime, ConsultationRequest, Message, ParsedSubmission, SubmissionRules};
+pub use submission::{FieldInput, SubmittedForm};
+pub use urgency::UrgentPhrases;

@@ -1,0 +1,106 @@
+//! The API Gateway event around a request: a guard for bodies that cannot be decoded, and the
+//! facts the handler reads from the envelope.
+
+use base64::Engine;
+use lambda_http::request::{LambdaRequest, RequestContext};
+use lambda_http::{Request, RequestExt};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// Set (only) by [`guard_body_encoding`] when the event claimed a base64 body that is not base64.
+/// Any copy of this header sent by a client is removed first, so it cannot be forged.
+pub const UNDECODABLE_BODY_HEADER: &str = "x-consultation-form-undecodable-body";
+
+/// `lambda_http` panics on a body marked base64 that does not decode; such an event must get a
+/// `400` instead, so the body is dropped and the request marked before conversion.
+pub fn guard_body_encoding(event: &mut LambdaRequest) {
+    if let LambdaRequest::ApiGatewayV2(request) = event {
+        request.headers.remove(UNDECODABLE_BODY_HEADER);
+        if request.is_base64_encoded {
+            let decodes = request.body.as_deref().is_none_or(|body| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(body)
+                    .is_ok()
+            });
+            if !decodes {
+                request.body = None;
+                request.is_base64_encoded = false;
+                request.headers.insert(
+                    UNDECODABLE_BODY_HEADER,
+                    lambda_http::http::HeaderValue::from_static("1"),
+                );
+            }
+        }
+    }
+}
+
+/// Parses an API Gateway event the way the runtime does, guard included (for tests and tools).
+pub fn request_from_event(json: &str) -> Result<Request, serde_json::Error> {
+    let mut event: LambdaRequest = serde_json::from_str(json)?;
+    guard_body_encoding(&mut event);
+    Ok(event.into())
+}
+
+/// A tower service that applies [`guard_body_encoding`] before `lambda_http` converts the event.
+#[derive(Clone)]
+pub struct BodyEncodingGuard<S> {
+    inner: S,
+}
+
+impl<S> BodyEncodingGuard<S> {
+    pub fn new(inner: S) -> Self {
+        Self { inner }
+    }
+}
+
+impl<S> lambda_http::Service<lambda_http::LambdaEvent<LambdaRequest>> for BodyEncodingGuard<S>
+where
+    S: lambda_http::Service<lambda_http::LambdaEvent<LambdaRequest>>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut event: lambda_http::LambdaEvent<LambdaRequest>) -> Self::Future {
+        guard_body_encoding(&mut event.payload);
+        Box::pin(self.inner.call(event))
+    }
+}
+
+/// The id that names this invocation in logs and in a `500` answer: Lambda's request id when
+/// running under the runtime, else API Gateway's.
+pub fn request_id(request: &Request) -> String {
+    if let Some(context) = request.lambda_context_ref() {
+        return context.request_id.clone();
+    }
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context
+            .request_id
+            .clone()
+            .unwrap_or_else(|| "unknown".to_owned()),
+        _ => "unknown".to_owned(),
+    }
+}
+
+/// The address API Gateway saw (not a header a client could set).
+pub fn source_ip(request: &Request) -> Option<String> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
+        _ => None,
+    }
+}
+
+/// A header as text; a header that is not visible ASCII counts as absent.
+pub fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+}

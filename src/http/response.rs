@@ -1,0 +1,234 @@
+//! Building the responses: JSON for scripts, small HTML pages for plain form posts.
+
+use super::page::{Page, Problem};
+use crate::domain::FieldErrors;
+use crate::error::RequestError;
+use askama::Template;
+use lambda_http::http::header::{self, HeaderValue};
+use lambda_http::{Body, Response};
+use serde_json::json;
+
+pub const HTML_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
+pub const ALLOW: &str = "OPTIONS, POST";
+
+/// Who is asking, which decides the shape of every answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    /// The body is JSON or `Accept` names `application/json`.
+    Json,
+    /// A plain HTML form post.
+    Html,
+}
+
+/// What a response needs to know about the request it answers.
+#[derive(Debug, Clone)]
+pub struct Responder {
+    pub kind: ClientKind,
+    /// The request's allowed `Origin`, echoed for CORS.
+    pub cors_origin: Option<String>,
+    /// Where the "back to the form" link of an HTML error page points (an allowed page only).
+    pub back_link: Option<String>,
+    pub request_id: String,
+}
+
+impl Responder {
+    /// `201` with the id for a script; `303` to the thank-you page or a built-in page for a form.
+    pub fn accepted(&self, id: &str, thank_you_url: Option<&str>) -> Response<Body> {
+        match (self.kind, thank_you_url) {
+            (ClientKind::Json, _) => self.json(201, json!({"id": id, "status": "received"})),
+            (ClientKind::Html, Some(url)) => {
+                let mut response = self.base(303, Body::Empty);
+                if let Ok(location) = HeaderValue::from_str(url) {
+                    response.headers_mut().insert(header::LOCATION, location);
+                }
+                response
+            }
+            (ClientKind::Html, None) => {
+                let mut page = Page::thank_you();
+                page.reference = Some(id.to_owned());
+                self.html(200, &page)
+            }
+        }
+    }
+
+    pub fn error(&self, error: &RequestError) -> Response<Body> {
+        let description = error.describe();
+        let mut response = match self.kind {
+            ClientKind::Json => {
+                let mut body = json!({"error": description.code, "message": description.message});
+                if let RequestError::Validation(fields) = error {
+                    body["fields"] = fields_json(fields);
+                }
+                if let RequestError::Internal(_) = error {
+                    body["request_id"] = json!(self.request_id);
+                }
+                self.json(description.status, body)
+            }
+            ClientKind::Html => {
+                let mut page = Page::new(description.title);
+                page.paragraphs.push(description.message.to_owned());
+                match error {
+                    RequestError::Validation(fields) => {
+                        page.problems = fields
+                            .iter()
+                            .map(|(field, e)| Problem {
+                                label: field.label(),
+                                message: e.message(field),
+                            })
+                            .collect();
+                        page.back_link.clone_from(&self.back_link);
+                        page.show_back_hint = true;
+                        page.show_crisis = true;
+                    }
+                    RequestError::StorageUnavailable(_) | RequestError::Internal(_) => {
+                        page.back_link.clone_from(&self.back_link);
+                        page.show_back_hint = true;
+                        page.show_crisis = true;
+                        page.reference = Some(self.request_id.clone());
+                    }
+                    _ => {}
+                }
+                self.html(description.status, &page)
+            }
+        };
+        let headers = response.headers_mut();
+        if let Some(seconds) = description.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if let RequestError::MethodNotAllowed = error {
+            headers.insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+        }
+        response
+    }
+
+    fn json(&self, status: u16, body: serde_json::Value) -> Response<Body> {
+        let mut response = self.base(status, Body::Text(body.to_string()));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    }
+
+    fn html(&self, status: u16, page: &Page) -> Response<Body> {
+        // Rendering a fixed template into a String cannot fail in practice; a plain fallback still
+        // gives the person an answer if it ever did.
+        let html = page
+            .render()
+            .unwrap_or_else(|_| "<!DOCTYPE html><title>Error</title><p>Please try again.</p>".to_owned());
+        let mut response = self.base(status, Body::Text(html));
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(HTML_CSP),
+        );
+        response
+    }
+
+    fn base(&self, status: u16, body: Body) -> Response<Body> {
+        let mut response = Response::new(body);
+        *response.status_mut() =
+            lambda_http::http::StatusCode::from_u16(status).unwrap_or(lambda_http::http::StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        super::cors::apply_to_response(headers, self.cors_origin.as_deref());
+        response
+    }
+}
+
+fn fields_json(fields: &FieldErrors) -> serde_json::Value {
+    let map: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(field, error)| {
+            (
+                field.as_str().to_owned(),
+                json!([{"code": error.code(), "message": error.message(field)}]),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Field, FieldError};
+
+    fn responder(kind: ClientKind) -> Responder {
+        Responder {
+            kind,
+            cors_origin: Some("https://www.example.com".into()),
+            back_link: Some("https://www.example.com/contact".into()),
+            request_id: "req-1".into(),
+        }
+    }
+
+    fn body_text(response: &Response<Body>) -> String {
+        match response.body() {
+            Body::Text(t) => t.clone(),
+            Body::Empty => String::new(),
+            Body::Binary(b) => String::from_utf8_lossy(b).into_owned(),
+            _ => String::new(),
+        }
+    }
+
+    #[test]
+    fn accepted_answers() {
+        let json = responder(ClientKind::Json).accepted("01J", None);
+        assert_eq!(json.status(), 201);
+        assert_eq!(body_text(&json), r#"{"id":"01J","status":"received"}"#);
+        assert_eq!(json.headers()["access-control-allow-origin"], "https://www.example.com");
+
+        let redirect = responder(ClientKind::Html).accepted("01J", Some("https://www.example.com/thanks"));
+        assert_eq!(redirect.status(), 303);
+        assert_eq!(redirect.headers()["location"], "https://www.example.com/thanks");
+
+        let page = responder(ClientKind::Html).accepted("01J", None);
+        assert_eq!(page.status(), 200);
+        assert_eq!(page.headers()["content-security-policy"], HTML_CSP);
+        assert!(body_text(&page).contains("01J"));
+    }
+
+    #[test]
+    fn validation_errors_list_every_field() {
+        let mut fields = FieldErrors::new();
+        fields.add(Field::Email, FieldError::InvalidEmail);
+        fields.add(Field::Consent, FieldError::ConsentRequired);
+        let error = RequestError::Validation(fields);
+
+        let json = responder(ClientKind::Json).error(&error);
+        assert_eq!(json.status(), 422);
+        let body: serde_json::Value = serde_json::from_str(&body_text(&json)).unwrap();
+        assert_eq!(body["error"], "validation_failed");
+        assert_eq!(body["fields"]["email"][0]["code"], "invalid_email");
+        assert_eq!(body["fields"]["email"][0]["message"], "Enter a valid email address.");
+        assert_eq!(body["fields"]["consent"][0]["code"], "consent_required");
+
+        let html = responder(ClientKind::Html).error(&error);
+        assert_eq!(html.status(), 422);
+        let page = body_text(&html);
+        assert!(page.contains("Enter a valid email address."));
+        assert!(page.contains("href=\"https://www.example.com/contact\""));
+    }
+
+    #[test]
+    fn special_errors_carry_their_headers() {
+        let r = responder(ClientKind::Json);
+        let not_allowed = r.error(&RequestError::MethodNotAllowed);
+        assert_eq!(not_allowed.status(), 405);
+        assert_eq!(not_allowed.headers()["allow"], ALLOW);
+        let unavailable = r.error(&RequestError::StorageUnavailable("x".into()));
+        assert_eq!(unavailable.status(), 503);
+        assert_eq!(unavailable.headers()["retry-after"], "30");
+        let internal = r.error(&RequestError::Internal("boom".into()));
+        let body: serde_json::Value = serde_json::from_str(&body_text(&internal)).unwrap();
+        assert_eq!(body["request_id"], "req-1");
+        assert!(!body_text(&internal).contains("boom"));
+    }
+}

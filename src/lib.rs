@@ -1,0 +1,7 @@
+//! Consultation requests from a psychotherapy practice's website: validated, stored in DynamoDB and
+//! sent to staff by email.
+
+pub mod domain;
+pub mod config;
+pub mod error;
+pub mod http;
