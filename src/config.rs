@@ -182,13 +182,10 @@ impl Config {
 
     /// Reads the configuration from a map of variables; empty values count as unset.
     pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| {
-            vars.get(name)
-                .map(|v| v.trim())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
         let required = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
-        let invalid = |variable: &'static str, reason: String| ConfigError::Invalid { variable, reason };
+        let invalid =
+            |variable: &'static str, reason: String| ConfigError::Invalid { variable, reason };
 
         let table_name = required("TABLE_NAME")?;
         if !valid_table_name(table_name) {
@@ -204,7 +201,10 @@ impl Config {
             .filter(|s| !s.trim().is_empty())
             .map(|s| {
                 EmailAddress::parse(s.trim()).map_err(|_| {
-                    invalid("NOTIFY_TO", "each comma-separated entry must be an email address".to_owned())
+                    invalid(
+                        "NOTIFY_TO",
+                        "each comma-separated entry must be an email address".to_owned(),
+                    )
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -212,7 +212,10 @@ impl Config {
             return Err(ConfigError::Missing("NOTIFY_TO"));
         }
         if notify_to.len() > 50 {
-            return Err(invalid("NOTIFY_TO", "SES accepts at most 50 recipients".to_owned()));
+            return Err(invalid(
+                "NOTIFY_TO",
+                "SES accepts at most 50 recipients".to_owned(),
+            ));
         }
         let allowed_origins = AllowedOrigins::parse(required("ALLOWED_ORIGINS")?)
             .map_err(|reason| invalid("ALLOWED_ORIGINS", reason))?;
@@ -221,14 +224,18 @@ impl Config {
                 if is_absolute_http_url(url) {
                     Ok(url.to_owned())
                 } else {
-                    Err(invalid("THANK_YOU_URL", "must be an absolute http(s) URL".to_owned()))
+                    Err(invalid(
+                        "THANK_YOU_URL",
+                        "must be an absolute http(s) URL".to_owned(),
+                    ))
                 }
             })
             .transpose()?;
         let practice_timezone = get("PRACTICE_TIMEZONE")
             .map(|tz| {
-                tz.parse::<Tz>()
-                    .map_err(|_| invalid("PRACTICE_TIMEZONE", "not an IANA time zone name".to_owned()))
+                tz.parse::<Tz>().map_err(|_| {
+                    invalid("PRACTICE_TIMEZONE", "not an IANA time zone name".to_owned())
+                })
             })
             .transpose()?
             .unwrap_or(Tz::UTC);
@@ -239,7 +246,10 @@ impl Config {
         let phone_default_region = get("PHONE_DEFAULT_REGION")
             .map(|r| {
                 r.parse::<PhoneRegion>().map_err(|_| {
-                    invalid("PHONE_DEFAULT_REGION", "not a two-letter region code such as US or GB".to_owned())
+                    invalid(
+                        "PHONE_DEFAULT_REGION",
+                        "not a two-letter region code such as US or GB".to_owned(),
+                    )
                 })
             })
             .transpose()?
@@ -251,7 +261,10 @@ impl Config {
                 if is_absolute_http_url(url) {
                     Ok(url.to_owned())
                 } else {
-                    Err(invalid("TURNSTILE_VERIFY_URL", "must be an absolute http(s) URL".to_owned()))
+                    Err(invalid(
+                        "TURNSTILE_VERIFY_URL",
+                        "must be an absolute http(s) URL".to_owned(),
+                    ))
                 }
             })
             .transpose()?;
@@ -274,14 +287,21 @@ impl Config {
                 ));
             }
             None => ClientHashKey {
-                bytes: random_key()
-                    .map_err(|e| invalid("CLIENT_HASH_KEY", format!("unset, and no random key could be made: {e}")))?,
+                bytes: random_key().map_err(|e| {
+                    invalid(
+                        "CLIENT_HASH_KEY",
+                        format!("unset, and no random key could be made: {e}"),
+                    )
+                })?,
                 generated: true,
             },
         };
         let consent_version = get("CONSENT_VERSION").unwrap_or("1").to_owned();
         if consent_version.chars().count() > 64 || consent_version.chars().any(char::is_control) {
-            return Err(invalid("CONSENT_VERSION", "at most 64 characters on one line".to_owned()));
+            return Err(invalid(
+                "CONSENT_VERSION",
+                "at most 64 characters on one line".to_owned(),
+            ));
         }
         let send_acknowledgement = boolean(get("SEND_ACKNOWLEDGEMENT"), false)
             .map_err(|reason| invalid("SEND_ACKNOWLEDGEMENT", reason))?;
@@ -290,7 +310,10 @@ impl Config {
             Some(list) => {
                 let phrases = UrgentPhrases::from_phrases(list.split(','));
                 if phrases.is_empty() {
-                    return Err(invalid("URGENT_PHRASES", "list at least one phrase, comma-separated".to_owned()));
+                    return Err(invalid(
+                        "URGENT_PHRASES",
+                        "list at least one phrase, comma-separated".to_owned(),
+                    ));
                 }
                 phrases
             }
@@ -329,7 +352,9 @@ fn is_absolute_http_url(url: &str) -> bool {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
     matches!(rest, Some(r) if !r.is_empty() && !r.starts_with('/'))
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'))
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'))
 }
 
 fn positive(value: Option<&str>, default: u32, max: u32) -> Result<NonZeroU32, String> {
@@ -367,8 +392,14 @@ mod tests {
         [
             ("TABLE_NAME", "consultations"),
             ("NOTIFY_FROM", "forms@practice.example"),
-            ("NOTIFY_TO", "intake@practice.example, dr.lee@practice.example"),
-            ("ALLOWED_ORIGINS", "https://www.practice.example,http://localhost:8080"),
+            (
+                "NOTIFY_TO",
+                "intake@practice.example, dr.lee@practice.example",
+            ),
+            (
+                "ALLOWED_ORIGINS",
+                "https://www.practice.example,http://localhost:8080",
+            ),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -402,7 +433,11 @@ mod tests {
         assert!(!config.send_acknowledgement);
         assert_eq!(config.urgent_phrases, UrgentPhrases::default());
         assert!(config.allowed_origins.allows("http://localhost:8080"));
-        assert!(config.allowed_origins.allows("https://WWW.practice.example"));
+        assert!(
+            config
+                .allowed_origins
+                .allows("https://WWW.practice.example")
+        );
         assert!(!config.allowed_origins.allows("https://evil.example"));
     }
 
@@ -411,9 +446,15 @@ mod tests {
         for name in ["TABLE_NAME", "NOTIFY_FROM", "NOTIFY_TO", "ALLOWED_ORIGINS"] {
             let mut vars = minimal();
             vars.remove(name);
-            assert_eq!(Config::from_vars(&vars).unwrap_err(), ConfigError::Missing(name));
+            assert_eq!(
+                Config::from_vars(&vars).unwrap_err(),
+                ConfigError::Missing(name)
+            );
             vars.insert(name.to_owned(), "  ".to_owned());
-            assert_eq!(Config::from_vars(&vars).unwrap_err(), ConfigError::Missing(name));
+            assert_eq!(
+                Config::from_vars(&vars).unwrap_err(),
+                ConfigError::Missing(name)
+            );
         }
     }
 
@@ -440,7 +481,10 @@ mod tests {
         for (name, value) in cases {
             let err = Config::from_vars(&with(&[(name, value)])).unwrap_err();
             assert_eq!(err.variable(), *name, "{name}={value:?} gave {err}");
-            assert!(err.to_string().starts_with(name), "message must name the variable: {err}");
+            assert!(
+                err.to_string().starts_with(name),
+                "message must name the variable: {err}"
+            );
         }
     }
 
@@ -462,7 +506,10 @@ mod tests {
             ("URGENT_PHRASES", "crisis, give up"),
         ]))
         .unwrap();
-        assert_eq!(config.thank_you_url.as_deref(), Some("https://www.practice.example/thank-you"));
+        assert_eq!(
+            config.thank_you_url.as_deref(),
+            Some("https://www.practice.example/thank-you")
+        );
         assert_eq!(config.practice_timezone, chrono_tz::America::New_York);
         assert_eq!(config.retention_days.get(), 90);
         assert!(!config.notify_include_message);
@@ -471,7 +518,10 @@ mod tests {
         let turnstile = config.turnstile.unwrap();
         assert_eq!(turnstile.secret.expose(), "0x4AAA-secret");
         assert_eq!(turnstile.verify_url, "http://127.0.0.1:9999/siteverify");
-        assert_eq!(config.ses_configuration_set.as_deref(), Some("consultations"));
+        assert_eq!(
+            config.ses_configuration_set.as_deref(),
+            Some("consultations")
+        );
         assert!(!config.client_hash_key.generated);
         assert_eq!(config.consent_version, "2026-11");
         assert!(config.send_acknowledgement);
@@ -482,6 +532,9 @@ mod tests {
     #[test]
     fn turnstile_defaults_to_cloudflare() {
         let config = Config::from_vars(&with(&[("TURNSTILE_SECRET_KEY", "secret")])).unwrap();
-        assert_eq!(config.turnstile.unwrap().verify_url, DEFAULT_TURNSTILE_VERIFY_URL);
+        assert_eq!(
+            config.turnstile.unwrap().verify_url,
+            DEFAULT_TURNSTILE_VERIFY_URL
+        );
     }
 }

@@ -131,17 +131,38 @@ mod tests {
             (RequestError::NotFound, 404, "not_found"),
             (RequestError::MethodNotAllowed, 405, "method_not_allowed"),
             (RequestError::OriginNotAllowed, 403, "origin_not_allowed"),
-            (RequestError::UnsupportedMediaType, 415, "unsupported_media_type"),
-            (RequestError::PayloadTooLarge { limit: 16384 }, 413, "payload_too_large"),
+            (
+                RequestError::UnsupportedMediaType,
+                415,
+                "unsupported_media_type",
+            ),
+            (
+                RequestError::PayloadTooLarge { limit: 16384 },
+                413,
+                "payload_too_large",
+            ),
             (RequestError::Malformed("json"), 400, "malformed_request"),
-            (RequestError::Validation(FieldErrors::new()), 422, "validation_failed"),
-            (RequestError::StorageUnavailable("x".into()), 503, "temporarily_unavailable"),
+            (
+                RequestError::Validation(FieldErrors::new()),
+                422,
+                "validation_failed",
+            ),
+            (
+                RequestError::StorageUnavailable("x".into()),
+                503,
+                "temporarily_unavailable",
+            ),
             (RequestError::Internal("x".into()), 500, "internal_error"),
         ];
         for (error, status, code) in cases {
             let d = error.describe();
             assert_eq!((d.status, d.code), (status, code), "{error:?}");
         }
-        assert_eq!(RequestError::StorageUnavailable("x".into()).describe().retry_after, Some(30));
+        assert_eq!(
+            RequestError::StorageUnavailable("x".into())
+                .describe()
+                .retry_after,
+            Some(30)
+        );
     }
 }

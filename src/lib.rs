@@ -1,7 +1,12 @@
 //! Consultation requests from a psychotherapy practice's website: validated, stored in DynamoDB and
 //! sent to staff by email.
 
-pub mod domain;
+pub mod app;
+pub mod aws;
 pub mod config;
+pub mod domain;
 pub mod error;
 pub mod http;
+pub mod logging;
+pub mod notify;
+pub mod store;

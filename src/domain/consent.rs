@@ -37,7 +37,10 @@ mod tests {
             (text("true"), Ok(())),
             (text("YES"), Ok(())),
             (text("1"), Ok(())),
-            (Some(FieldInput::Flag(false)), Err(FieldError::ConsentRequired)),
+            (
+                Some(FieldInput::Flag(false)),
+                Err(FieldError::ConsentRequired),
+            ),
             (text("off"), Err(FieldError::ConsentRequired)),
             (text("0"), Err(FieldError::ConsentRequired)),
             (text(""), Err(FieldError::ConsentRequired)),
@@ -45,7 +48,11 @@ mod tests {
             (Some(FieldInput::Malformed), Err(FieldError::Invalid)),
         ];
         for (input, expected) in cases {
-            assert_eq!(&Consent::parse(input.as_ref()).map(|_| ()), expected, "{input:?}");
+            assert_eq!(
+                &Consent::parse(input.as_ref()).map(|_| ()),
+                expected,
+                "{input:?}"
+            );
         }
     }
 }

@@ -82,19 +82,48 @@ mod tests {
 
     #[test]
     fn choices() {
-        assert_eq!(PreferredContact::parse("email"), Ok(PreferredContact::Email));
-        assert_eq!(PreferredContact::parse("Phone"), Ok(PreferredContact::Phone));
+        assert_eq!(
+            PreferredContact::parse("email"),
+            Ok(PreferredContact::Email)
+        );
+        assert_eq!(
+            PreferredContact::parse("Phone"),
+            Ok(PreferredContact::Phone)
+        );
         assert_eq!(PreferredContact::parse("text"), Ok(PreferredContact::Text));
-        assert_eq!(PreferredContact::parse("fax"), Err(FieldError::InvalidChoice));
-        assert_eq!(PreferredContact::parse("email\n"), Err(FieldError::InvalidChoice));
-        assert_eq!(SessionFormat::parse("in_person"), Ok(SessionFormat::InPerson));
-        assert_eq!(SessionFormat::parse("telehealth"), Ok(SessionFormat::Telehealth));
+        assert_eq!(
+            PreferredContact::parse("fax"),
+            Err(FieldError::InvalidChoice)
+        );
+        assert_eq!(
+            PreferredContact::parse("email\n"),
+            Err(FieldError::InvalidChoice)
+        );
+        assert_eq!(
+            SessionFormat::parse("in_person"),
+            Ok(SessionFormat::InPerson)
+        );
+        assert_eq!(
+            SessionFormat::parse("telehealth"),
+            Ok(SessionFormat::Telehealth)
+        );
         assert_eq!(SessionFormat::parse("either"), Ok(SessionFormat::Either));
-        assert_eq!(SessionFormat::parse("in person"), Err(FieldError::InvalidChoice));
-        for c in [PreferredContact::Email, PreferredContact::Phone, PreferredContact::Text] {
+        assert_eq!(
+            SessionFormat::parse("in person"),
+            Err(FieldError::InvalidChoice)
+        );
+        for c in [
+            PreferredContact::Email,
+            PreferredContact::Phone,
+            PreferredContact::Text,
+        ] {
             assert_eq!(PreferredContact::parse(c.as_str()), Ok(c));
         }
-        for s in [SessionFormat::InPerson, SessionFormat::Telehealth, SessionFormat::Either] {
+        for s in [
+            SessionFormat::InPerson,
+            SessionFormat::Telehealth,
+            SessionFormat::Either,
+        ] {
             assert_eq!(SessionFormat::parse(s.as_str()), Ok(s));
         }
     }

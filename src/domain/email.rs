@@ -61,7 +61,10 @@ mod tests {
         let long_local = format!("{}@example.com", "a".repeat(250));
         let cases: &[(&str, Result<&str, FieldError>)] = &[
             ("ana@example.com", Ok("ana@example.com")),
-            ("Ana.Smith+therapy@Example.COM", Ok("Ana.Smith+therapy@example.com")),
+            (
+                "Ana.Smith+therapy@Example.COM",
+                Ok("Ana.Smith+therapy@example.com"),
+            ),
             ("ana@bücher.de", Ok("ana@xn--bcher-kva.de")),
             ("ana@exаmple.com", Ok("ana@xn--exmple-4nf.com")),
             ("ana@example", Err(FieldError::InvalidEmail)),
@@ -69,10 +72,22 @@ mod tests {
             ("ana", Err(FieldError::InvalidEmail)),
             ("@example.com", Err(FieldError::InvalidEmail)),
             ("Ana <ana@example.com>", Err(FieldError::InvalidEmail)),
-            ("ana@example.com, bob@example.com", Err(FieldError::InvalidEmail)),
-            ("ana@example.com,bob@example.com", Err(FieldError::InvalidEmail)),
-            ("ana@example.com;bob@example.com", Err(FieldError::InvalidEmail)),
-            ("ana@example.com\nBcc: x@example.com", Err(FieldError::InvalidEmail)),
+            (
+                "ana@example.com, bob@example.com",
+                Err(FieldError::InvalidEmail),
+            ),
+            (
+                "ana@example.com,bob@example.com",
+                Err(FieldError::InvalidEmail),
+            ),
+            (
+                "ana@example.com;bob@example.com",
+                Err(FieldError::InvalidEmail),
+            ),
+            (
+                "ana@example.com\nBcc: x@example.com",
+                Err(FieldError::InvalidEmail),
+            ),
             ("ana@example.com\r\n", Err(FieldError::InvalidEmail)),
             ("an\u{200B}a@example.com", Err(FieldError::InvalidEmail)),
             ("ana@exa\u{200B}mple.com", Err(FieldError::InvalidEmail)),

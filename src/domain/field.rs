@@ -125,7 +125,10 @@ impl FieldError {
             (FieldError::InvalidPhone, _) => {
                 "Enter a phone number we can dial, including the area code.".to_owned()
             }
-            (FieldError::InvalidChoice, f) => format!("Choose one of the options for {}.", f.label().to_lowercase()),
+            (FieldError::InvalidChoice, f) => format!(
+                "Choose one of the options for {}.",
+                f.label().to_lowercase()
+            ),
             (FieldError::ConsentRequired, _) => {
                 "Please confirm that you agree before sending the form.".to_owned()
             }

@@ -16,7 +16,9 @@ impl PersonName {
             return Err(FieldError::Invalid);
         }
         if char_count(&normalized) > Self::MAX_CHARS {
-            return Err(FieldError::TooLong { max: Self::MAX_CHARS });
+            return Err(FieldError::TooLong {
+                max: Self::MAX_CHARS,
+            });
         }
         if !normalized.chars().any(char::is_alphabetic) {
             return Err(FieldError::Invalid);

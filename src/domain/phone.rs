@@ -41,8 +41,8 @@ impl PhoneNumber {
         {
             return Err(FieldError::InvalidPhone);
         }
-        let number = phonenumber::parse(Some(region.0), normalized)
-            .map_err(|_| FieldError::InvalidPhone)?;
+        let number =
+            phonenumber::parse(Some(region.0), normalized).map_err(|_| FieldError::InvalidPhone)?;
         if !phonenumber::is_valid(&number) {
             return Err(FieldError::InvalidPhone);
         }
@@ -83,7 +83,11 @@ mod tests {
             ("call me", us, Err(FieldError::InvalidPhone)),
             ("415 555 2671\nBcc: x", us, Err(FieldError::InvalidPhone)),
             ("415\u{0}5552671", us, Err(FieldError::InvalidPhone)),
-            ("1234567890123456789012345678901234567890123", us, Err(FieldError::InvalidPhone)),
+            (
+                "1234567890123456789012345678901234567890123",
+                us,
+                Err(FieldError::InvalidPhone),
+            ),
         ];
         for (input, region, expected) in cases {
             let got = PhoneNumber::parse(input, *region);

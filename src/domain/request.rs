@@ -1,6 +1,8 @@
 //! A consultation request: the whole submission, parsed.
 
-use super::text::{char_count, is_forbidden_in_line, is_forbidden_in_text, normalize, unify_line_breaks};
+use super::text::{
+    char_count, is_forbidden_in_line, is_forbidden_in_text, normalize, unify_line_breaks,
+};
 use super::{
     Consent, EmailAddress, Field, FieldError, FieldErrors, FieldInput, IdempotencyKey, PersonName,
     PhoneNumber, PhoneRegion, PreferredContact, SessionFormat, SubmittedForm,
@@ -18,7 +20,9 @@ impl BestTime {
             return Err(FieldError::Invalid);
         }
         if char_count(&normalized) > Self::MAX_CHARS {
-            return Err(FieldError::TooLong { max: Self::MAX_CHARS });
+            return Err(FieldError::TooLong {
+                max: Self::MAX_CHARS,
+            });
         }
         Ok(Self(normalized))
     }
@@ -41,7 +45,9 @@ impl Message {
             return Err(FieldError::Invalid);
         }
         if char_count(&text) > Self::MAX_CHARS {
-            return Err(FieldError::TooLong { max: Self::MAX_CHARS });
+            return Err(FieldError::TooLong {
+                max: Self::MAX_CHARS,
+            });
         }
         Ok(Self(text))
     }
@@ -86,6 +92,13 @@ impl ConsultationRequest {
         form: &SubmittedForm,
         rules: SubmissionRules,
     ) -> Result<ParsedSubmission, FieldErrors> {
+        // A bot may fill the honeypot with anything; it is never an error the bot could learn from.
+        let honeypot_filled = match form.get(Field::Website) {
+            None => false,
+            Some(FieldInput::Text(text)) => normalize(text).is_some(),
+            Some(FieldInput::Flag(flag)) => *flag,
+            Some(FieldInput::Malformed) => true,
+        };
         let mut errors = FieldErrors::new();
         let mut take = |field: Field| -> Option<String> {
             match form.get(field) {
@@ -105,15 +118,19 @@ impl ConsultationRequest {
         let best_time = take(Field::BestTime);
         let session_format = take(Field::SessionFormat);
         let message = take(Field::Message);
-        let website = take(Field::Website);
         let turnstile_token = take(Field::TurnstileToken);
         let idempotency_key = take(Field::IdempotencyKey);
 
         let name = required(&mut errors, Field::Name, name, PersonName::parse);
-        let email = required(&mut errors, Field::Email, email, |e| EmailAddress::parse(&e));
-        let preferred_contact = optional(&mut errors, Field::PreferredContact, preferred_contact, |c| {
-            PreferredContact::parse(&c)
+        let email = required(&mut errors, Field::Email, email, |e| {
+            EmailAddress::parse(&e)
         });
+        let preferred_contact = optional(
+            &mut errors,
+            Field::PreferredContact,
+            preferred_contact,
+            |c| PreferredContact::parse(&c),
+        );
         let parse_phone = |p: String| PhoneNumber::parse(&p, rules.phone_region);
         let phone = match preferred_contact {
             Some(Some(contact)) if contact.needs_phone() => {
@@ -165,7 +182,7 @@ impl ConsultationRequest {
                     message,
                     consent,
                 },
-                honeypot_filled: website.is_some(),
+                honeypot_filled,
                 turnstile_token,
                 idempotency_key,
             }),
@@ -253,7 +270,10 @@ mod tests {
         assert_eq!(request.preferred_contact, PreferredContact::Text);
         assert_eq!(request.best_time.unwrap().as_str(), "weekday evenings");
         assert_eq!(request.session_format, Some(SessionFormat::Telehealth));
-        assert_eq!(request.message.unwrap().as_str(), "Line one\nLine two\tand a tab");
+        assert_eq!(
+            request.message.unwrap().as_str(),
+            "Line one\nLine two\tand a tab"
+        );
         assert_eq!(parsed.idempotency_key.unwrap().as_str(), "abcdefgh-1234");
         assert_eq!(parsed.turnstile_token.as_deref(), Some("token"));
     }
@@ -261,7 +281,14 @@ mod tests {
     #[test]
     fn every_rule_has_its_error_code() {
         let cases: Vec<(SubmittedForm, Vec<&str>)> = vec![
-            (SubmittedForm::new(), vec!["name:required", "email:required", "consent:consent_required"]),
+            (
+                SubmittedForm::new(),
+                vec![
+                    "name:required",
+                    "email:required",
+                    "consent:consent_required",
+                ],
+            ),
             (valid_form().with(Field::Name, "   "), vec!["name:required"]),
             (valid_form().with(Field::Name, "&&&"), vec!["name:invalid"]),
             (
@@ -271,19 +298,60 @@ mod tests {
                     .with(Field::Consent, "on"),
                 vec!["name:required", "email:required"],
             ),
-            (valid_form().with(Field::Email, "not-an-email"), vec!["email:invalid_email"]),
-            (valid_form().with(Field::PreferredContact, "phone"), vec!["phone:required"]),
-            (valid_form().with(Field::PreferredContact, "text").with(Field::Phone, " "), vec!["phone:required"]),
-            (valid_form().with(Field::PreferredContact, "pigeon"), vec!["preferred_contact:invalid_choice"]),
-            (valid_form().with(Field::Phone, "123"), vec!["phone:invalid_phone"]),
-            (valid_form().with(Field::BestTime, &"x".repeat(201)), vec!["best_time:too_long"]),
-            (valid_form().with(Field::BestTime, "mornings\nBcc: x@example.com"), vec!["best_time:invalid"]),
-            (valid_form().with(Field::SessionFormat, "online"), vec!["session_format:invalid_choice"]),
-            (valid_form().with(Field::Message, &"é".repeat(2001)), vec!["message:too_long"]),
-            (valid_form().with(Field::Message, "hello\u{0}"), vec!["message:invalid"]),
-            (valid_form().with(Field::Message, "hello\u{1b}[31m"), vec!["message:invalid"]),
-            (valid_form().with(Field::Consent, "no"), vec!["consent:consent_required"]),
-            (valid_form().with(Field::IdempotencyKey, "short"), vec!["idempotency_key:invalid"]),
+            (
+                valid_form().with(Field::Email, "not-an-email"),
+                vec!["email:invalid_email"],
+            ),
+            (
+                valid_form().with(Field::PreferredContact, "phone"),
+                vec!["phone:required"],
+            ),
+            (
+                valid_form()
+                    .with(Field::PreferredContact, "text")
+                    .with(Field::Phone, " "),
+                vec!["phone:required"],
+            ),
+            (
+                valid_form().with(Field::PreferredContact, "pigeon"),
+                vec!["preferred_contact:invalid_choice"],
+            ),
+            (
+                valid_form().with(Field::Phone, "123"),
+                vec!["phone:invalid_phone"],
+            ),
+            (
+                valid_form().with(Field::BestTime, &"x".repeat(201)),
+                vec!["best_time:too_long"],
+            ),
+            (
+                valid_form().with(Field::BestTime, "mornings\nBcc: x@example.com"),
+                vec!["best_time:invalid"],
+            ),
+            (
+                valid_form().with(Field::SessionFormat, "online"),
+                vec!["session_format:invalid_choice"],
+            ),
+            (
+                valid_form().with(Field::Message, &"é".repeat(2001)),
+                vec!["message:too_long"],
+            ),
+            (
+                valid_form().with(Field::Message, "hello\u{0}"),
+                vec!["message:invalid"],
+            ),
+            (
+                valid_form().with(Field::Message, "hello\u{1b}[31m"),
+                vec!["message:invalid"],
+            ),
+            (
+                valid_form().with(Field::Consent, "no"),
+                vec!["consent:consent_required"],
+            ),
+            (
+                valid_form().with(Field::IdempotencyKey, "short"),
+                vec!["idempotency_key:invalid"],
+            ),
         ];
         for (form, expected) in cases {
             let got = errors_of(form.clone());
@@ -309,9 +377,14 @@ mod tests {
         let mut form = valid_form();
         form.insert(Field::Message, FieldInput::Flag(true));
         form.insert(Field::SessionFormat, FieldInput::Malformed);
-        assert_eq!(errors_of(form), vec!["session_format:invalid", "message:invalid"]);
+        assert_eq!(
+            errors_of(form),
+            vec!["session_format:invalid", "message:invalid"]
+        );
 
-        let mut form = SubmittedForm::new().with(Field::Name, "Ana").with(Field::Email, "a@example.com");
+        let mut form = SubmittedForm::new()
+            .with(Field::Name, "Ana")
+            .with(Field::Email, "a@example.com");
         form.insert(Field::Consent, FieldInput::Malformed);
         assert_eq!(errors_of(form), vec!["consent:invalid"]);
     }

@@ -38,7 +38,8 @@ impl SubmittedForm {
 
     /// Builder-style: sets a text field, replacing any earlier value (for tests and tools).
     pub fn with(mut self, field: Field, value: &str) -> Self {
-        self.fields.insert(field, FieldInput::Text(value.to_owned()));
+        self.fields
+            .insert(field, FieldInput::Text(value.to_owned()));
         self
     }
 }

@@ -87,7 +87,9 @@ mod tests {
 
     #[test]
     fn forbidden_characters() {
-        for c in ['\0', '\r', '\n', '\u{7f}', '\u{85}', '\u{2028}', '\u{202E}', '\u{2066}'] {
+        for c in [
+            '\0', '\r', '\n', '\u{7f}', '\u{85}', '\u{2028}', '\u{202E}', '\u{2066}',
+        ] {
             assert!(is_forbidden_in_line(c), "{c:?} must be refused in a line");
         }
         for c in ['a', ' ', 'é', '\u{200D}', '漢'] {

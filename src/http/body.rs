@@ -30,7 +30,8 @@ impl MediaType {
             let (key, value) = param.split_once('=').unwrap_or((param, ""));
             if key.trim().eq_ignore_ascii_case("charset") {
                 let charset = value.trim().trim_matches('"');
-                if !(charset.eq_ignore_ascii_case("utf-8") || charset.eq_ignore_ascii_case("utf8")) {
+                if !(charset.eq_ignore_ascii_case("utf-8") || charset.eq_ignore_ascii_case("utf8"))
+                {
                     return Err(RequestError::UnsupportedMediaType);
                 }
             }
@@ -49,8 +50,8 @@ pub fn parse_body(media: MediaType, body: &[u8]) -> Result<SubmittedForm, Reques
 }
 
 fn parse_json(body: &[u8]) -> Result<SubmittedForm, RequestError> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|_| RequestError::Malformed("body is not valid JSON"))?;
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|_| RequestError::Malformed("body is not valid JSON"))?;
     let serde_json::Value::Object(object) = value else {
         return Err(RequestError::Malformed("JSON body is not an object"));
     };
@@ -107,9 +108,18 @@ mod tests {
     fn content_types() {
         let cases: &[(Option<&str>, Option<MediaType>)] = &[
             (Some("application/json"), Some(MediaType::Json)),
-            (Some("Application/JSON; charset=UTF-8"), Some(MediaType::Json)),
-            (Some("application/x-www-form-urlencoded"), Some(MediaType::Form)),
-            (Some("application/x-www-form-urlencoded;charset=\"utf-8\""), Some(MediaType::Form)),
+            (
+                Some("Application/JSON; charset=UTF-8"),
+                Some(MediaType::Json),
+            ),
+            (
+                Some("application/x-www-form-urlencoded"),
+                Some(MediaType::Form),
+            ),
+            (
+                Some("application/x-www-form-urlencoded;charset=\"utf-8\""),
+                Some(MediaType::Form),
+            ),
             (Some("application/json; charset=latin1"), None),
             (Some("text/plain"), None),
             (Some("multipart/form-data; boundary=x"), None),
@@ -135,9 +145,19 @@ mod tests {
         assert_eq!(form.get(Field::Phone), None);
         assert_eq!(form.get(Field::Message), Some(&FieldInput::Malformed));
         assert_eq!(form.get(Field::BestTime), Some(&FieldInput::Malformed));
-        for bad in [&b"{"[..], b"[]", b"\"name\"", b"", b"null", b"{\"name\":\"\xff\"}"] {
+        for bad in [
+            &b"{"[..],
+            b"[]",
+            b"\"name\"",
+            b"",
+            b"null",
+            b"{\"name\":\"\xff\"}",
+        ] {
             assert!(
-                matches!(parse_body(MediaType::Json, bad), Err(RequestError::Malformed(_))),
+                matches!(
+                    parse_body(MediaType::Json, bad),
+                    Err(RequestError::Malformed(_))
+                ),
                 "{bad:?}"
             );
         }
@@ -150,17 +170,32 @@ mod tests {
             b"name=Ana+Lima&email=ana%40example.com&consent=on&other=1&message=caf%C3%A9&&flag",
         )
         .unwrap();
-        assert_eq!(form.get(Field::Name), Some(&FieldInput::Text("Ana Lima".into())));
-        assert_eq!(form.get(Field::Email), Some(&FieldInput::Text("ana@example.com".into())));
-        assert_eq!(form.get(Field::Message), Some(&FieldInput::Text("café".into())));
-        assert_eq!(form.get(Field::Consent), Some(&FieldInput::Text("on".into())));
+        assert_eq!(
+            form.get(Field::Name),
+            Some(&FieldInput::Text("Ana Lima".into()))
+        );
+        assert_eq!(
+            form.get(Field::Email),
+            Some(&FieldInput::Text("ana@example.com".into()))
+        );
+        assert_eq!(
+            form.get(Field::Message),
+            Some(&FieldInput::Text("café".into()))
+        );
+        assert_eq!(
+            form.get(Field::Consent),
+            Some(&FieldInput::Text("on".into()))
+        );
 
         let repeated = parse_body(MediaType::Form, b"email=a%40x.com&email=b%40x.com").unwrap();
         assert_eq!(repeated.get(Field::Email), Some(&FieldInput::Malformed));
 
         for bad in [&b"name=%FF"[..], b"name=\xff", b"na%E9me=x"] {
             assert!(
-                matches!(parse_body(MediaType::Form, bad), Err(RequestError::Malformed(_))),
+                matches!(
+                    parse_body(MediaType::Form, bad),
+                    Err(RequestError::Malformed(_))
+                ),
                 "{bad:?}"
             );
         }

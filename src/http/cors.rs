@@ -96,7 +96,11 @@ mod tests {
             "null",
             "",
         ] {
-            assert_eq!(check_origin(Some(refused), &allowed), OriginCheck::Refused, "{refused}");
+            assert_eq!(
+                check_origin(Some(refused), &allowed),
+                OriginCheck::Refused,
+                "{refused}"
+            );
         }
     }
 
@@ -108,7 +112,10 @@ mod tests {
             back_link: None,
             request_id: "r".into(),
         };
-        let ok = preflight(&OriginCheck::Allowed("http://localhost:8080".into()), &responder);
+        let ok = preflight(
+            &OriginCheck::Allowed("http://localhost:8080".into()),
+            &responder,
+        );
         assert_eq!(ok.status(), 204);
         let h = ok.headers();
         assert_eq!(h["access-control-allow-origin"], "http://localhost:8080");
@@ -117,7 +124,10 @@ mod tests {
         assert_eq!(h["access-control-max-age"], "600");
         assert_eq!(h["vary"], "Origin");
 
-        let refused = Responder { cors_origin: None, ..responder };
+        let refused = Responder {
+            cors_origin: None,
+            ..responder
+        };
         let no = preflight(&OriginCheck::Refused, &refused);
         assert_eq!(no.status(), 403);
         assert!(no.headers().get("access-control-allow-origin").is_none());

@@ -113,9 +113,9 @@ impl Responder {
     fn html(&self, status: u16, page: &Page) -> Response<Body> {
         // Rendering a fixed template into a String cannot fail in practice; a plain fallback still
         // gives the person an answer if it ever did.
-        let html = page
-            .render()
-            .unwrap_or_else(|_| "<!DOCTYPE html><title>Error</title><p>Please try again.</p>".to_owned());
+        let html = page.render().unwrap_or_else(|_| {
+            "<!DOCTYPE html><title>Error</title><p>Please try again.</p>".to_owned()
+        });
         let mut response = self.base(status, Body::Text(html));
         let headers = response.headers_mut();
         headers.insert(
@@ -131,12 +131,18 @@ impl Responder {
 
     fn base(&self, status: u16, body: Body) -> Response<Body> {
         let mut response = Response::new(body);
-        *response.status_mut() =
-            lambda_http::http::StatusCode::from_u16(status).unwrap_or(lambda_http::http::StatusCode::INTERNAL_SERVER_ERROR);
+        *response.status_mut() = lambda_http::http::StatusCode::from_u16(status)
+            .unwrap_or(lambda_http::http::StatusCode::INTERNAL_SERVER_ERROR);
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
         super::cors::apply_to_response(headers, self.cors_origin.as_deref());
         response
     }
@@ -183,11 +189,18 @@ mod tests {
         let json = responder(ClientKind::Json).accepted("01J", None);
         assert_eq!(json.status(), 201);
         assert_eq!(body_text(&json), r#"{"id":"01J","status":"received"}"#);
-        assert_eq!(json.headers()["access-control-allow-origin"], "https://www.example.com");
+        assert_eq!(
+            json.headers()["access-control-allow-origin"],
+            "https://www.example.com"
+        );
 
-        let redirect = responder(ClientKind::Html).accepted("01J", Some("https://www.example.com/thanks"));
+        let redirect =
+            responder(ClientKind::Html).accepted("01J", Some("https://www.example.com/thanks"));
         assert_eq!(redirect.status(), 303);
-        assert_eq!(redirect.headers()["location"], "https://www.example.com/thanks");
+        assert_eq!(
+            redirect.headers()["location"],
+            "https://www.example.com/thanks"
+        );
 
         let page = responder(ClientKind::Html).accepted("01J", None);
         assert_eq!(page.status(), 200);
@@ -207,7 +220,10 @@ mod tests {
         let body: serde_json::Value = serde_json::from_str(&body_text(&json)).unwrap();
         assert_eq!(body["error"], "validation_failed");
         assert_eq!(body["fields"]["email"][0]["code"], "invalid_email");
-        assert_eq!(body["fields"]["email"][0]["message"], "Enter a valid email address.");
+        assert_eq!(
+            body["fields"]["email"][0]["message"],
+            "Enter a valid email address."
+        );
         assert_eq!(body["fields"]["consent"][0]["code"], "consent_required");
 
         let html = responder(ClientKind::Html).error(&error);

@@ -1,0 +1,22 @@
+# The two commands: `make dev` runs the function locally against an emulated AWS; `make test` runs
+# every test. Both install what they need (a Python venv in .venv) on first use.
+
+.PHONY: dev test show lint ci
+
+dev:
+	bash scripts/dev.sh
+
+test:
+	bash scripts/test.sh
+
+# What the local run stored and sent (while `make dev` is running).
+show:
+	AWS_ENDPOINT_URL=http://127.0.0.1:$${MOTO_PORT:-5005} AWS_REGION=us-east-1 \
+	AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+	.venv/bin/python scripts/local_aws.py show --table consultations-local
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+ci: lint test

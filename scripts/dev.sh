@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs the function locally against an emulated AWS: installs what it needs into .venv, starts moto
+# on 127.0.0.1, creates the table and verifies the sender there, and serves the function with
+# `cargo lambda watch`. Ctrl-C stops everything it started.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+MOTO_PORT="${MOTO_PORT:-5005}"
+LAMBDA_PORT="${LAMBDA_PORT:-9000}"
+
+ensure_venv
+mkdir -p "$STATE"
+start_moto "$MOTO_PORT" "$STATE/moto-dev.log"
+cleanup() {
+  trap - EXIT INT TERM
+  kill "$MOTO_PID" 2>/dev/null || true
+  wait "$MOTO_PID" 2>/dev/null || true
+  echo "stopped moto"
+}
+trap cleanup EXIT INT TERM
+use_emulator "$MOTO_PORT"
+set -a
+# shellcheck source=/dev/null
+source "$ROOT/local.env"
+set +a
+"$VENV/bin/python" scripts/local_aws.py setup --table "$TABLE_NAME" --sender "$NOTIFY_FROM"
+
+url="http://127.0.0.1:$LAMBDA_PORT/lambda-url/consultation-form/consultations"
+cat <<MSG
+
+  Emulated AWS (moto):  $AWS_ENDPOINT_URL
+  Function:             $url
+
+  Submit a request:
+    curl -i -X POST '$url' \\
+      -H 'Content-Type: application/json' -H 'Origin: http://localhost:8080' \\
+      -d '{"name":"Ana Lima","email":"ana@example.com","message":"Anxiety at work","consent":true}'
+
+  Invoke a sample event:
+    .venv/bin/cargo-lambda lambda invoke consultation-form --invoke-address 127.0.0.1 \\
+      --invoke-port $LAMBDA_PORT --data-file events/json-submission.201.json
+
+  See what was stored and which emails were sent:
+    make show
+
+  Ctrl-C stops the function and the emulator.
+
+MSG
+"$VENV/bin/cargo-lambda" lambda watch --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" \
+  --disable-cors --env-file "$ROOT/local.env"

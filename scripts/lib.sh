@@ -1,0 +1,66 @@
+# Shared shell functions for scripts/dev.sh and scripts/test.sh. Source it; do not run it.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+STATE="$ROOT/.local"
+
+# Creates ./.venv and installs requirements-dev.txt into it (again only when that file changes).
+ensure_venv() {
+  local stamp="$VENV/.requirements.sha256"
+  local wanted
+  wanted="$(sha256sum "$ROOT/requirements-dev.txt" | cut -d' ' -f1)"
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "==> creating $VENV"
+    python3 -m venv "$VENV"
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    echo "==> installing Python tools (moto, cargo-lambda) into .venv"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/requirements-dev.txt"
+    echo "$wanted" > "$stamp"
+  fi
+  export PATH="$VENV/bin:$PATH"
+}
+
+# A TCP port that is free on 127.0.0.1 right now.
+free_port() {
+  "$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# start_moto PORT LOGFILE [RECORDING_FILE]: starts moto on 127.0.0.1:PORT, waits until it answers.
+# Sets MOTO_PID. With a recording file, every request is recorded (tests read Reply-To from it).
+start_moto() {
+  local port="$1" log="$2" recording="${3:-}"
+  if [ -n "$recording" ]; then
+    : > "$recording"
+    MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$recording" \
+      "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" > "$log" 2>&1 &
+  else
+    "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" > "$log" 2>&1 &
+  fi
+  MOTO_PID=$!
+  for _ in $(seq 1 100); do
+    if curl -fsS "http://127.0.0.1:$port/moto-api/" > /dev/null 2>&1; then
+      if [ -n "$recording" ]; then
+        curl -fsS -X POST "http://127.0.0.1:$port/moto-api/recorder/start-recording" > /dev/null
+      fi
+      return 0
+    fi
+    if ! kill -0 "$MOTO_PID" 2>/dev/null; then
+      echo "moto failed to start; see $log" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "moto did not answer on port $port; see $log" >&2
+  return 1
+}
+
+# Points the AWS SDKs at the emulator on PORT with throw-away credentials.
+use_emulator() {
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$1"
+  export AWS_REGION=us-east-1
+  export AWS_ACCESS_KEY_ID=testing
+  export AWS_SECRET_ACCESS_KEY=testing
+  unset AWS_PROFILE AWS_SESSION_TOKEN
+  export AWS_EC2_METADATA_DISABLED=true
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Local AWS helpers for the emulator (moto): create the table from infra/template.yaml, verify the
+sender identity, and show what was stored and which emails were sent.
+
+Run with the project's venv: .venv/bin/python scripts/local_aws.py <command> --help
+The endpoint comes from AWS_ENDPOINT_URL (e.g. http://127.0.0.1:5005).
+"""
+
+import argparse
+import json
+import os
+import sys
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "infra" / "template.yaml"
+TABLE_RESOURCE = "ConsultationsTable"
+
+
+class CfnLoader(yaml.SafeLoader):
+    """Reads CloudFormation YAML, keeping short-form tags (!Ref, !Sub, ...) as plain mappings."""
+
+
+def _tag(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {suffix: value}
+
+
+CfnLoader.add_multi_constructor("!", _tag)
+
+
+def table_spec():
+    """The table's keys, indexes and TTL attribute, as declared once in the template."""
+    template = yaml.load(TEMPLATE.read_text(), Loader=CfnLoader)
+    props = template["Resources"][TABLE_RESOURCE]["Properties"]
+    spec = {
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+        "TimeToLiveAttribute": props["TimeToLiveSpecification"]["AttributeName"],
+    }
+    if props.get("GlobalSecondaryIndexes"):
+        spec["GlobalSecondaryIndexes"] = [
+            {k: v for k, v in gsi.items() if k in ("IndexName", "KeySchema", "Projection")}
+            for gsi in props["GlobalSecondaryIndexes"]
+        ]
+    return spec
+
+
+def clients():
+    import boto3
+
+    region = os.environ.get("AWS_REGION", "us-east-1")
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    if not endpoint:
+        sys.exit("AWS_ENDPOINT_URL is not set: point it at the emulator")
+    kwargs = {"region_name": region, "endpoint_url": endpoint}
+    return boto3.client("dynamodb", **kwargs), boto3.client("sesv2", **kwargs)
+
+
+def create_table(dynamodb, name):
+    spec = table_spec()
+    existing = dynamodb.list_tables().get("TableNames", [])
+    if name not in existing:
+        args = {
+            "TableName": name,
+            "AttributeDefinitions": spec["AttributeDefinitions"],
+            "KeySchema": spec["KeySchema"],
+            "BillingMode": "PAY_PER_REQUEST",
+        }
+        if "GlobalSecondaryIndexes" in spec:
+            args["GlobalSecondaryIndexes"] = spec["GlobalSecondaryIndexes"]
+        dynamodb.create_table(**args)
+    dynamodb.update_time_to_live(
+        TableName=name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": spec["TimeToLiveAttribute"]},
+    )
+
+
+def cmd_table_spec(args):
+    json.dump(table_spec(), sys.stdout, indent=2)
+    print()
+
+
+def cmd_setup(args):
+    dynamodb, ses = clients()
+    create_table(dynamodb, args.table)
+    verified = [i["IdentityName"] for i in ses.list_email_identities().get("EmailIdentities", [])]
+    if args.sender not in verified:
+        ses.create_email_identity(EmailIdentity=args.sender)
+    print(f"table {args.table} ready; sender {args.sender} verified")
+
+
+def moto_data():
+    endpoint = os.environ["AWS_ENDPOINT_URL"].rstrip("/")
+    with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=10) as response:
+        return json.load(response)
+
+
+def cmd_show(args):
+    dynamodb, _ = clients()
+    items = []
+    kwargs = {"TableName": args.table}
+    while True:
+        page = dynamodb.scan(**kwargs)
+        items.extend(page.get("Items", []))
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    plain = [{k: next(iter(v.values())) for k, v in item.items()} for item in items]
+    plain.sort(key=lambda i: i.get("pk", ""))
+    print(f"== {len(plain)} item(s) in {args.table}")
+    for item in plain:
+        print(json.dumps(item, indent=2, ensure_ascii=False))
+    messages = moto_data().get("ses", {}).get("Message", [])
+    print(f"== {len(messages)} email(s) sent")
+    for message in messages:
+        print(json.dumps(message, indent=2, ensure_ascii=False))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("table-spec", help="print the table declaration from infra/template.yaml as JSON")
+    setup = sub.add_parser("setup", help="create the table and verify the sender in the emulator")
+    setup.add_argument("--table", required=True)
+    setup.add_argument("--sender", required=True)
+    show = sub.add_parser("show", help="print stored items and sent emails")
+    show.add_argument("--table", required=True)
+    args = parser.parse_args()
+    {"table-spec": cmd_table_spec, "setup": cmd_setup, "show": cmd_show}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test against a fresh AWS emulator: installs the Python tools into .venv if needed,
+# starts moto on a free port of 127.0.0.1, runs the Rust tests, and stops moto again.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+ensure_venv
+mkdir -p "$STATE"
+port="$(free_port)"
+start_moto "$port" "$STATE/moto-test.log" "$STATE/moto-test-recording.jsonl"
+trap 'kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true' EXIT
+use_emulator "$port"
+# Fail fast in tests that talk to a dead or missing endpoint on purpose.
+export AWS_MAX_ATTEMPTS=2
+export RUST_BACKTRACE=0
+export CONSULTATION_TABLE_SPEC="$STATE/table-spec.json"
+"$VENV/bin/python" scripts/local_aws.py table-spec > "$CONSULTATION_TABLE_SPEC"
+
+echo "==> cargo test (moto on 127.0.0.1:$port)"
+cargo test --locked --all-targets "$@"

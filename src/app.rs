@@ -1,0 +1,302 @@
+//! The request handler: route, check, parse, store, notify, answer — and one summary log line.
+
+use crate::config::Config;
+use crate::domain::{ConsultationRequest, ReceivedRequest, SubmissionId, SubmissionRules};
+use crate::error::RequestError;
+use crate::http::body::{MAX_BODY_BYTES, MediaType, parse_body};
+use crate::http::cors::{OriginCheck, check_origin, preflight};
+use crate::http::envelope::{self, UNDECODABLE_BODY_HEADER, header};
+use crate::http::response::{ClientKind, Responder};
+use crate::notify::{NotificationSettings, SesNotifier, render_notification};
+use crate::store::Store;
+use chrono::{DateTime, Duration, Utc};
+use futures_util::FutureExt;
+use lambda_http::http::Method;
+use lambda_http::{Body, Request, Response};
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
+
+pub const PATH: &str = "/consultations";
+
+/// Everything one invocation needs, built once per cold start.
+pub struct App {
+    config: Config,
+    store: Store,
+    notifier: SesNotifier,
+}
+
+/// What the summary log line says about a request. Holds no submitted value.
+struct Summary {
+    outcome: &'static str,
+    submission_id: Option<String>,
+    field_errors: Vec<String>,
+    notify: Option<&'static str>,
+}
+
+impl Summary {
+    fn new(outcome: &'static str) -> Self {
+        Self {
+            outcome,
+            submission_id: None,
+            field_errors: Vec::new(),
+            notify: None,
+        }
+    }
+}
+
+impl App {
+    pub fn new(config: Config, store: Store, notifier: SesNotifier) -> Self {
+        Self {
+            config,
+            store,
+            notifier,
+        }
+    }
+
+    /// Builds the store and notifier from one SDK configuration.
+    pub fn from_sdk_config(config: Config, sdk: &aws_config::SdkConfig) -> Self {
+        let store = Store::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            config.table_name.clone(),
+        );
+        let notifier = SesNotifier::new(
+            aws_sdk_sesv2::Client::new(sdk),
+            config.notify_from.clone(),
+            config.notify_to.clone(),
+            config.ses_configuration_set.clone(),
+        );
+        Self::new(config, store, notifier)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Answers one request. Never fails: a panic becomes a `500` with the request id.
+    pub async fn handle(&self, request: Request) -> Response<Body> {
+        let started = Instant::now();
+        let request_id = envelope::request_id(&request);
+        let responder = self.responder(&request, &request_id);
+        let handled = AssertUnwindSafe(self.process(&request, &responder))
+            .catch_unwind()
+            .await;
+        let (response, summary) = handled.unwrap_or_else(|_| {
+            let error = RequestError::Internal("panic while handling the request".to_owned());
+            (responder.error(&error), Summary::new("error"))
+        });
+        log_summary(&request_id, &summary, response.status().as_u16(), started);
+        response
+    }
+
+    async fn process(&self, request: &Request, responder: &Responder) -> (Response<Body>, Summary) {
+        match self.accept(request, responder).await {
+            Ok(answer) => answer,
+            Err(error) => {
+                let mut summary = Summary::new(error.outcome());
+                if let RequestError::Validation(fields) = &error {
+                    summary.field_errors = fields.codes();
+                }
+                if let RequestError::StorageUnavailable(detail) | RequestError::Internal(detail) =
+                    &error
+                {
+                    tracing::error!(request_id = %responder.request_id, error = %detail, "request failed");
+                }
+                (responder.error(&error), summary)
+            }
+        }
+    }
+
+    async fn accept(
+        &self,
+        request: &Request,
+        responder: &Responder,
+    ) -> Result<(Response<Body>, Summary), RequestError> {
+        let path = request.uri().path();
+        if path != PATH && path.strip_suffix('/') != Some(PATH) {
+            return Err(RequestError::NotFound);
+        }
+        let origin = check_origin(header(request, "origin"), &self.config.allowed_origins);
+        match *request.method() {
+            Method::OPTIONS => {
+                let outcome = if matches!(origin, OriginCheck::Allowed(_)) {
+                    "preflight"
+                } else {
+                    "invalid"
+                };
+                return Ok((preflight(&origin, responder), Summary::new(outcome)));
+            }
+            Method::POST => {}
+            _ => return Err(RequestError::MethodNotAllowed),
+        }
+        if origin == OriginCheck::Refused {
+            return Err(RequestError::OriginNotAllowed);
+        }
+        if request.headers().contains_key(UNDECODABLE_BODY_HEADER) {
+            return Err(RequestError::Malformed(
+                "body marked base64 does not decode",
+            ));
+        }
+        let body: &[u8] = request.body().as_ref();
+        if body.len() > MAX_BODY_BYTES {
+            return Err(RequestError::PayloadTooLarge {
+                limit: MAX_BODY_BYTES,
+            });
+        }
+        let media = MediaType::from_content_type(header(request, "content-type"))?;
+        let form = parse_body(media, body)?;
+        let rules = SubmissionRules {
+            phone_region: self.config.phone_default_region,
+        };
+        let parsed = ConsultationRequest::parse(&form, rules).map_err(RequestError::Validation)?;
+
+        let now = Utc::now();
+        let id = SubmissionId::new(now);
+        if parsed.honeypot_filled {
+            // A bot gets exactly what a person would, so it learns nothing; nothing is kept.
+            let mut summary = Summary::new("spam");
+            summary.submission_id = Some(id.to_string());
+            return Ok((self.accepted(responder, id), summary));
+        }
+
+        let received = self.receive(id, now, parsed.request);
+        self.store
+            .insert_request(&received)
+            .await
+            .map_err(|e| RequestError::StorageUnavailable(e.to_string()))?;
+        let mut summary = Summary::new("stored");
+        summary.submission_id = Some(id.to_string());
+        summary.notify = Some(self.notify(&received, &responder.request_id).await);
+        Ok((self.accepted(responder, id), summary))
+    }
+
+    fn receive(
+        &self,
+        id: SubmissionId,
+        now: DateTime<Utc>,
+        request: ConsultationRequest,
+    ) -> ReceivedRequest {
+        let urgent = request
+            .message
+            .as_ref()
+            .is_some_and(|m| self.config.urgent_phrases.matches(m.as_str()));
+        ReceivedRequest {
+            id,
+            received_at: now,
+            request,
+            consent_version: self.config.consent_version.clone(),
+            urgent,
+            expires_at: now + Duration::days(i64::from(self.config.retention_days.get())),
+        }
+    }
+
+    /// Emails staff. A failure leaves the request `pending` for a retry; the person is not told,
+    /// because their request is safely stored.
+    async fn notify(&self, received: &ReceivedRequest, request_id: &str) -> &'static str {
+        let settings = NotificationSettings {
+            timezone: self.config.practice_timezone,
+            include_message: self.config.notify_include_message,
+        };
+        let email = match render_notification(received, settings) {
+            Ok(email) => email,
+            Err(e) => {
+                tracing::error!(request_id, submission_id = %received.id, error = %e, "notification could not be rendered");
+                return "pending";
+            }
+        };
+        let message_id = match self.notifier.send(&email, &received.request.email).await {
+            Ok(message_id) => message_id,
+            Err(e) => {
+                tracing::warn!(request_id, submission_id = %received.id, error = %e, "notification not sent; request stays pending");
+                return "pending";
+            }
+        };
+        if let Err(e) = self
+            .store
+            .mark_sent(received.id, &message_id, Utc::now())
+            .await
+        {
+            tracing::warn!(request_id, submission_id = %received.id, error = %e, "notification sent but not recorded as sent");
+        }
+        "sent"
+    }
+
+    fn accepted(&self, responder: &Responder, id: SubmissionId) -> Response<Body> {
+        responder.accepted(&id.to_string(), self.config.thank_you_url.as_deref())
+    }
+
+    fn responder(&self, request: &Request, request_id: &str) -> Responder {
+        let content_type_is_json = MediaType::from_content_type(header(request, "content-type"))
+            .ok()
+            == Some(MediaType::Json);
+        let accepts_json = header(request, "accept").is_some_and(|accept| {
+            accept.split(',').any(|part| {
+                part.split(';')
+                    .next()
+                    .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+            })
+        });
+        let kind = if content_type_is_json || accepts_json {
+            ClientKind::Json
+        } else {
+            ClientKind::Html
+        };
+        let origins = &self.config.allowed_origins;
+        let cors_origin = match check_origin(header(request, "origin"), origins) {
+            OriginCheck::Allowed(origin) => Some(origin),
+            _ => None,
+        };
+        // Link back only to a page of an allowed site, never to wherever a Referer points.
+        let back_link = header(request, "referer")
+            .filter(|referer| origin_of(referer).is_some_and(|o| origins.allows(o)))
+            .map(str::to_owned)
+            .or_else(|| cors_origin.as_ref().map(|o| format!("{o}/")));
+        Responder {
+            kind,
+            cors_origin,
+            back_link,
+            request_id: request_id.to_owned(),
+        }
+    }
+}
+
+/// `scheme://host[:port]` of an absolute URL.
+fn origin_of(url: &str) -> Option<&str> {
+    let scheme_end = url.find("://")? + 3;
+    let rest = &url[scheme_end..];
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some(&url[..scheme_end + host_end])
+}
+
+fn log_summary(request_id: &str, summary: &Summary, status: u16, started: Instant) {
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let submission_id = summary.submission_id.as_deref().unwrap_or("");
+    let field_errors = summary.field_errors.join(",");
+    let notify = summary.notify.unwrap_or("");
+    if summary.outcome == "error" {
+        tracing::error!(target: "consultation_form::request", request_id, submission_id, outcome = summary.outcome, status, duration_ms, field_errors, notify, "request handled");
+    } else {
+        tracing::info!(target: "consultation_form::request", request_id, submission_id, outcome = summary.outcome, status, duration_ms, field_errors, notify, "request handled");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_of_urls() {
+        assert_eq!(
+            origin_of("https://www.example.com/contact?x=1"),
+            Some("https://www.example.com")
+        );
+        assert_eq!(
+            origin_of("http://localhost:8080"),
+            Some("http://localhost:8080")
+        );
+        assert_eq!(
+            origin_of("http://localhost:8080#top"),
+            Some("http://localhost:8080")
+        );
+        assert_eq!(origin_of("/relative"), None);
+    }
+}

@@ -1,0 +1,52 @@
+//! AWS SDK set-up shared by every client: one configuration per cold start, bounded in time.
+
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use std::time::Duration;
+
+/// Time limits that keep one request well inside API Gateway's 30 seconds: the store and the
+/// email each take at most `OPERATION_TIMEOUT`, retries included.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(8);
+
+/// Loads region, credentials and endpoint (`AWS_ENDPOINT_URL` points it at an emulator) from the
+/// environment, with the time limits above.
+pub async fn load_sdk_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .operation_timeout(OPERATION_TIMEOUT)
+                .build(),
+        )
+        .load()
+        .await
+}
+
+/// Describes an SDK error for a log line: the service's error code, or the transport failure.
+/// Service messages are left out because they may quote addresses from the request.
+pub fn describe_sdk_error<E, R>(error: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match error {
+        SdkError::ServiceError(service) => format!(
+            "service error {}",
+            service.err().code().unwrap_or("(no code)")
+        ),
+        SdkError::TimeoutError(_) => "timed out".to_owned(),
+        SdkError::DispatchFailure(_) => {
+            format!(
+                "could not reach the service: {}",
+                DisplayErrorContext(error)
+            )
+        }
+        SdkError::ResponseError(_) => "unreadable response".to_owned(),
+        SdkError::ConstructionFailure(_) => "request could not be built".to_owned(),
+        _ => "unknown SDK error".to_owned(),
+    }
+}

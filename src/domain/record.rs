@@ -1,0 +1,105 @@
+//! A request as received and kept: the parsed request plus what the service adds to it.
+
+use super::ConsultationRequest;
+use chrono::{DateTime, Utc};
+use ulid::Ulid;
+
+/// A time-ordered submission id (a ULID), sortable by receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SubmissionId(Ulid);
+
+impl SubmissionId {
+    pub fn new(at: DateTime<Utc>) -> Self {
+        let millis = u64::try_from(at.timestamp_millis()).unwrap_or_default();
+        Self(Ulid::from_parts(millis, rand_bits()))
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Ulid::from_string(text).ok().map(Self)
+    }
+}
+
+impl std::fmt::Display for SubmissionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+fn rand_bits() -> u128 {
+    let mut bytes = [0u8; 16];
+    // The random part only has to make ids unique; if the OS source failed, the time part and a
+    // process-local counter still do.
+    if getrandom::fill(&mut bytes).is_err() {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        bytes[..8].copy_from_slice(&COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
+    }
+    u128::from_le_bytes(bytes)
+}
+
+/// Whether staff were told about a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotifyStatus {
+    Pending,
+    Sent,
+    Failed,
+}
+
+impl NotifyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotifyStatus::Pending => "pending",
+            NotifyStatus::Sent => "sent",
+            NotifyStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(NotifyStatus::Pending),
+            "sent" => Some(NotifyStatus::Sent),
+            "failed" => Some(NotifyStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// A consultation request the service has accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedRequest {
+    pub id: SubmissionId,
+    pub received_at: DateTime<Utc>,
+    pub request: ConsultationRequest,
+    /// Which consent text the form showed (`CONSENT_VERSION`); consent was given at `received_at`.
+    pub consent_version: String,
+    /// The message contains crisis language: staff should look at it first.
+    pub urgent: bool,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_time_ordered_and_round_trip() {
+        let earlier = SubmissionId::new(DateTime::from_timestamp(1_700_000_000, 0).unwrap());
+        let later = SubmissionId::new(DateTime::from_timestamp(1_700_000_001, 0).unwrap());
+        assert!(earlier < later);
+        assert_eq!(SubmissionId::parse(&earlier.to_string()), Some(earlier));
+        assert_eq!(earlier.to_string().len(), 26);
+        assert_eq!(SubmissionId::parse("not-an-id"), None);
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for s in [
+            NotifyStatus::Pending,
+            NotifyStatus::Sent,
+            NotifyStatus::Failed,
+        ] {
+            assert_eq!(NotifyStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(NotifyStatus::parse("done"), None);
+    }
+}

@@ -1,0 +1,7 @@
+//! The staff notification: rendering it (templates) and sending it (SES v2).
+
+mod render;
+mod ses;
+
+pub use render::{NotificationEmail, NotificationSettings, render_notification};
+pub use ses::{NotifyError, SesNotifier};

@@ -1,0 +1,242 @@
+//! Rendering the staff notification: a subject, a text part and an HTML part, every value escaped.
+
+use crate::domain::ReceivedRequest;
+use askama::Template;
+use chrono_tz::Tz;
+
+/// At most this many characters of the person's name go into the subject.
+pub const SUBJECT_NAME_CHARS: usize = 60;
+
+#[derive(Debug, Clone, Copy)]
+pub struct NotificationSettings {
+    pub timezone: Tz,
+    /// `NOTIFY_INCLUDE_MESSAGE`: when false the message is withheld and the email says so.
+    pub include_message: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationEmail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+struct Fields<'a> {
+    urgent: bool,
+    name: &'a str,
+    email: &'a str,
+    phone: &'a str,
+    phone_link: Option<&'a str>,
+    preferred_contact: &'a str,
+    best_time: &'a str,
+    session_format: &'a str,
+    received: String,
+    id: String,
+    message: Option<&'a str>,
+    message_withheld: bool,
+}
+
+/// The text part; fields are reached through `Deref`, so both parts read the same values.
+#[derive(Template)]
+#[template(path = "notification.txt")]
+struct TextPart<'a>(&'a Fields<'a>);
+
+#[derive(Template)]
+#[template(path = "notification.html")]
+struct HtmlPart<'a>(&'a Fields<'a>);
+
+impl<'a> std::ops::Deref for TextPart<'a> {
+    type Target = Fields<'a>;
+    fn deref(&self) -> &Self::Target {
+        self.0
+    }
+}
+
+impl<'a> std::ops::Deref for HtmlPart<'a> {
+    type Target = Fields<'a>;
+    fn deref(&self) -> &Self::Target {
+        self.0
+    }
+}
+
+const NOT_GIVEN: &str = "not given";
+
+pub fn render_notification(
+    received: &ReceivedRequest,
+    settings: NotificationSettings,
+) -> Result<NotificationEmail, askama::Error> {
+    let request = &received.request;
+    let fields = Fields {
+        urgent: received.urgent,
+        name: request.name.as_str(),
+        email: request.email.as_str(),
+        phone: request.phone.as_ref().map_or(NOT_GIVEN, |p| p.as_str()),
+        phone_link: request.phone.as_ref().map(|p| p.as_str()),
+        preferred_contact: request.preferred_contact.label(),
+        best_time: request.best_time.as_ref().map_or(NOT_GIVEN, |b| b.as_str()),
+        session_format: request.session_format.map_or(NOT_GIVEN, |f| f.label()),
+        received: format_received(received, settings.timezone),
+        id: received.id.to_string(),
+        message: request
+            .message
+            .as_ref()
+            .filter(|_| settings.include_message)
+            .map(|m| m.as_str()),
+        message_withheld: !settings.include_message && request.message.is_some(),
+    };
+    let text = TextPart(&fields).render()?;
+    let html = HtmlPart(&fields).render()?;
+    Ok(NotificationEmail {
+        subject: subject(received),
+        text,
+        html,
+    })
+}
+
+/// `New consultation request from <name>`, prefixed `Urgent: ` when flagged. The name is one line by
+/// construction; any stray whitespace character is still flattened so no header can break.
+fn subject(received: &ReceivedRequest) -> String {
+    let name: String = received
+        .request
+        .name
+        .as_str()
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .take(SUBJECT_NAME_CHARS)
+        .collect();
+    let prefix = if received.urgent { "Urgent: " } else { "" };
+    format!("{prefix}New consultation request from {}", name.trim_end())
+}
+
+fn format_received(received: &ReceivedRequest, timezone: Tz) -> String {
+    let local = received.received_at.with_timezone(&timezone);
+    format!(
+        "{} ({})",
+        local.format("%A %-d %B %Y, %H:%M %Z"),
+        timezone.name()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ConsultationRequest, Field, SubmissionId, SubmissionRules, SubmittedForm};
+    use chrono::{DateTime, Utc};
+
+    fn received(form: SubmittedForm, urgent: bool) -> ReceivedRequest {
+        let request = ConsultationRequest::parse(&form, SubmissionRules::default())
+            .unwrap()
+            .request;
+        let at: DateTime<Utc> = "2026-11-26T14:05:00Z".parse().unwrap();
+        ReceivedRequest {
+            id: SubmissionId::new(at),
+            received_at: at,
+            request,
+            consent_version: "1".into(),
+            urgent,
+            expires_at: at,
+        }
+    }
+
+    fn form() -> SubmittedForm {
+        SubmittedForm::new()
+            .with(Field::Name, "Ana <b>Lima</b> & Co")
+            .with(Field::Email, "ana@example.com")
+            .with(Field::Phone, "415 555 2671")
+            .with(Field::BestTime, "<i>evenings</i>")
+            .with(Field::SessionFormat, "telehealth")
+            .with(Field::Message, "<script>alert('x')</script>\nSecond line")
+            .with(Field::Consent, "on")
+    }
+
+    fn settings(include_message: bool) -> NotificationSettings {
+        NotificationSettings {
+            timezone: chrono_tz::America::New_York,
+            include_message,
+        }
+    }
+
+    #[test]
+    fn every_field_is_shown_and_escaped() {
+        let email = render_notification(&received(form(), false), settings(true)).unwrap();
+        assert_eq!(
+            email.subject,
+            "New consultation request from Ana <b>Lima</b> & Co"
+        );
+        assert!(
+            email
+                .html
+                .contains("Ana &#60;b&#62;Lima&#60;/b&#62; &#38; Co")
+        );
+        assert!(!email.html.contains("<script>"));
+        assert!(!email.html.contains("<i>"));
+        assert!(email.html.contains("&#60;script&#62;"));
+        assert!(email.html.contains("href=\"tel:+14155552671\""));
+        assert!(email.html.contains("href=\"mailto:ana@example.com\""));
+        assert!(
+            email
+                .text
+                .contains("Name:              Ana <b>Lima</b> & Co")
+        );
+        assert!(email.text.contains("Phone:             +14155552671"));
+        assert!(email.text.contains("Best time:         <i>evenings</i>"));
+        assert!(email.text.contains("Session format:    Telehealth (video)"));
+        assert!(email.text.contains("Preferred contact: Email"));
+        assert!(
+            email
+                .text
+                .contains("<script>alert('x')</script>\nSecond line")
+        );
+        // 14:05 UTC is 09:05 in New York in November.
+        assert!(
+            email
+                .text
+                .contains("Thursday 26 November 2026, 09:05 EST (America/New_York)")
+        );
+        assert!(!email.text.contains("URGENT"));
+    }
+
+    #[test]
+    fn the_message_can_be_withheld() {
+        let email = render_notification(&received(form(), false), settings(false)).unwrap();
+        for part in [&email.text, &email.html] {
+            assert!(!part.contains("Second line"));
+            assert!(part.contains("The message is not included in this email"));
+        }
+    }
+
+    #[test]
+    fn urgent_requests_say_so_first() {
+        let email = render_notification(&received(form(), true), settings(true)).unwrap();
+        assert!(
+            email
+                .subject
+                .starts_with("Urgent: New consultation request from")
+        );
+        assert!(email.text.starts_with("URGENT:"));
+        assert!(email.text.contains("not an assessment"));
+        assert!(email.html.contains("<strong>Urgent:</strong>"));
+    }
+
+    #[test]
+    fn long_names_are_cut_in_the_subject() {
+        let name = "É".repeat(100);
+        let email = render_notification(
+            &received(form().with(Field::Name, &name), false),
+            settings(true),
+        )
+        .unwrap();
+        let expected = format!(
+            "New consultation request from {}",
+            "É".repeat(SUBJECT_NAME_CHARS)
+        );
+        assert_eq!(email.subject, expected);
+        assert!(email.text.contains(&name));
+    }
+}

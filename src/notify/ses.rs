@@ -1,0 +1,81 @@
+//! Sending the staff notification through SES v2.
+
+use super::NotificationEmail;
+use crate::aws::describe_sdk_error;
+use crate::domain::EmailAddress;
+use aws_sdk_sesv2::Client;
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error("SES SendEmail failed: {0}")]
+    Send(String),
+    #[error("the email could not be built: {0}")]
+    Build(String),
+}
+
+/// Sends from `NOTIFY_FROM` to every `NOTIFY_TO`, with `Reply-To` the person.
+#[derive(Debug, Clone)]
+pub struct SesNotifier {
+    client: Client,
+    from: EmailAddress,
+    to: Vec<EmailAddress>,
+    configuration_set: Option<String>,
+}
+
+impl SesNotifier {
+    pub fn new(
+        client: Client,
+        from: EmailAddress,
+        to: Vec<EmailAddress>,
+        configuration_set: Option<String>,
+    ) -> Self {
+        Self {
+            client,
+            from,
+            to,
+            configuration_set,
+        }
+    }
+
+    /// Returns the SES message id once SES has accepted the email.
+    pub async fn send(
+        &self,
+        email: &NotificationEmail,
+        reply_to: &EmailAddress,
+    ) -> Result<String, NotifyError> {
+        let utf8 = |data: &str| {
+            Content::builder()
+                .data(data)
+                .charset("UTF-8")
+                .build()
+                .map_err(|e| NotifyError::Build(e.to_string()))
+        };
+        let message = Message::builder()
+            .subject(utf8(&email.subject)?)
+            .body(
+                Body::builder()
+                    .text(utf8(&email.text)?)
+                    .html(utf8(&email.html)?)
+                    .build(),
+            )
+            .build();
+        let destination = Destination::builder()
+            .set_to_addresses(Some(
+                self.to.iter().map(|a| a.as_str().to_owned()).collect(),
+            ))
+            .build();
+        let output = self
+            .client
+            .send_email()
+            .from_email_address(self.from.as_str())
+            .destination(destination)
+            .reply_to_addresses(reply_to.as_str())
+            .content(EmailContent::builder().simple(message).build())
+            .set_configuration_set_name(self.configuration_set.clone())
+            .send()
+            .await
+            .map_err(|e| NotifyError::Send(describe_sdk_error(&e)))?;
+        Ok(output.message_id.unwrap_or_default())
+    }
+}

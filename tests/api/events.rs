@@ -1,0 +1,103 @@
+//! The sample events in `events/`, run through the compiled binary under a Lambda Runtime API with
+//! the checked-in `local.env`: each yields the status its file name promises.
+
+use crate::helpers::{TestApp, s};
+use crate::runtime_api::{RuntimeApi, function_command, local_env};
+use std::path::Path;
+use std::time::Duration;
+
+fn sample_events() -> Vec<(String, u16, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("events");
+    let mut events: Vec<(String, u16, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let status = name
+                .trim_end_matches(".json")
+                .rsplit('.')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(|| panic!("{name} must be named <outcome>.<status>.json"));
+            (name, status, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    events.sort();
+    events
+}
+
+#[tokio::test]
+async fn every_sample_event_yields_the_status_its_name_promises() {
+    let test = TestApp::spawn().await;
+    let runtime = RuntimeApi::start().await;
+    let _function = runtime.spawn_function(&local_env(&[
+        ("TABLE_NAME", &test.table),
+        ("NOTIFY_TO", &test.staff),
+    ]));
+
+    let events = sample_events();
+    assert!(events.len() >= 12, "one event per contract outcome");
+    let mut accepted = 0;
+    for (name, expected, event) in &events {
+        let response = runtime.invoke(event).await;
+        assert_eq!(response["statusCode"], *expected, "{name}: {response}");
+        if matches!(expected, 201 | 303) {
+            accepted += 1;
+        }
+    }
+
+    let items = test.items().await;
+    assert_eq!(items.len(), accepted, "only the accepted events are stored");
+    assert!(items.iter().all(|item| s(item, "notify_status") == "sent"));
+    assert_eq!(test.sent_emails().await.len(), accepted);
+}
+
+#[tokio::test]
+async fn the_binary_stops_at_init_naming_a_missing_variable() {
+    let mut vars = local_env(&[]);
+    vars.remove("TABLE_NAME");
+    let output = tokio::time::timeout(
+        Duration::from_secs(30),
+        function_command(&vars)
+            .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9")
+            .output(),
+    )
+    .await
+    .expect("the function exits at init")
+    .unwrap();
+    assert!(!output.status.success());
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        printed.contains("TABLE_NAME is required but not set"),
+        "{printed}"
+    );
+}
+
+#[tokio::test]
+async fn the_binary_stops_at_init_naming_an_invalid_variable() {
+    let vars = local_env(&[("PRACTICE_TIMEZONE", "Mars/Olympus_Mons")]);
+    let output = tokio::time::timeout(
+        Duration::from_secs(30),
+        function_command(&vars)
+            .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9")
+            .output(),
+    )
+    .await
+    .expect("the function exits at init")
+    .unwrap();
+    assert!(!output.status.success());
+    let printed = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        printed.contains("PRACTICE_TIMEZONE is invalid"),
+        "{printed}"
+    );
+    assert!(
+        !printed.contains("Mars"),
+        "the value itself is not repeated"
+    );
+}

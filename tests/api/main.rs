@@ -1,0 +1,12 @@
+//! Integration tests: the handler with real AWS SDK clients against the emulator (moto), and the
+//! compiled binary under a Lambda Runtime API. Run them with `make test`.
+
+mod cors;
+mod events;
+mod helpers;
+mod http_surface;
+mod notification;
+mod runtime_api;
+mod storage;
+mod submission;
+mod validation;

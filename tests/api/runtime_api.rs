@@ -1,0 +1,212 @@
+//! A small Lambda Runtime API, served on 127.0.0.1, that runs the compiled binary the way Lambda
+//! does: the binary polls for the next event and posts its response back.
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::process::{Child, Command};
+use tokio::sync::Notify;
+
+const PREFIX: &str = "/2018-06-01/runtime";
+
+#[derive(Default)]
+struct State {
+    queue: Mutex<VecDeque<(String, String)>>,
+    queued: Notify,
+    responses: Mutex<HashMap<String, Value>>,
+    errors: Mutex<Vec<String>>,
+}
+
+pub struct RuntimeApi {
+    pub addr: SocketAddr,
+    state: Arc<State>,
+    next_id: Mutex<u64>,
+}
+
+impl RuntimeApi {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = Arc::new(State::default());
+        let served = Arc::clone(&state);
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let state = Arc::clone(&served);
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| route(Arc::clone(&state), request));
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Self {
+            addr,
+            state,
+            next_id: Mutex::new(0),
+        }
+    }
+
+    /// Starts the release or debug binary built for these tests, with exactly `vars` as its
+    /// configuration plus the emulator's AWS settings and Lambda's own variables.
+    pub fn spawn_function(&self, vars: &HashMap<String, String>) -> Child {
+        function_command(vars)
+            .env("AWS_LAMBDA_RUNTIME_API", self.addr.to_string())
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start the function binary")
+    }
+
+    /// Sends one event and waits for the function's response.
+    pub async fn invoke(&self, event: &str) -> Value {
+        let id = {
+            let mut next = self.next_id.lock().unwrap();
+            *next += 1;
+            format!("invocation-{next}")
+        };
+        self.state
+            .queue
+            .lock()
+            .unwrap()
+            .push_back((id.clone(), event.to_owned()));
+        self.state.queued.notify_one();
+        for _ in 0..3000 {
+            if let Some(response) = self.state.responses.lock().unwrap().remove(&id) {
+                return response;
+            }
+            if let Some(error) = self.state.errors.lock().unwrap().first() {
+                panic!("the function reported an error: {error}");
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no response to {id} within 30 s");
+    }
+}
+
+/// The function binary with a clean environment: only what Lambda and the emulator provide.
+pub fn function_command(vars: &HashMap<String, String>) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_consultation-form"));
+    command.env_clear();
+    for name in [
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_MAX_ATTEMPTS",
+        "AWS_EC2_METADATA_DISABLED",
+    ] {
+        if let Ok(value) = std::env::var(name) {
+            command.env(name, value);
+        }
+    }
+    command
+        .env("AWS_LAMBDA_FUNCTION_NAME", "consultation-form")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/consultation-form")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
+        .envs(vars);
+    command
+}
+
+/// The checked-in local configuration (`local.env`), with overrides.
+pub fn local_env(overrides: &[(&str, &str)]) -> HashMap<String, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("local.env");
+    let mut vars: HashMap<String, String> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    for (k, v) in overrides {
+        vars.insert((*k).to_owned(), (*v).to_owned());
+    }
+    vars
+}
+
+async fn route(
+    state: Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let path = request.uri().path().to_owned();
+    let body = request
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let Some(rest) = path.strip_prefix(PREFIX) else {
+        return Ok(reply(404, ""));
+    };
+    if rest == "/invocation/next" {
+        loop {
+            let next = state.queue.lock().unwrap().pop_front();
+            if let Some((id, event)) = next {
+                let deadline = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis()
+                    + 30_000;
+                let mut response = reply(200, &event);
+                let headers = response.headers_mut();
+                headers.insert("lambda-runtime-aws-request-id", id.parse().unwrap());
+                headers.insert(
+                    "lambda-runtime-deadline-ms",
+                    deadline.to_string().parse().unwrap(),
+                );
+                headers.insert(
+                    "lambda-runtime-invoked-function-arn",
+                    "arn:aws:lambda:us-east-1:123456789012:function:consultation-form"
+                        .parse()
+                        .unwrap(),
+                );
+                headers.insert(
+                    "lambda-runtime-trace-id",
+                    "Root=1-00000000-000000000000000000000000".parse().unwrap(),
+                );
+                return Ok(response);
+            }
+            state.queued.notified().await;
+        }
+    }
+    if let Some(id) = rest
+        .strip_prefix("/invocation/")
+        .and_then(|r| r.strip_suffix("/response"))
+    {
+        let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        state.responses.lock().unwrap().insert(id.to_owned(), value);
+        return Ok(reply(202, ""));
+    }
+    if rest.ends_with("/error") {
+        state
+            .errors
+            .lock()
+            .unwrap()
+            .push(String::from_utf8_lossy(&body).into_owned());
+        return Ok(reply(202, ""));
+    }
+    Ok(reply(404, ""))
+}
+
+fn reply(status: u16, body: &str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_owned())));
+    *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
+    response
+}
