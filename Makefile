@@ -11,7 +11,7 @@ test:
 
 # What the local run stored and sent (while `make dev` is running).
 show:
-	AWS_ENDPOINT_URL=http://127.0.0.1:$${MOTO_PORT:-5005} AWS_REGION=us-east-1 \
+	@AWS_ENDPOINT_URL=http://127.0.0.1:$${MOTO_PORT:-5005} AWS_REGION=us-east-1 \
 	AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
 	.venv/bin/python scripts/local_aws.py show --table consultations-local
 

@@ -12,11 +12,17 @@ LAMBDA_PORT="${LAMBDA_PORT:-9000}"
 ensure_venv
 mkdir -p "$STATE"
 start_moto "$MOTO_PORT" "$STATE/moto-dev.log"
+WATCH_PID=""
 cleanup() {
   trap - EXIT INT TERM
+  if [ -n "$WATCH_PID" ]; then
+    pkill -TERM -P "$WATCH_PID" 2>/dev/null || true
+    kill "$WATCH_PID" 2>/dev/null || true
+    wait "$WATCH_PID" 2>/dev/null || true
+  fi
   kill "$MOTO_PID" 2>/dev/null || true
   wait "$MOTO_PID" 2>/dev/null || true
-  echo "stopped moto"
+  echo "stopped the function and the emulator"
 }
 trap cleanup EXIT INT TERM
 use_emulator "$MOTO_PORT"
@@ -47,5 +53,8 @@ cat <<MSG
   Ctrl-C stops the function and the emulator.
 
 MSG
+# In the background, so that a signal to this script runs the clean-up at once.
 "$VENV/bin/cargo-lambda" lambda watch --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" \
-  --disable-cors --env-file "$ROOT/local.env"
+  --disable-cors --env-file "$ROOT/local.env" &
+WATCH_PID=$!
+wait "$WATCH_PID"
