@@ -4,20 +4,27 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 STATE="$ROOT/.local"
 
-# Creates ./.venv and installs requirements-dev.txt into it (again only when that file changes).
-ensure_venv() {
-  local stamp="$VENV/.requirements.sha256"
+# ensure_python_env DIR REQUIREMENTS: creates the venv DIR and installs REQUIREMENTS into it, again
+# only when that file changes.
+ensure_python_env() {
+  local dir="$1" requirements="$2"
+  local stamp="$dir/.requirements.sha256"
   local wanted
-  wanted="$(sha256sum "$ROOT/requirements-dev.txt" | cut -d' ' -f1)"
-  if [ ! -x "$VENV/bin/python" ]; then
-    echo "==> creating $VENV"
-    python3 -m venv "$VENV"
+  wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  if [ ! -x "$dir/bin/python" ]; then
+    echo "==> creating $dir"
+    python3 -m venv "$dir"
   fi
   if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-    echo "==> installing Python tools (moto, cargo-lambda) into .venv"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/requirements-dev.txt"
+    echo "==> installing $(basename "$requirements" .txt) tools into $(basename "$dir")"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
     echo "$wanted" > "$stamp"
   fi
+}
+
+# The tools of local runs and tests (moto, cargo-lambda, cfn-lint) in ./.venv, put on PATH.
+ensure_venv() {
+  ensure_python_env "$VENV" "$ROOT/requirements/dev.txt"
   export PATH="$VENV/bin:$PATH"
 }
 

@@ -31,15 +31,23 @@ def _tag(loader, suffix, node):
         value = loader.construct_sequence(node, deep=True)
     else:
         value = loader.construct_mapping(node, deep=True)
-    return {suffix: value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
+    return {name: value}
 
 
 CfnLoader.add_multi_constructor("!", _tag)
 
 
+def load_template():
+    """The template as plain data, short-form tags turned into their long form ({"Ref": ...})."""
+    return yaml.load(TEMPLATE.read_text(), Loader=CfnLoader)
+
+
 def table_spec():
     """The table's keys, indexes and TTL attribute, as declared once in the template."""
-    template = yaml.load(TEMPLATE.read_text(), Loader=CfnLoader)
+    template = load_template()
     props = template["Resources"][TABLE_RESOURCE]["Properties"]
     spec = {
         "AttributeDefinitions": props["AttributeDefinitions"],
@@ -89,6 +97,11 @@ def cmd_table_spec(args):
     print()
 
 
+def cmd_template_json(args):
+    json.dump(load_template(), sys.stdout, indent=2)
+    print()
+
+
 def cmd_setup(args):
     dynamodb, ses = clients()
     create_table(dynamodb, args.table)
@@ -129,13 +142,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("table-spec", help="print the table declaration from infra/template.yaml as JSON")
+    sub.add_parser("template-json", help="print infra/template.yaml as JSON (for the template tests)")
     setup = sub.add_parser("setup", help="create the table and verify the sender in the emulator")
     setup.add_argument("--table", required=True)
     setup.add_argument("--sender", required=True)
     show = sub.add_parser("show", help="print stored items and sent emails")
     show.add_argument("--table", required=True)
     args = parser.parse_args()
-    {"table-spec": cmd_table_spec, "setup": cmd_setup, "show": cmd_show}[args.command](args)
+    {
+        "table-spec": cmd_table_spec,
+        "template-json": cmd_template_json,
+        "setup": cmd_setup,
+        "show": cmd_show,
+    }[args.command](args)
 
 
 if __name__ == "__main__":

@@ -206,7 +206,7 @@ impl App {
         let message_id = match self.notifier.send(&email, &received.request.email).await {
             Ok(message_id) => message_id,
             Err(e) => {
-                tracing::warn!(request_id, submission_id = %received.id, error = %e, "notification not sent; request stays pending");
+                tracing::warn!(event = "notification_deferred", request_id, submission_id = %received.id, error = %e, "notification not sent; request stays pending");
                 return "pending";
             }
         };

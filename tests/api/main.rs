@@ -5,6 +5,7 @@ mod cors;
 mod events;
 mod helpers;
 mod http_surface;
+mod infra;
 mod notification;
 mod runtime_api;
 mod storage;

@@ -1,0 +1,236 @@
+//! What the infrastructure template must never lose: encryption with our own key, backups,
+//! deletion protection, the TTL attribute the code writes, least-privilege IAM, and exactly the
+//! environment the configuration reads. (cfn-lint, checkov and `sam validate` run in `make test` too.)
+
+use consultation_form::config::VARIABLES;
+use consultation_form::store::attr;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+fn template() -> Value {
+    let path = std::env::var("CONSULTATION_TEMPLATE_JSON")
+        .expect("CONSULTATION_TEMPLATE_JSON is not set: run the tests with `make test`");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn resources_of_type<'a>(template: &'a Value, kind: &str) -> Vec<(&'a String, &'a Value)> {
+    template["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"] == kind)
+        .collect()
+}
+
+fn the_table(template: &Value) -> &Value {
+    let tables = resources_of_type(template, "AWS::DynamoDB::Table");
+    assert_eq!(tables.len(), 1, "one table");
+    tables[0].1
+}
+
+#[test]
+fn the_table_is_encrypted_with_a_rotating_customer_managed_key() {
+    let template = template();
+    let sse = &the_table(&template)["Properties"]["SSESpecification"];
+    assert_eq!(sse["SSEEnabled"], true);
+    assert_eq!(sse["SSEType"], "KMS");
+    let key_name = sse["KMSMasterKeyId"]["Ref"]
+        .as_str()
+        .expect("a key from this template");
+    let key = &template["Resources"][key_name];
+    assert_eq!(key["Type"], "AWS::KMS::Key");
+    assert_eq!(key["Properties"]["EnableKeyRotation"], true);
+}
+
+#[test]
+fn the_table_is_backed_up_protected_and_retained() {
+    let template = template();
+    let table = the_table(&template);
+    let props = &table["Properties"];
+    assert_eq!(
+        props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
+        true
+    );
+    assert_eq!(props["DeletionProtectionEnabled"], true);
+    assert_eq!(props["BillingMode"], "PAY_PER_REQUEST");
+    assert_eq!(table["DeletionPolicy"], "Retain");
+    assert_eq!(table["UpdateReplacePolicy"], "Retain");
+}
+
+#[test]
+fn the_table_keys_and_ttl_are_the_ones_the_code_uses() {
+    let template = template();
+    let props = &the_table(&template)["Properties"];
+    assert_eq!(
+        props["TimeToLiveSpecification"]["AttributeName"],
+        attr::EXPIRES_AT
+    );
+    assert_eq!(props["TimeToLiveSpecification"]["Enabled"], true);
+    assert_eq!(
+        props["KeySchema"],
+        json!([{"AttributeName": attr::PK, "KeyType": "HASH"}])
+    );
+}
+
+/// Every `Action` and `Resource` in IAM statements, with the statement's Sid for messages.
+fn iam_statements(template: &Value) -> Vec<(String, &Value)> {
+    let mut statements = Vec::new();
+    for (name, role) in resources_of_type(template, "AWS::IAM::Role") {
+        for policy in role["Properties"]["Policies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            for statement in policy["PolicyDocument"]["Statement"].as_array().unwrap() {
+                statements.push((format!("{name}/{}", statement["Sid"]), statement));
+            }
+        }
+    }
+    for (name, function) in resources_of_type(template, "AWS::Serverless::Function") {
+        assert!(
+            function["Properties"]["Policies"].is_null(),
+            "{name}: permissions belong in its explicit role, where they are checked"
+        );
+    }
+    statements
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items.iter().flat_map(strings).collect(),
+        other => vec![other.to_string()],
+    }
+}
+
+#[test]
+fn iam_grants_no_wildcard_actions_or_resources() {
+    let template = template();
+    let statements = iam_statements(&template);
+    assert!(
+        statements.len() >= 4,
+        "the function role's statements are found"
+    );
+    for (sid, statement) in &statements {
+        for action in strings(&statement["Action"]) {
+            assert!(!action.contains('*'), "{sid}: wildcard action {action}");
+        }
+        for resource in strings(&statement["Resource"]) {
+            assert!(
+                resource != "*" && !resource.ends_with(":*") && !resource.ends_with("/*\""),
+                "{sid}: wildcard resource {resource}"
+            );
+        }
+    }
+    for (name, key) in resources_of_type(&template, "AWS::KMS::Key") {
+        for statement in key["Properties"]["KeyPolicy"]["Statement"]
+            .as_array()
+            .unwrap()
+        {
+            for action in strings(&statement["Action"]) {
+                assert!(
+                    !action.contains('*'),
+                    "{name}: wildcard key action {action}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_function_sets_exactly_the_variables_the_configuration_reads() {
+    let template = template();
+    let functions = resources_of_type(&template, "AWS::Serverless::Function");
+    assert_eq!(functions.len(), 1);
+    let set: BTreeSet<&str> = functions[0].1["Properties"]["Environment"]["Variables"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut read: BTreeSet<&str> = VARIABLES.iter().copied().collect();
+    read.insert("RUST_LOG");
+    assert_eq!(set, read);
+}
+
+#[test]
+fn secrets_come_from_secrets_manager_never_from_plain_parameters() {
+    let template = template();
+    let functions = resources_of_type(&template, "AWS::Serverless::Function");
+    let variables = &functions[0].1["Properties"]["Environment"]["Variables"];
+    for secret in ["CLIENT_HASH_KEY", "TURNSTILE_SECRET_KEY"] {
+        let text = variables[secret].to_string();
+        assert!(
+            text.contains("{{resolve:secretsmanager:"),
+            "{secret}: {text}"
+        );
+    }
+    let parameters = template["Parameters"].as_object().unwrap();
+    assert!(!parameters.contains_key("ClientHashKey"));
+    assert!(!parameters.contains_key("TurnstileSecretKey"));
+}
+
+#[test]
+fn the_function_is_the_rust_binary_on_al2023_with_a_bounded_timeout() {
+    let template = template();
+    let (_, function) = resources_of_type(&template, "AWS::Serverless::Function")[0];
+    let props = &function["Properties"];
+    assert_eq!(props["Runtime"], "provided.al2023");
+    assert_eq!(props["Handler"], "bootstrap");
+    assert_eq!(function["Metadata"]["BuildMethod"], "rust-cargolambda");
+    assert_eq!(template["Parameters"]["Architecture"]["Default"], "x86_64");
+    let timeout = props["Timeout"].as_u64().unwrap();
+    assert!(
+        timeout < 30,
+        "the function must end before API Gateway's 30 s"
+    );
+    let worst_case = 2 * consultation_form::aws::OPERATION_TIMEOUT.as_secs();
+    assert!(
+        worst_case < timeout,
+        "store and email fit inside the timeout"
+    );
+}
+
+#[test]
+fn logs_have_finite_retention_and_carry_no_client_address() {
+    let template = template();
+    for (name, group) in resources_of_type(&template, "AWS::Logs::LogGroup") {
+        assert!(
+            !group["Properties"]["RetentionInDays"].is_null(),
+            "{name} keeps logs forever"
+        );
+        assert!(
+            !group["Properties"]["KmsKeyId"].is_null(),
+            "{name} is not encrypted with our key"
+        );
+    }
+    let (_, api) = resources_of_type(&template, "AWS::Serverless::HttpApi")[0];
+    let format = api["Properties"]["AccessLogSettings"]["Format"]
+        .as_str()
+        .unwrap();
+    for leak in ["sourceIp", "identity", "userAgent", "body"] {
+        assert!(!format.contains(leak), "access logs must not carry {leak}");
+    }
+    assert!(
+        api["Properties"]["CorsConfiguration"].is_null(),
+        "the function owns CORS"
+    );
+}
+
+#[test]
+fn there_is_an_alarm_for_each_way_a_request_can_be_lost() {
+    let template = template();
+    let alarms: BTreeSet<String> = resources_of_type(&template, "AWS::CloudWatch::Alarm")
+        .iter()
+        .map(|(_, a)| a["Properties"]["MetricName"].as_str().unwrap().to_owned())
+        .collect();
+    for metric in [
+        "Errors",
+        "Throttles",
+        "Duration",
+        "5xx",
+        "NotificationsFailed",
+    ] {
+        assert!(alarms.contains(metric), "no alarm on {metric}");
+    }
+}
