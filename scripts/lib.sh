@@ -33,16 +33,18 @@ free_port() {
   "$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# start_moto PORT LOGFILE [RECORDING_FILE]: starts moto on 127.0.0.1:PORT, waits until it answers.
+# start_moto PORT LOGFILE [RECORDING_FILE]: starts moto (scripts/moto_server.py: one request at a
+# time, so its DynamoDB transactions are atomic like the real ones) on 127.0.0.1:PORT and waits until
+# it answers.
 # Sets MOTO_PID. With a recording file, every request is recorded (tests read Reply-To from it).
 start_moto() {
   local port="$1" log="$2" recording="${3:-}"
   if [ -n "$recording" ]; then
     : > "$recording"
-    MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$recording" \
-      "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" > "$log" 2>&1 &
+    MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$recording" MOTO_PORT="$port" \
+      "$VENV/bin/python" "$ROOT/scripts/moto_server.py" --port "$port" > "$log" 2>&1 &
   else
-    "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" > "$log" 2>&1 &
+    MOTO_PORT="$port" "$VENV/bin/python" "$ROOT/scripts/moto_server.py" --port "$port" > "$log" 2>&1 &
   fi
   MOTO_PID=$!
   for _ in $(seq 1 100); do

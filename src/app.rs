@@ -1,28 +1,55 @@
 //! The request handler: route, check, parse, store, notify, answer — and one summary log line.
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::domain::{ConsultationRequest, ReceivedRequest, SubmissionId, SubmissionRules};
+use crate::domain::{
+    ConsultationRequest, Field, FieldInput, NotifyStatus, ReceivedRequest, SubmissionId,
+    SubmissionRules, SubmittedForm,
+};
+use crate::duplicates::DuplicateGuard;
 use crate::error::RequestError;
 use crate::http::body::{MAX_BODY_BYTES, MediaType, parse_body};
 use crate::http::cors::{OriginCheck, check_origin, preflight};
 use crate::http::envelope::{self, UNDECODABLE_BODY_HEADER, header};
 use crate::http::response::{ClientKind, Responder};
 use crate::notify::{NotificationSettings, SesNotifier, render_notification};
-use crate::store::Store;
+use crate::store::{InsertOutcome, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use futures_util::FutureExt;
+use lambda_http::RequestExt;
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::Instant;
 
 pub const PATH: &str = "/consultations";
+
+/// How long the retry path holds a claimed notification; longer than one send can take.
+pub const RETRY_LEASE: Duration = Duration::seconds(60);
+/// How long past the invocation's deadline the request path's claim outlives it, so a function
+/// killed between the write and the email leaves the request to the retry path soon after.
+const LEASE_MARGIN: Duration = Duration::seconds(10);
 
 /// Everything one invocation needs, built once per cold start.
 pub struct App {
     config: Config,
     store: Store,
     notifier: SesNotifier,
+    clock: Arc<dyn Clock>,
+}
+
+/// What one run of the retry path did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RetryReport {
+    pub pending: usize,
+    pub sent: usize,
+    pub deferred: usize,
+    pub failed: usize,
+    /// Claimed by another sender at the moment, or already done.
+    pub skipped: usize,
+    /// Left for the next run because this invocation ran out of time.
+    pub postponed: usize,
 }
 
 /// What the summary log line says about a request. Holds no submitted value.
@@ -50,7 +77,18 @@ impl App {
             config,
             store,
             notifier,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Replaces the clock (tests make time controllable with it).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Builds the store and notifier from one SDK configuration.
@@ -143,13 +181,16 @@ impl App {
             });
         }
         let media = MediaType::from_content_type(header(request, "content-type"))?;
-        let form = parse_body(media, body)?;
+        let mut form = parse_body(media, body)?;
+        if let Some(key) = request.headers().get("idempotency-key") {
+            add_header_key(&mut form, key.to_str().unwrap_or("\u{fffd}"));
+        }
         let rules = SubmissionRules {
             phone_region: self.config.phone_default_region,
         };
         let parsed = ConsultationRequest::parse(&form, rules).map_err(RequestError::Validation)?;
 
-        let now = Utc::now();
+        let now = self.clock.now();
         let id = SubmissionId::new(now);
         if parsed.honeypot_filled {
             // A bot gets exactly what a person would, so it learns nothing; nothing is kept.
@@ -158,15 +199,47 @@ impl App {
             return Ok((self.accepted(responder, id), summary));
         }
 
+        let guard = DuplicateGuard::new(
+            &parsed.request,
+            parsed.idempotency_key.as_ref(),
+            &self.config.client_hash_key,
+        );
         let received = self.receive(id, now, parsed.request);
-        self.store
-            .insert_request(&received)
+        let lease_until = request
+            .lambda_context_ref()
+            .and_then(|context| {
+                DateTime::<Utc>::from_timestamp_millis(i64::try_from(context.deadline).ok()?)
+            })
+            .map_or(now + RETRY_LEASE, |deadline| deadline + LEASE_MARGIN);
+        let inserted = self
+            .store
+            .insert_request(&received, &guard, now, lease_until)
             .await
             .map_err(|e| RequestError::StorageUnavailable(e.to_string()))?;
-        let mut summary = Summary::new("stored");
-        summary.submission_id = Some(id.to_string());
-        summary.notify = Some(self.notify(&received, &responder.request_id).await);
-        Ok((self.accepted(responder, id), summary))
+        match inserted {
+            InsertOutcome::Inserted => {
+                let mut summary = Summary::new("stored");
+                summary.submission_id = Some(id.to_string());
+                summary.notify = Some(self.deliver(&received, 1).await.as_str());
+                Ok((self.accepted(responder, id), summary))
+            }
+            InsertOutcome::Duplicate {
+                submission_id,
+                same_payload: true,
+            } => {
+                let mut summary = Summary::new("duplicate");
+                summary.submission_id = Some(submission_id.to_string());
+                let response = responder.replayed(
+                    &submission_id.to_string(),
+                    self.config.thank_you_url.as_deref(),
+                );
+                Ok((response, summary))
+            }
+            InsertOutcome::Duplicate {
+                same_payload: false,
+                ..
+            } => Err(RequestError::IdempotencyKeyReused),
+        }
     }
 
     fn receive(
@@ -189,35 +262,102 @@ impl App {
         }
     }
 
-    /// Emails staff. A failure leaves the request `pending` for a retry; the person is not told,
-    /// because their request is safely stored.
-    async fn notify(&self, received: &ReceivedRequest, request_id: &str) -> &'static str {
+    /// Emails staff about a request whose notification the caller has claimed (attempt number
+    /// `attempts`), and records the result. A failure leaves it `pending` for the retry path, or
+    /// `failed` after the last attempt; the person is not told, because their request is safe.
+    async fn deliver(&self, received: &ReceivedRequest, attempts: u32) -> NotifyStatus {
         let settings = NotificationSettings {
             timezone: self.config.practice_timezone,
             include_message: self.config.notify_include_message,
         };
-        let email = match render_notification(received, settings) {
-            Ok(email) => email,
-            Err(e) => {
-                tracing::error!(request_id, submission_id = %received.id, error = %e, "notification could not be rendered");
-                return "pending";
-            }
+        let sent = match render_notification(received, settings) {
+            Ok(email) => self
+                .notifier
+                .send(&email, &received.request.email)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(format!("rendering failed: {e}")),
         };
-        let message_id = match self.notifier.send(&email, &received.request.email).await {
-            Ok(message_id) => message_id,
-            Err(e) => {
-                tracing::warn!(event = "notification_deferred", request_id, submission_id = %received.id, error = %e, "notification not sent; request stays pending");
-                return "pending";
+        let error = match sent {
+            Ok(message_id) => {
+                if let Err(e) = self
+                    .store
+                    .mark_sent(received.id, &message_id, self.clock.now())
+                    .await
+                {
+                    tracing::warn!(submission_id = %received.id, error = %e, "notification sent but not recorded as sent");
+                }
+                return NotifyStatus::Sent;
             }
+            Err(error) => error,
         };
-        if let Err(e) = self
+        match self
             .store
-            .mark_sent(received.id, &message_id, Utc::now())
+            .release_failed_notification(received.id, attempts)
             .await
         {
-            tracing::warn!(request_id, submission_id = %received.id, error = %e, "notification sent but not recorded as sent");
+            Ok(NotifyStatus::Failed) => {
+                tracing::error!(event = "notification_failed", submission_id = %received.id, attempts, error = %error, "notification failed for good; staff were not told");
+                NotifyStatus::Failed
+            }
+            Ok(status) => {
+                tracing::warn!(event = "notification_deferred", submission_id = %received.id, attempts, error = %error, "notification not sent; request stays pending");
+                status
+            }
+            Err(e) => {
+                // The lease runs out by itself, so the retry path still gets it.
+                tracing::warn!(event = "notification_deferred", submission_id = %received.id, attempts, error = %error, release_error = %e, "notification not sent; request stays pending");
+                NotifyStatus::Pending
+            }
         }
-        "sent"
+    }
+
+    /// The retry path: sends every pending notification whose claim is free, until `stop_at`.
+    pub async fn retry_pending_notifications(
+        &self,
+        stop_at: DateTime<Utc>,
+    ) -> Result<RetryReport, StoreError> {
+        let ids = self.store.pending_notifications(500).await?;
+        let mut report = RetryReport {
+            pending: ids.len(),
+            ..RetryReport::default()
+        };
+        for id in ids {
+            let now = self.clock.now();
+            if now >= stop_at {
+                report.postponed += 1;
+                continue;
+            }
+            match self
+                .store
+                .claim_notification(id, now, now + RETRY_LEASE)
+                .await
+            {
+                Ok(Some(claimed)) => {
+                    match self.deliver(&claimed.received, claimed.attempts).await {
+                        NotifyStatus::Sent => report.sent += 1,
+                        NotifyStatus::Pending => report.deferred += 1,
+                        NotifyStatus::Failed => report.failed += 1,
+                    }
+                }
+                Ok(None) => report.skipped += 1,
+                Err(e) => {
+                    tracing::warn!(submission_id = %id, error = %e, "could not claim a pending notification");
+                    report.postponed += 1;
+                }
+            }
+        }
+        tracing::info!(
+            event = "retry_run",
+            pending = report.pending,
+            sent = report.sent,
+            deferred = report.deferred,
+            failed = report.failed,
+            skipped = report.skipped,
+            postponed = report.postponed,
+            "retry path ran"
+        );
+        Ok(report)
     }
 
     fn accepted(&self, responder: &Responder, id: SubmissionId) -> Response<Body> {
@@ -256,6 +396,18 @@ impl App {
             back_link,
             request_id: request_id.to_owned(),
         }
+    }
+}
+
+/// Adds the `Idempotency-Key` header to the form as its `idempotency_key` field. Both may be sent
+/// (a script that also fills the field); if they differ the key is refused as invalid.
+fn add_header_key(form: &mut SubmittedForm, header_key: &str) {
+    let same = matches!(form.get(Field::IdempotencyKey), Some(FieldInput::Text(field)) if field.trim() == header_key);
+    if !same {
+        form.insert(
+            Field::IdempotencyKey,
+            FieldInput::Text(header_key.to_owned()),
+        );
     }
 }
 

@@ -1,7 +1,7 @@
 //! AWS SDK set-up shared by every client: one configuration per cold start, bounded in time.
 
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, SdkConfig};
+use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use std::time::Duration;
 
@@ -14,16 +14,18 @@ pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(8);
 /// Loads region, credentials and endpoint (`AWS_ENDPOINT_URL` points it at an emulator) from the
 /// environment, with the time limits above.
 pub async fn load_sdk_config() -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(CONNECT_TIMEOUT)
-                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                .operation_timeout(OPERATION_TIMEOUT)
-                .build(),
-        )
-        .load()
-        .await
+    sdk_config_loader().load().await
+}
+
+/// The loader behind [`load_sdk_config`], for callers that override something (an endpoint).
+pub fn sdk_config_loader() -> ConfigLoader {
+    aws_config::defaults(BehaviorVersion::latest()).timeout_config(
+        TimeoutConfig::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+            .operation_timeout(OPERATION_TIMEOUT)
+            .build(),
+    )
 }
 
 /// Describes an SDK error for a log line: the service's error code, or the transport failure.

@@ -19,6 +19,8 @@ pub enum RequestError {
     Malformed(&'static str),
     #[error("{} field error(s)", .0.len())]
     Validation(FieldErrors),
+    #[error("idempotency key reused for other content")]
+    IdempotencyKeyReused,
     #[error("storage unavailable: {0}")]
     StorageUnavailable(String),
     #[error("internal error: {0}")]
@@ -88,6 +90,13 @@ impl RequestError {
                 "Some answers need your attention before the form can be sent.",
                 None,
             ),
+            RequestError::IdempotencyKeyReused => (
+                409,
+                "idempotency_key_reused",
+                "Please send the form again",
+                "This form was already sent with different answers. Reload the page and send it again.",
+                None,
+            ),
             RequestError::StorageUnavailable(_) => (
                 503,
                 "temporarily_unavailable",
@@ -116,6 +125,7 @@ impl RequestError {
     pub fn outcome(&self) -> &'static str {
         match self {
             RequestError::StorageUnavailable(_) | RequestError::Internal(_) => "error",
+            RequestError::IdempotencyKeyReused => "duplicate",
             _ => "invalid",
         }
     }

@@ -3,10 +3,13 @@
 
 pub mod app;
 pub mod aws;
+pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod duplicates;
 pub mod error;
 pub mod http;
+pub mod lambda;
 pub mod logging;
 pub mod notify;
 pub mod store;

@@ -25,7 +25,7 @@ const CAPPED_TARGETS: &[(&str, Level)] = &[
 
 /// A subscriber writing JSON lines to `writer`, filtered by `directives` (as in `RUST_LOG`) and
 /// then by the caps above.
-pub fn subscriber<W>(directives: &str, writer: W) -> impl Subscriber + Send + Sync
+pub fn subscriber<W>(directives: &str, writer: W) -> impl Subscriber + Send + Sync + use<W>
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {

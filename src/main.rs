@@ -1,9 +1,6 @@
 use consultation_form::app::App;
 use consultation_form::config::Config;
-use consultation_form::http::envelope::BodyEncodingGuard;
-use consultation_form::{aws, logging};
-use lambda_http::{Adapter, service_fn};
-use std::convert::Infallible;
+use consultation_form::{aws, lambda, logging};
 use std::sync::Arc;
 
 #[tokio::main]
@@ -20,14 +17,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     };
     if config.client_hash_key.generated {
         tracing::warn!(
-            "CLIENT_HASH_KEY is not set: using a random key, so rate limits hold per instance only"
+            "CLIENT_HASH_KEY is not set: using a random key, so rate limits and duplicate detection hold per instance only"
         );
     }
     let sdk_config = aws::load_sdk_config().await;
-    let app = Arc::new(App::from_sdk_config(config, &sdk_config));
-    let handler = service_fn(move |request| {
-        let app = Arc::clone(&app);
-        async move { Ok::<_, Infallible>(app.handle(request).await) }
-    });
-    lambda_http::lambda_runtime::run(BodyEncodingGuard::new(Adapter::from(handler))).await
+    lambda::run(Arc::new(App::from_sdk_config(config, &sdk_config))).await
 }

@@ -1,12 +1,27 @@
-//! DynamoDB: where requests are kept.
+//! DynamoDB: where requests are kept, with their duplicate records and notification state.
 //!
-//! One table, partition key `pk`. A request is the item `request#<id>`; its `expires_at` (epoch
-//! seconds) lets DynamoDB's TTL delete it `RETENTION_DAYS` after receipt.
+//! One table, partition key `pk`:
+//! - `request#<id>`: a request, with `expires_at` (epoch seconds) `RETENTION_DAYS` after receipt;
+//! - `dup#key#<hmac>` / `dup#content#<hmac>`: which request a repeat belongs to, for 24 hours or 10
+//!   minutes.
+//!
+//! While a request's staff email is not yet sent it carries `retry_queue = "pending"`, the key of
+//! the sparse index `pending-notifications` that the retry path queries. Sending is claimed with a
+//! lease (`lease_until`), so the request path and the retry path never send the same email at once.
+//!
+//! DynamoDB's TTL deletes lazily (up to days late), so every condition compares `expires_at` or
+//! `lease_until` with the current time itself.
 
 use crate::aws::describe_sdk_error;
-use crate::domain::{NotifyStatus, ReceivedRequest, SubmissionId};
+use crate::domain::{
+    BestTime, ConsultationRequest, Field, FieldInput, Message, NotifyStatus, PhoneRegion,
+    ReceivedRequest, SessionFormat, SubmissionId, SubmissionRules, SubmittedForm,
+};
+use crate::duplicates::DuplicateGuard;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::collections::HashMap;
 
@@ -29,7 +44,19 @@ pub mod attr {
     pub const URGENT: &str = "urgent";
     pub const SES_MESSAGE_ID: &str = "ses_message_id";
     pub const NOTIFIED_AT: &str = "notified_at";
+    pub const NOTIFY_ATTEMPTS: &str = "notify_attempts";
+    pub const LEASE_UNTIL: &str = "lease_until";
+    pub const RETRY_QUEUE: &str = "retry_queue";
+    pub const SUBMISSION_ID: &str = "submission_id";
+    pub const PAYLOAD_HASH: &str = "payload_hash";
 }
+
+/// The sparse index of requests whose staff email is not yet sent.
+pub const PENDING_INDEX: &str = "pending-notifications";
+const PENDING: &str = "pending";
+
+/// After this many failed attempts a notification is `failed` and an alarm fires.
+pub const MAX_NOTIFY_ATTEMPTS: u32 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -38,6 +65,36 @@ pub enum StoreError {
         operation: &'static str,
         detail: String,
     },
+    #[error("stored item {key} cannot be read: {problem}")]
+    Corrupt { key: String, problem: String },
+}
+
+/// What happened to a new request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertOutcome {
+    Inserted,
+    /// The same request came before; `same_payload` is false when an idempotency key was reused
+    /// for other content.
+    Duplicate {
+        submission_id: SubmissionId,
+        same_payload: bool,
+    },
+}
+
+/// A request whose notification this caller has claimed.
+#[derive(Debug, Clone)]
+pub struct ClaimedNotification {
+    pub received: ReceivedRequest,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+}
+
+/// A stored request with its notification state (for tools and tests).
+#[derive(Debug, Clone)]
+pub struct StoredRequest {
+    pub received: ReceivedRequest,
+    pub notify_status: NotifyStatus,
+    pub attempts: u32,
 }
 
 /// The partition key of a request item.
@@ -47,6 +104,27 @@ pub fn request_key(id: SubmissionId) -> String {
 
 pub fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn s(value: &str) -> AttributeValue {
+    AttributeValue::S(value.to_owned())
+}
+
+fn n(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+fn unavailable<E, R>(
+    operation: &'static str,
+) -> impl FnOnce(aws_sdk_dynamodb::error::SdkError<E, R>) -> StoreError
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    move |e| StoreError::Unavailable {
+        operation,
+        detail: describe_sdk_error(&e),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,21 +138,167 @@ impl Store {
         Self { client, table_name }
     }
 
-    /// Writes a new request with `notify_status = pending`. Never overwrites an existing item.
-    pub async fn insert_request(&self, received: &ReceivedRequest) -> Result<(), StoreError> {
-        self.client
-            .put_item()
+    pub fn table_name(&self) -> &str {
+        &self.table_name
+    }
+
+    /// Writes a new request (pending, its notification claimed until `lease_until`) and its
+    /// duplicate record in one transaction, so a repeat can never see one without the other; or
+    /// reports the request a repeat belongs to.
+    pub async fn insert_request(
+        &self,
+        received: &ReceivedRequest,
+        guard: &DuplicateGuard,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<InsertOutcome, StoreError> {
+        let request = Put::builder()
             .table_name(&self.table_name)
-            .set_item(Some(request_item(received)))
+            .set_item(Some(request_item(received, lease_until)))
             .condition_expression("attribute_not_exists(#pk)")
             .expression_attribute_names("#pk", attr::PK)
+            .build()
+            .map_err(|e| StoreError::Unavailable {
+                operation: "TransactWriteItems",
+                detail: e.to_string(),
+            })?;
+        let duplicate = Put::builder()
+            .table_name(&self.table_name)
+            .set_item(Some(HashMap::from([
+                (attr::PK.to_owned(), s(&guard.record_key)),
+                (attr::SUBMISSION_ID.to_owned(), s(&received.id.to_string())),
+                (attr::PAYLOAD_HASH.to_owned(), s(&guard.payload_hash)),
+                (
+                    attr::EXPIRES_AT.to_owned(),
+                    n((now + guard.window).timestamp()),
+                ),
+            ])))
+            .condition_expression("attribute_not_exists(#pk) OR #expires < :now")
+            .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_names("#expires", attr::EXPIRES_AT)
+            .expression_attribute_values(":now", n(now.timestamp()))
+            .build()
+            .map_err(|e| StoreError::Unavailable {
+                operation: "TransactWriteItems",
+                detail: e.to_string(),
+            })?;
+
+        // Concurrent repeats cancel each other's transactions; the winner's record is then read.
+        const ATTEMPTS: u32 = 6;
+        for attempt in 1..=ATTEMPTS {
+            let written = self
+                .client
+                .transact_write_items()
+                .transact_items(TransactWriteItem::builder().put(request.clone()).build())
+                .transact_items(TransactWriteItem::builder().put(duplicate.clone()).build())
+                .send()
+                .await;
+            match written {
+                Ok(_) => return Ok(InsertOutcome::Inserted),
+                Err(e)
+                    if matches!(
+                        e.as_service_error(),
+                        Some(TransactWriteItemsError::TransactionCanceledException(_))
+                    ) =>
+                {
+                    if let Some((submission_id, payload_hash)) =
+                        self.duplicate_record(guard, now).await?
+                    {
+                        return Ok(InsertOutcome::Duplicate {
+                            submission_id,
+                            same_payload: payload_hash == guard.payload_hash,
+                        });
+                    }
+                    if attempt < ATTEMPTS {
+                        tokio::time::sleep(std::time::Duration::from_millis(
+                            15 * u64::from(attempt),
+                        ))
+                        .await;
+                    }
+                }
+                Err(e) => return Err(unavailable("TransactWriteItems")(e)),
+            }
+        }
+        Err(StoreError::Unavailable {
+            operation: "TransactWriteItems",
+            detail: "kept conflicting with concurrent writes".to_owned(),
+        })
+    }
+
+    /// The live duplicate record for `guard`, if any: its submission id and payload hash.
+    async fn duplicate_record(
+        &self,
+        guard: &DuplicateGuard,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(SubmissionId, String)>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&guard.record_key))
+            .consistent_read(true)
             .send()
             .await
-            .map_err(|e| StoreError::Unavailable {
-                operation: "PutItem",
-                detail: describe_sdk_error(&e),
-            })?;
-        Ok(())
+            .map_err(unavailable("GetItem"))?;
+        let Some(item) = output.item else {
+            return Ok(None);
+        };
+        let reader = ItemReader::new(&guard.record_key, &item);
+        if reader.number(attr::EXPIRES_AT)? < now.timestamp() {
+            return Ok(None);
+        }
+        let id = reader.string(attr::SUBMISSION_ID)?;
+        let id =
+            SubmissionId::parse(id).ok_or_else(|| reader.corrupt("submission_id is not an id"))?;
+        Ok(Some((id, reader.string(attr::PAYLOAD_HASH)?.to_owned())))
+    }
+
+    /// Claims a pending notification whose lease is free, counting the attempt. `None` when it is
+    /// sent, failed, gone, or claimed by someone else right now.
+    pub async fn claim_notification(
+        &self,
+        id: SubmissionId,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Option<ClaimedNotification>, StoreError> {
+        let claimed = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&request_key(id)))
+            .update_expression("SET #lease = :until ADD #attempts :one")
+            .condition_expression(
+                "#status = :pending AND (attribute_not_exists(#lease) OR #lease < :now)",
+            )
+            .expression_attribute_names("#lease", attr::LEASE_UNTIL)
+            .expression_attribute_names("#attempts", attr::NOTIFY_ATTEMPTS)
+            .expression_attribute_names("#status", attr::NOTIFY_STATUS)
+            .expression_attribute_values(":until", n(lease_until.timestamp_millis()))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":pending", s(NotifyStatus::Pending.as_str()))
+            .expression_attribute_values(":now", n(now.timestamp_millis()))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match claimed {
+            Ok(output) => {
+                let item = output.attributes.unwrap_or_default();
+                let stored = stored_request(&request_key(id), &item)?;
+                Ok(Some(ClaimedNotification {
+                    received: stored.received,
+                    attempts: stored.attempts,
+                }))
+            }
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(unavailable("UpdateItem")(e)),
+        }
     }
 
     /// Records that SES accepted the staff notification.
@@ -87,36 +311,133 @@ impl Store {
         self.client
             .update_item()
             .table_name(&self.table_name)
-            .key(attr::PK, AttributeValue::S(request_key(id)))
-            .update_expression("SET #status = :sent, #message_id = :message_id, #notified_at = :at")
+            .key(attr::PK, s(&request_key(id)))
+            .update_expression(
+                "SET #status = :sent, #message_id = :message_id, #notified_at = :at REMOVE #queue, #lease",
+            )
             .condition_expression("attribute_exists(#pk)")
             .expression_attribute_names("#pk", attr::PK)
             .expression_attribute_names("#status", attr::NOTIFY_STATUS)
             .expression_attribute_names("#message_id", attr::SES_MESSAGE_ID)
             .expression_attribute_names("#notified_at", attr::NOTIFIED_AT)
-            .expression_attribute_values(
-                ":sent",
-                AttributeValue::S(NotifyStatus::Sent.as_str().to_owned()),
-            )
-            .expression_attribute_values(
-                ":message_id",
-                AttributeValue::S(ses_message_id.to_owned()),
-            )
-            .expression_attribute_values(":at", AttributeValue::S(rfc3339(at)))
+            .expression_attribute_names("#queue", attr::RETRY_QUEUE)
+            .expression_attribute_names("#lease", attr::LEASE_UNTIL)
+            .expression_attribute_values(":sent", s(NotifyStatus::Sent.as_str()))
+            .expression_attribute_values(":message_id", s(ses_message_id))
+            .expression_attribute_values(":at", s(&rfc3339(at)))
             .send()
             .await
-            .map_err(|e| StoreError::Unavailable {
-                operation: "UpdateItem",
-                detail: describe_sdk_error(&e),
-            })?;
+            .map_err(unavailable("UpdateItem"))?;
         Ok(())
+    }
+
+    /// After a failed attempt: frees the lease for the next try, or gives up (`failed`) after
+    /// [`MAX_NOTIFY_ATTEMPTS`]. Returns the status the request is left in.
+    pub async fn release_failed_notification(
+        &self,
+        id: SubmissionId,
+        attempts: u32,
+    ) -> Result<NotifyStatus, StoreError> {
+        let give_up = attempts >= MAX_NOTIFY_ATTEMPTS;
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&request_key(id)))
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", attr::NOTIFY_STATUS)
+            .expression_attribute_names("#lease", attr::LEASE_UNTIL)
+            .expression_attribute_values(":pending", s(NotifyStatus::Pending.as_str()));
+        update = if give_up {
+            update
+                .update_expression("SET #status = :failed REMOVE #queue, #lease")
+                .expression_attribute_names("#queue", attr::RETRY_QUEUE)
+                .expression_attribute_values(":failed", s(NotifyStatus::Failed.as_str()))
+        } else {
+            update.update_expression("REMOVE #lease")
+        };
+        match update.send().await {
+            Ok(_) => Ok(if give_up {
+                NotifyStatus::Failed
+            } else {
+                NotifyStatus::Pending
+            }),
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(NotifyStatus::Sent)
+            }
+            Err(e) => Err(unavailable("UpdateItem")(e)),
+        }
+    }
+
+    /// Ids of requests whose notification is pending, oldest first (at most `limit`).
+    pub async fn pending_notifications(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<SubmissionId>, StoreError> {
+        let mut ids = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table_name)
+                .index_name(PENDING_INDEX)
+                .key_condition_expression("#queue = :pending")
+                .expression_attribute_names("#queue", attr::RETRY_QUEUE)
+                .expression_attribute_values(":pending", s(PENDING))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable("Query"))?;
+            for item in page.items() {
+                if let Some(id) = item
+                    .get(attr::PK)
+                    .and_then(|v| v.as_s().ok())
+                    .and_then(|pk| pk.strip_prefix("request#"))
+                    .and_then(SubmissionId::parse)
+                {
+                    ids.push(id);
+                }
+            }
+            start = page.last_evaluated_key;
+            if start.is_none() || ids.len() >= limit {
+                ids.truncate(limit);
+                return Ok(ids);
+            }
+        }
+    }
+
+    /// A stored request with its notification state.
+    pub async fn get_request(&self, id: SubmissionId) -> Result<Option<StoredRequest>, StoreError> {
+        let key = request_key(id);
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable("GetItem"))?;
+        output
+            .item
+            .map(|item| stored_request(&key, &item))
+            .transpose()
     }
 }
 
-/// The item for a new request: only the fields the contract names, absent optionals left out.
-pub fn request_item(received: &ReceivedRequest) -> HashMap<String, AttributeValue> {
+/// The item for a new request: only the fields the contract names (absent optionals left out),
+/// plus the notification bookkeeping.
+pub fn request_item(
+    received: &ReceivedRequest,
+    lease_until: DateTime<Utc>,
+) -> HashMap<String, AttributeValue> {
     let request = &received.request;
-    let s = |v: &str| AttributeValue::S(v.to_owned());
     let mut item = HashMap::from([
         (attr::PK.to_owned(), s(&request_key(received.id))),
         (attr::ID.to_owned(), s(&received.id.to_string())),
@@ -134,9 +455,15 @@ pub fn request_item(received: &ReceivedRequest) -> HashMap<String, AttributeValu
             attr::NOTIFY_STATUS.to_owned(),
             s(NotifyStatus::Pending.as_str()),
         ),
+        (attr::NOTIFY_ATTEMPTS.to_owned(), n(1)),
+        (
+            attr::LEASE_UNTIL.to_owned(),
+            n(lease_until.timestamp_millis()),
+        ),
+        (attr::RETRY_QUEUE.to_owned(), s(PENDING)),
         (
             attr::EXPIRES_AT.to_owned(),
-            AttributeValue::N(received.expires_at.timestamp().to_string()),
+            n(received.expires_at.timestamp()),
         ),
         (
             attr::CONSENT_VERSION.to_owned(),
@@ -155,13 +482,13 @@ pub fn request_item(received: &ReceivedRequest) -> HashMap<String, AttributeValu
         (attr::PHONE, request.phone.as_ref().map(|p| p.as_str())),
         (
             attr::BEST_TIME,
-            request.best_time.as_ref().map(|b| b.as_str()),
+            request.best_time.as_ref().map(BestTime::as_str),
         ),
         (
             attr::SESSION_FORMAT,
-            request.session_format.map(|f| f.as_str()),
+            request.session_format.map(SessionFormat::as_str),
         ),
-        (attr::MESSAGE, request.message.as_ref().map(|m| m.as_str())),
+        (attr::MESSAGE, request.message.as_ref().map(Message::as_str)),
     ];
     for (name, value) in optional {
         if let Some(value) = value {
@@ -169,4 +496,145 @@ pub fn request_item(received: &ReceivedRequest) -> HashMap<String, AttributeValu
         }
     }
     item
+}
+
+/// Reads a request item back into the domain types, through the same parsers as a submission.
+pub fn stored_request(
+    key: &str,
+    item: &HashMap<String, AttributeValue>,
+) -> Result<StoredRequest, StoreError> {
+    let reader = ItemReader::new(key, item);
+    let id = SubmissionId::parse(reader.string(attr::ID)?).ok_or_else(|| reader.corrupt("id"))?;
+    let mut form = SubmittedForm::new()
+        .with(Field::Name, reader.string(attr::NAME)?)
+        .with(Field::Email, reader.string(attr::EMAIL)?)
+        .with(
+            Field::PreferredContact,
+            reader.string(attr::PREFERRED_CONTACT)?,
+        )
+        .with(Field::Consent, "true");
+    for (field, name) in [
+        (Field::Phone, attr::PHONE),
+        (Field::BestTime, attr::BEST_TIME),
+        (Field::SessionFormat, attr::SESSION_FORMAT),
+        (Field::Message, attr::MESSAGE),
+    ] {
+        if let Some(value) = reader.optional_string(name) {
+            form.insert(field, FieldInput::Text(value.to_owned()));
+        }
+    }
+    let rules = SubmissionRules {
+        phone_region: PhoneRegion::default(),
+    };
+    let request: ConsultationRequest = ConsultationRequest::parse(&form, rules)
+        .map_err(|errors| reader.corrupt(&format!("fields {:?}", errors.codes())))?
+        .request;
+    let received_at = parse_time(reader.string(attr::RECEIVED_AT)?)
+        .ok_or_else(|| reader.corrupt("received_at"))?;
+    let expires_at = DateTime::from_timestamp(reader.number(attr::EXPIRES_AT)?, 0)
+        .ok_or_else(|| reader.corrupt("expires_at"))?;
+    let notify_status = NotifyStatus::parse(reader.string(attr::NOTIFY_STATUS)?)
+        .ok_or_else(|| reader.corrupt("notify_status"))?;
+    Ok(StoredRequest {
+        received: ReceivedRequest {
+            id,
+            received_at,
+            request,
+            consent_version: reader.string(attr::CONSENT_VERSION)?.to_owned(),
+            urgent: matches!(item.get(attr::URGENT), Some(AttributeValue::Bool(true))),
+            expires_at,
+        },
+        notify_status,
+        attempts: u32::try_from(reader.number(attr::NOTIFY_ATTEMPTS).unwrap_or(0)).unwrap_or(0),
+    })
+}
+
+fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Typed access to an item's attributes, with errors that name the item and attribute only.
+struct ItemReader<'a> {
+    key: &'a str,
+    item: &'a HashMap<String, AttributeValue>,
+}
+
+impl<'a> ItemReader<'a> {
+    fn new(key: &'a str, item: &'a HashMap<String, AttributeValue>) -> Self {
+        Self { key, item }
+    }
+
+    fn corrupt(&self, problem: &str) -> StoreError {
+        StoreError::Corrupt {
+            key: self.key.to_owned(),
+            problem: problem.to_owned(),
+        }
+    }
+
+    fn optional_string(&self, name: &str) -> Option<&'a str> {
+        self.item
+            .get(name)
+            .and_then(|v| v.as_s().ok())
+            .map(String::as_str)
+    }
+
+    fn string(&self, name: &str) -> Result<&'a str, StoreError> {
+        self.optional_string(name)
+            .ok_or_else(|| self.corrupt(&format!("{name} missing")))
+    }
+
+    fn number(&self, name: &str) -> Result<i64, StoreError> {
+        self.item
+            .get(name)
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| self.corrupt(&format!("{name} missing")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Field, SubmittedForm};
+
+    #[test]
+    fn an_item_reads_back_as_the_request_it_was_written_from() {
+        let form = SubmittedForm::new()
+            .with(Field::Name, "Ana Lima")
+            .with(Field::Email, "ana@example.com")
+            .with(Field::Phone, "+44 20 7946 0958")
+            .with(Field::PreferredContact, "phone")
+            .with(Field::BestTime, "mornings")
+            .with(Field::SessionFormat, "either")
+            .with(Field::Message, "line one\nline two")
+            .with(Field::Consent, "on");
+        let request = ConsultationRequest::parse(&form, SubmissionRules::default())
+            .unwrap()
+            .request;
+        let at: DateTime<Utc> = "2026-11-26T14:05:00.123Z".parse().unwrap();
+        let received = ReceivedRequest {
+            id: SubmissionId::new(at),
+            received_at: at,
+            request,
+            consent_version: "3".into(),
+            urgent: true,
+            expires_at: DateTime::from_timestamp(at.timestamp() + 86_400, 0).unwrap(),
+        };
+        let item = request_item(&received, at);
+        let stored = stored_request("k", &item).unwrap();
+        assert_eq!(stored.received, received);
+        assert_eq!(stored.notify_status, NotifyStatus::Pending);
+        assert_eq!(stored.attempts, 1);
+    }
+
+    #[test]
+    fn a_damaged_item_names_the_attribute_not_the_value() {
+        let mut item = HashMap::new();
+        item.insert("id".to_owned(), s("not-an-id-but-a-secret"));
+        let error = stored_request("request#x", &item).unwrap_err().to_string();
+        assert!(error.contains("request#x"));
+        assert!(!error.contains("secret"));
+    }
 }

@@ -4,9 +4,6 @@
 use base64::Engine;
 use lambda_http::request::{LambdaRequest, RequestContext};
 use lambda_http::{Request, RequestExt};
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 /// Set (only) by [`guard_body_encoding`] when the event claimed a base64 body that is not base64.
 /// Any copy of this header sent by a client is removed first, so it cannot be forged.
@@ -40,37 +37,6 @@ pub fn request_from_event(json: &str) -> Result<Request, serde_json::Error> {
     let mut event: LambdaRequest = serde_json::from_str(json)?;
     guard_body_encoding(&mut event);
     Ok(event.into())
-}
-
-/// A tower service that applies [`guard_body_encoding`] before `lambda_http` converts the event.
-#[derive(Clone)]
-pub struct BodyEncodingGuard<S> {
-    inner: S,
-}
-
-impl<S> BodyEncodingGuard<S> {
-    pub fn new(inner: S) -> Self {
-        Self { inner }
-    }
-}
-
-impl<S> lambda_http::Service<lambda_http::LambdaEvent<LambdaRequest>> for BodyEncodingGuard<S>
-where
-    S: lambda_http::Service<lambda_http::LambdaEvent<LambdaRequest>>,
-    S::Future: Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut event: lambda_http::LambdaEvent<LambdaRequest>) -> Self::Future {
-        guard_body_encoding(&mut event.payload);
-        Box::pin(self.inner.call(event))
-    }
 }
 
 /// The id that names this invocation in logs and in a `500` answer: Lambda's request id when

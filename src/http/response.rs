@@ -51,6 +51,15 @@ impl Responder {
         }
     }
 
+    /// The first answer again, for a repeat of a stored request.
+    pub fn replayed(&self, id: &str, thank_you_url: Option<&str>) -> Response<Body> {
+        let mut response = self.accepted(id, thank_you_url);
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        response
+    }
+
     pub fn error(&self, error: &RequestError) -> Response<Body> {
         let description = error.describe();
         let mut response = match self.kind {

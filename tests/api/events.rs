@@ -101,3 +101,30 @@ async fn the_binary_stops_at_init_naming_an_invalid_variable() {
         "the value itself is not repeated"
     );
 }
+
+#[tokio::test]
+async fn the_scheduled_retry_event_sends_pending_notifications_through_the_binary() {
+    let sender = format!("late-{}@practice.test", crate::helpers::unique());
+    let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
+    test.post_json(&crate::helpers::full_submission()).await;
+    assert_eq!(s(&test.items().await[0], "notify_status"), "pending");
+    crate::helpers::verify_sender(&test.ses, &sender).await;
+
+    let runtime = RuntimeApi::start().await;
+    let _function = runtime.spawn_function(&local_env(&[
+        ("TABLE_NAME", &test.table),
+        ("NOTIFY_TO", &test.staff),
+        ("NOTIFY_FROM", &sender),
+        ("CLIENT_HASH_KEY", "test-client-hash-key-0123456789abcdef"),
+    ]));
+    let event = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("events/scheduled/retry-notifications.json"),
+    )
+    .unwrap();
+    let report = runtime.invoke(&event).await;
+
+    assert_eq!(report["pending"], 1, "{report}");
+    assert_eq!(report["sent"], 1, "{report}");
+    assert_eq!(s(&test.items().await[0], "notify_status"), "sent");
+    assert_eq!(test.sent_emails().await.len(), 1);
+}

@@ -1,18 +1,22 @@
 //! Spawns the handler against the emulator (moto, started by `make test`) with real SDK clients, and
 //! reads back what was stored and sent.
 
+use aws_config::SdkConfig;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
     KeyType, Projection, ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use consultation_form::app::App;
 use consultation_form::aws::load_sdk_config;
+use consultation_form::clock::Clock;
 use consultation_form::config::Config;
 use consultation_form::http::envelope::request_from_event;
 use lambda_http::{Body, Response};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 pub const SENDER: &str = "forms@practice.test";
 pub const ALLOWED_ORIGIN: &str = "https://www.practice.test";
@@ -30,8 +34,71 @@ pub fn unique() -> String {
     ulid::Ulid::new().to_string().to_lowercase()
 }
 
+/// A clock the test moves by hand.
+pub struct TestClock(Mutex<DateTime<Utc>>);
+
+impl TestClock {
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+
+    pub fn now_plus(&self, by: chrono::Duration) -> DateTime<Utc> {
+        *self.0.lock().unwrap() + by
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// Log lines captured from the real subscriber (JSON lines, caps included).
+#[derive(Clone, Default)]
+pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+
+    pub fn lines(&self) -> Vec<Value> {
+        self.text()
+            .lines()
+            .map(|l| {
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}"))
+            })
+            .collect()
+    }
+
+    /// The subscriber to run a future under, with `directives` as `RUST_LOG` would give them.
+    pub fn subscriber(&self, directives: &str) -> impl tracing::Subscriber + Send + Sync + use<> {
+        consultation_form::logging::subscriber(directives, self.clone())
+    }
+}
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLogs {
+    type Writer = CapturedLogs;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
 pub struct TestApp {
-    pub app: App,
+    pub app: Arc<App>,
+    pub clock: Arc<TestClock>,
     pub table: String,
     pub staff: String,
     pub dynamodb: aws_sdk_dynamodb::Client,
@@ -45,35 +112,25 @@ impl TestApp {
 
     /// Overrides replace the default test configuration; an empty value unsets a variable.
     pub async fn spawn_with(overrides: &[(&str, &str)]) -> Self {
-        let suffix = unique();
-        let table = format!("consultations-{suffix}");
-        let staff = format!("staff-{suffix}@practice.test");
-        let mut vars: HashMap<String, String> = [
-            ("TABLE_NAME", table.as_str()),
-            ("NOTIFY_FROM", SENDER),
-            ("NOTIFY_TO", staff.as_str()),
-            (
-                "ALLOWED_ORIGINS",
-                "https://www.practice.test,http://localhost:8080",
-            ),
-            ("PRACTICE_TIMEZONE", "America/New_York"),
-            ("CLIENT_HASH_KEY", "test-client-hash-key-0123456789abcdef"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-        for (k, v) in overrides {
-            vars.insert((*k).to_owned(), (*v).to_owned());
-        }
-        let config = Config::from_vars(&vars).expect("test configuration is valid");
+        let (config, staff) = test_config(overrides);
+        let sdk = load_sdk_config().await;
+        Self::with_sdk_config(config, staff, &sdk).await
+    }
+
+    /// The app on another SDK configuration (another endpoint), with its table still made in the
+    /// emulator.
+    pub async fn with_sdk_config(config: Config, staff: String, app_sdk: &SdkConfig) -> Self {
+        let table = config.table_name.clone();
         let sdk = load_sdk_config().await;
         let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
         let ses = aws_sdk_sesv2::Client::new(&sdk);
         create_table(&dynamodb, &config.table_name).await;
         verify_sender(&ses, SENDER).await;
-        let app = App::from_sdk_config(config, &sdk);
+        let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+        let app = App::from_sdk_config(config, app_sdk).with_clock(clock.clone());
         Self {
-            app,
+            app: Arc::new(app),
+            clock,
             table,
             staff,
             dynamodb,
@@ -95,8 +152,17 @@ impl TestApp {
         self.send(RequestSpec::post_form(body)).await
     }
 
-    /// Every item in this test's table (a consistent scan).
+    /// The request items in this test's table (a consistent scan).
     pub async fn items(&self) -> Vec<HashMap<String, AttributeValue>> {
+        self.all_items()
+            .await
+            .into_iter()
+            .filter(|item| item["pk"].as_s().is_ok_and(|pk| pk.starts_with("request#")))
+            .collect()
+    }
+
+    /// Every item in this test's table, bookkeeping included.
+    pub async fn all_items(&self) -> Vec<HashMap<String, AttributeValue>> {
         scan(&self.dynamodb, &self.table).await
     }
 
@@ -111,7 +177,7 @@ impl TestApp {
     }
 
     pub async fn assert_nothing_kept(&self) {
-        assert_eq!(self.items().await.len(), 0, "nothing may be stored");
+        assert_eq!(self.all_items().await.len(), 0, "nothing may be stored");
         assert_eq!(self.sent_emails().await.len(), 0, "nothing may be sent");
         assert_eq!(
             self.send_email_requests().await.len(),
@@ -119,6 +185,35 @@ impl TestApp {
             "no email may be attempted"
         );
     }
+}
+
+/// The test configuration with its own table and staff address; overrides replace defaults and an
+/// empty value unsets a variable.
+pub fn test_config(overrides: &[(&str, &str)]) -> (Config, String) {
+    let suffix = unique();
+    let table = format!("consultations-{suffix}");
+    let staff = format!("staff-{suffix}@practice.test");
+    let mut vars: HashMap<String, String> = [
+        ("TABLE_NAME", table.as_str()),
+        ("NOTIFY_FROM", SENDER),
+        ("NOTIFY_TO", staff.as_str()),
+        (
+            "ALLOWED_ORIGINS",
+            "https://www.practice.test,http://localhost:8080",
+        ),
+        ("PRACTICE_TIMEZONE", "America/New_York"),
+        ("CLIENT_HASH_KEY", "test-client-hash-key-0123456789abcdef"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    for (k, v) in overrides {
+        vars.insert((*k).to_owned(), (*v).to_owned());
+    }
+    (
+        Config::from_vars(&vars).expect("test configuration is valid"),
+        staff,
+    )
 }
 
 /// Creates a table the way the local set-up does: keys, indexes and TTL from infra/template.yaml

@@ -234,3 +234,38 @@ fn there_is_an_alarm_for_each_way_a_request_can_be_lost() {
         assert!(alarms.contains(metric), "no alarm on {metric}");
     }
 }
+
+#[test]
+fn a_schedule_runs_the_retry_path_at_least_every_15_minutes() {
+    let template = template();
+    let schedules = resources_of_type(&template, "AWS::Scheduler::Schedule");
+    assert_eq!(schedules.len(), 1);
+    let props = &schedules[0].1["Properties"];
+    let target = &props["Target"];
+    assert_eq!(target["Arn"], json!({"Fn::GetAtt": ["ConsultationFunction", "Arn"]}));
+    let input: Value = serde_json::from_str(target["Input"].as_str().unwrap()).unwrap();
+    assert_eq!(input["action"], consultation_form::lambda::RETRY_ACTION);
+    let expression = props["ScheduleExpression"].as_str().unwrap();
+    let minutes: u32 = expression
+        .strip_prefix("rate(")
+        .and_then(|r| r.strip_suffix(" minutes)"))
+        .and_then(|m| m.parse().ok())
+        .unwrap_or_else(|| panic!("expected rate(N minutes), got {expression}"));
+    assert!(minutes <= 5, "a pending email waits at most one interval plus the lease");
+}
+
+#[test]
+fn the_retry_index_is_declared_as_the_code_queries_it() {
+    let template = template();
+    let props = &the_table(&template)["Properties"];
+    let index = props["GlobalSecondaryIndexes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["IndexName"] == consultation_form::store::PENDING_INDEX)
+        .expect("the pending-notifications index");
+    assert_eq!(index["KeySchema"][0]["AttributeName"], attr::RETRY_QUEUE);
+    let role = &template["Resources"]["FunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"];
+    let text = role.to_string();
+    assert!(text.contains(&format!("/index/{}", consultation_form::store::PENDING_INDEX)));
+}

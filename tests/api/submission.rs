@@ -67,6 +67,7 @@ async fn a_json_submission_is_stored_and_staff_are_emailed() {
             "message",
             "name",
             "notified_at",
+            "notify_attempts",
             "notify_status",
             "phone",
             "pk",

@@ -1,0 +1,177 @@
+//! Recognising the same request twice: by the client's idempotency key (24 hours) or, without one,
+//! by its normalised content (10 minutes).
+//!
+//! Fingerprints are HMAC-SHA256 under `CLIENT_HASH_KEY`, so the table never holds anything from
+//! which a name, email or message could be recovered or guessed.
+
+use crate::config::ClientHashKey;
+use crate::domain::{ConsultationRequest, IdempotencyKey};
+use chrono::Duration;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+pub const KEY_WINDOW: Duration = Duration::hours(24);
+pub const CONTENT_WINDOW: Duration = Duration::minutes(10);
+
+/// How a submission is recognised when it comes again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateGuard {
+    /// The partition key of the duplicate record.
+    pub record_key: String,
+    /// A fingerprint of everything submitted, to tell a replay from a reused key.
+    pub payload_hash: String,
+    /// How long the record recognises a repeat.
+    pub window: Duration,
+}
+
+impl DuplicateGuard {
+    pub fn new(
+        request: &ConsultationRequest,
+        idempotency_key: Option<&IdempotencyKey>,
+        secret: &ClientHashKey,
+    ) -> Self {
+        let optional = |v: Option<&str>| v.unwrap_or("").to_owned();
+        let phone = optional(request.phone.as_ref().map(|p| p.as_str()));
+        let message = optional(request.message.as_ref().map(|m| m.as_str()));
+        let payload_hash = fingerprint(
+            secret,
+            "payload",
+            &[
+                request.name.as_str(),
+                request.email.as_str(),
+                &phone,
+                request.preferred_contact.as_str(),
+                &optional(request.best_time.as_ref().map(|b| b.as_str())),
+                request.session_format.map_or("", |f| f.as_str()),
+                &message,
+            ],
+        );
+        match idempotency_key {
+            Some(key) => Self {
+                record_key: format!("dup#key#{}", fingerprint(secret, "key", &[key.as_str()])),
+                payload_hash,
+                window: KEY_WINDOW,
+            },
+            None => {
+                let content = fingerprint(
+                    secret,
+                    "content",
+                    &[
+                        request.name.as_str(),
+                        request.email.as_str(),
+                        &phone,
+                        &message,
+                    ],
+                );
+                // Without a key, the content *is* the identity: a repeat that changed only a
+                // choice is still the same request, never a conflict.
+                Self {
+                    record_key: format!("dup#content#{content}"),
+                    payload_hash: content,
+                    window: CONTENT_WINDOW,
+                }
+            }
+        }
+    }
+}
+
+/// HMAC-SHA256 over a domain label and length-prefixed parts, hex-encoded.
+fn fingerprint(secret: &ClientHashKey, label: &str, parts: &[&str]) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
+    mac.update(label.as_bytes());
+    for part in parts {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part.as_bytes());
+    }
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::domain::{Field, SubmissionRules, SubmittedForm};
+    use std::collections::HashMap;
+
+    fn secret(key: &str) -> ClientHashKey {
+        let vars: HashMap<String, String> = [
+            ("TABLE_NAME", "t-table"),
+            ("NOTIFY_FROM", "a@example.com"),
+            ("NOTIFY_TO", "b@example.com"),
+            ("ALLOWED_ORIGINS", "https://example.com"),
+            ("CLIENT_HASH_KEY", key),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        Config::from_vars(&vars).unwrap().client_hash_key
+    }
+
+    fn request(form: SubmittedForm) -> ConsultationRequest {
+        ConsultationRequest::parse(&form, SubmissionRules::default())
+            .unwrap()
+            .request
+    }
+
+    fn base() -> SubmittedForm {
+        SubmittedForm::new()
+            .with(Field::Name, "Ana")
+            .with(Field::Email, "ana@example.com")
+            .with(Field::Message, "Hello")
+            .with(Field::Consent, "on")
+    }
+
+    #[test]
+    fn the_same_content_gives_the_same_record() {
+        let key = secret("k".repeat(32).as_str());
+        let a = DuplicateGuard::new(&request(base()), None, &key);
+        let b = DuplicateGuard::new(&request(base().with(Field::Name, "  Ana ")), None, &key);
+        assert_eq!(a, b);
+        assert!(a.record_key.starts_with("dup#content#"));
+        assert_eq!(a.window, CONTENT_WINDOW);
+        assert!(!a.record_key.contains("Ana") && !a.record_key.contains("ana@"));
+    }
+
+    #[test]
+    fn other_content_or_another_secret_gives_another_record() {
+        let key = secret("k".repeat(32).as_str());
+        let a = DuplicateGuard::new(&request(base()), None, &key);
+        let other_message =
+            DuplicateGuard::new(&request(base().with(Field::Message, "Hi")), None, &key);
+        assert_ne!(a.record_key, other_message.record_key);
+        let other_secret = DuplicateGuard::new(&request(base()), None, &secret(&"j".repeat(32)));
+        assert_ne!(a.record_key, other_secret.record_key);
+        // Parts are length-prefixed: moving text between fields changes the fingerprint.
+        let shifted = DuplicateGuard::new(
+            &request(
+                base()
+                    .with(Field::Name, "AnaH")
+                    .with(Field::Message, "ello"),
+            ),
+            None,
+            &key,
+        );
+        assert_ne!(a.record_key, shifted.record_key);
+    }
+
+    #[test]
+    fn a_key_names_the_record_and_the_payload_tells_reuse() {
+        let key = secret("k".repeat(32).as_str());
+        let idem = IdempotencyKey::parse("abcdefgh-123").unwrap();
+        let a = DuplicateGuard::new(&request(base()), Some(&idem), &key);
+        let b = DuplicateGuard::new(
+            &request(base().with(Field::Message, "Other")),
+            Some(&idem),
+            &key,
+        );
+        assert!(a.record_key.starts_with("dup#key#"));
+        assert_eq!(a.window, KEY_WINDOW);
+        assert_eq!(a.record_key, b.record_key);
+        assert_ne!(a.payload_hash, b.payload_hash);
+    }
+}

@@ -1,0 +1,169 @@
+//! Notifications that failed: retried by the retry path, exactly once each, `failed` after five
+//! attempts with an error line the alarm watches.
+
+use crate::helpers::{CapturedLogs, TestApp, full_submission, s, verify_sender};
+use chrono::Duration;
+use consultation_form::domain::{
+    ConsultationRequest, ReceivedRequest, SubmissionId, SubmissionRules,
+};
+use consultation_form::duplicates::DuplicateGuard;
+use serde_json::json;
+use tracing::instrument::WithSubscriber;
+
+fn unverified_sender() -> String {
+    format!("unverified-{}@practice.test", crate::helpers::unique())
+}
+
+async fn retry(test: &TestApp) -> consultation_form::app::RetryReport {
+    let stop_at = test.clock.now_plus(Duration::seconds(30));
+    test.app.retry_pending_notifications(stop_at).await.unwrap()
+}
+
+#[tokio::test]
+async fn when_ses_refuses_the_retry_path_sends_it_later_exactly_once() {
+    let sender = unverified_sender();
+    let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
+
+    let response = test.post_json(&full_submission()).await;
+    assert_eq!(response.status, 201);
+    assert_eq!(s(&test.items().await[0], "notify_status"), "pending");
+    assert_eq!(test.sent_emails().await.len(), 0);
+
+    verify_sender(&test.ses, &sender).await;
+    let report = retry(&test).await;
+
+    assert_eq!((report.pending, report.sent), (1, 1), "{report:?}");
+    let item = &test.items().await[0];
+    assert_eq!(s(item, "notify_status"), "sent");
+    assert_eq!(item["notify_attempts"].as_n().unwrap(), "2");
+    assert!(
+        !item.contains_key("retry_queue"),
+        "no longer in the retry queue"
+    );
+    assert_eq!(test.sent_emails().await.len(), 1);
+
+    let again = retry(&test).await;
+    assert_eq!(again.pending, 0);
+    assert_eq!(test.sent_emails().await.len(), 1, "never a second email");
+}
+
+#[tokio::test]
+async fn a_request_stored_by_a_function_that_died_before_emailing_is_sent_once_the_claim_lapses() {
+    let test = TestApp::spawn().await;
+    // What the request path does before it emails: the request written, its email claimed.
+    let now = test.clock.now_plus(Duration::zero());
+    let request = ConsultationRequest::parse(
+        &consultation_form::domain::SubmittedForm::new()
+            .with(consultation_form::domain::Field::Name, "Ana")
+            .with(consultation_form::domain::Field::Email, "ana@example.com")
+            .with(consultation_form::domain::Field::Consent, "on"),
+        SubmissionRules::default(),
+    )
+    .unwrap()
+    .request;
+    let guard = DuplicateGuard::new(&request, None, &test.app.config().client_hash_key);
+    let received = ReceivedRequest {
+        id: SubmissionId::new(now),
+        received_at: now,
+        request,
+        consent_version: "1".into(),
+        urgent: false,
+        expires_at: now + Duration::days(365),
+    };
+    test.app
+        .store()
+        .insert_request(&received, &guard, now, now + Duration::seconds(30))
+        .await
+        .unwrap();
+
+    let while_claimed = retry(&test).await;
+    assert_eq!(
+        (
+            while_claimed.pending,
+            while_claimed.skipped,
+            while_claimed.sent
+        ),
+        (1, 1, 0)
+    );
+    assert_eq!(test.sent_emails().await.len(), 0);
+
+    test.clock.advance(Duration::seconds(31));
+    let after = retry(&test).await;
+    assert_eq!(after.sent, 1);
+    assert_eq!(test.sent_emails().await.len(), 1);
+    assert_eq!(retry(&test).await.pending, 0);
+    assert_eq!(test.sent_emails().await.len(), 1);
+}
+
+#[tokio::test]
+async fn after_five_failed_attempts_the_request_is_failed_and_an_alarm_line_is_logged() {
+    let test = TestApp::spawn_with(&[("NOTIFY_FROM", &unverified_sender())]).await;
+    let logs = CapturedLogs::default();
+    async {
+        test.post_json(&full_submission()).await;
+        for expected_attempt in 2..=5 {
+            let report = retry(&test).await;
+            let item = &test.items().await[0];
+            assert_eq!(
+                item["notify_attempts"].as_n().unwrap(),
+                &expected_attempt.to_string()
+            );
+            let done = expected_attempt == 5;
+            assert_eq!(report.failed, usize::from(done), "{report:?}");
+            assert_eq!(report.deferred, usize::from(!done), "{report:?}");
+        }
+    }
+    .with_subscriber(logs.subscriber("info"))
+    .await;
+
+    let item = &test.items().await[0];
+    assert_eq!(s(item, "notify_status"), "failed");
+    assert!(!item.contains_key("retry_queue"));
+    assert_eq!(
+        retry(&test).await.pending,
+        0,
+        "a failed request is not retried forever"
+    );
+
+    let lines = logs.lines();
+    let id = s(item, "id");
+    let failed: Vec<_> = lines
+        .iter()
+        .filter(|l| l["event"] == "notification_failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{}", logs.text());
+    assert_eq!(failed[0]["level"], "ERROR");
+    assert_eq!(failed[0]["submission_id"], json!(id));
+    let deferred = lines
+        .iter()
+        .filter(|l| l["event"] == "notification_deferred")
+        .count();
+    assert_eq!(deferred, 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_retry_runs_send_each_email_once() {
+    let sender = unverified_sender();
+    let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
+    for n in 0..3 {
+        let mut body = full_submission();
+        body["message"] = json!(format!("request {n}"));
+        test.post_json(&body).await;
+    }
+    verify_sender(&test.ses, &sender).await;
+
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let app = test.app.clone();
+            let stop_at = test.clock.now_plus(Duration::seconds(30));
+            tokio::spawn(async move { app.retry_pending_notifications(stop_at).await.unwrap() })
+        })
+        .collect();
+    let mut sent = 0;
+    for run in runs {
+        sent += run.await.unwrap().sent;
+    }
+
+    assert_eq!(sent, 3);
+    assert_eq!(test.sent_emails().await.len(), 3);
+}
