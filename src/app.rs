@@ -3,17 +3,19 @@
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::{
-    ConsultationRequest, Field, FieldInput, NotifyStatus, ReceivedRequest, SubmissionId,
-    SubmissionRules, SubmittedForm,
+    ConsultationRequest, Field, FieldError, FieldErrors, FieldInput, NotifyStatus, ReceivedRequest,
+    SubmissionId, SubmissionRules, SubmittedForm, Verification,
 };
-use crate::duplicates::DuplicateGuard;
+use crate::duplicates::{DuplicateGuard, fingerprint};
 use crate::error::RequestError;
 use crate::http::body::{MAX_BODY_BYTES, MediaType, parse_body};
 use crate::http::cors::{OriginCheck, check_origin, preflight};
 use crate::http::envelope::{self, UNDECODABLE_BODY_HEADER, header};
 use crate::http::response::{ClientKind, Responder};
 use crate::notify::{NotificationSettings, SesNotifier, render_notification};
-use crate::store::{InsertOutcome, Store, StoreError};
+use crate::store::{InsertOutcome, RateLimit, Store, StoreError};
+use crate::turnstile::{TurnstileVerifier, Verdict};
+use chrono::DurationRound;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::FutureExt;
 use lambda_http::RequestExt;
@@ -36,6 +38,7 @@ pub struct App {
     config: Config,
     store: Store,
     notifier: SesNotifier,
+    turnstile: Option<TurnstileVerifier>,
     clock: Arc<dyn Clock>,
 }
 
@@ -72,11 +75,17 @@ impl Summary {
 }
 
 impl App {
-    pub fn new(config: Config, store: Store, notifier: SesNotifier) -> Self {
+    pub fn new(
+        config: Config,
+        store: Store,
+        notifier: SesNotifier,
+        turnstile: Option<TurnstileVerifier>,
+    ) -> Self {
         Self {
             config,
             store,
             notifier,
+            turnstile,
             clock: Arc::new(SystemClock),
         }
     }
@@ -91,8 +100,9 @@ impl App {
         &self.store
     }
 
-    /// Builds the store and notifier from one SDK configuration.
-    pub fn from_sdk_config(config: Config, sdk: &aws_config::SdkConfig) -> Self {
+    /// Builds the store, the notifier and (when configured) the Turnstile client; the AWS clients
+    /// share one SDK configuration.
+    pub fn from_sdk_config(config: Config, sdk: &aws_config::SdkConfig) -> std::io::Result<Self> {
         let store = Store::new(
             aws_sdk_dynamodb::Client::new(sdk),
             config.table_name.clone(),
@@ -103,7 +113,12 @@ impl App {
             config.notify_to.clone(),
             config.ses_configuration_set.clone(),
         );
-        Self::new(config, store, notifier)
+        let turnstile = config
+            .turnstile
+            .clone()
+            .map(TurnstileVerifier::new)
+            .transpose()?;
+        Ok(Self::new(config, store, notifier, turnstile))
     }
 
     pub fn config(&self) -> &Config {
@@ -204,7 +219,35 @@ impl App {
             parsed.idempotency_key.as_ref(),
             &self.config.client_hash_key,
         );
-        let received = self.receive(id, now, parsed.request);
+        let source_ip = envelope::source_ip(request);
+        let verification = match &self.turnstile {
+            None => Verification::NotRequired,
+            Some(turnstile) => {
+                let verdict = turnstile
+                    .verify(
+                        parsed.turnstile_token.as_deref(),
+                        source_ip.as_deref(),
+                        &guard.verification_key(),
+                        &self.config.allowed_origins,
+                    )
+                    .await;
+                match verdict {
+                    Verdict::Passed => Verification::Passed,
+                    Verdict::Rejected => {
+                        let mut errors = FieldErrors::new();
+                        errors.add(Field::TurnstileToken, FieldError::CaptchaFailed);
+                        return Err(RequestError::Validation(errors));
+                    }
+                    Verdict::Unavailable(reason) => {
+                        tracing::warn!(event = "captcha_unavailable", request_id = %responder.request_id, reason = %reason, "Turnstile could not be checked; keeping the request unverified");
+                        Verification::Unverified
+                    }
+                }
+            }
+        };
+        let rate_limit = source_ip.map(|ip| self.rate_limit(&ip, now));
+        let mut received = self.receive(id, now, parsed.request);
+        received.verification = verification;
         let lease_until = request
             .lambda_context_ref()
             .and_then(|context| {
@@ -213,7 +256,7 @@ impl App {
             .map_or(now + RETRY_LEASE, |deadline| deadline + LEASE_MARGIN);
         let inserted = self
             .store
-            .insert_request(&received, &guard, now, lease_until)
+            .insert_request(&received, &guard, rate_limit.as_ref(), now, lease_until)
             .await
             .map_err(|e| RequestError::StorageUnavailable(e.to_string()))?;
         match inserted {
@@ -239,6 +282,12 @@ impl App {
                 same_payload: false,
                 ..
             } => Err(RequestError::IdempotencyKeyReused),
+            InsertOutcome::RateLimited { window_end } => {
+                let seconds = (window_end - now).num_seconds().clamp(1, 3600);
+                Err(RequestError::RateLimited {
+                    retry_after: u32::try_from(seconds).unwrap_or(3600),
+                })
+            }
         }
     }
 
@@ -259,6 +308,18 @@ impl App {
             consent_version: self.config.consent_version.clone(),
             urgent,
             expires_at: now + Duration::days(i64::from(self.config.retention_days.get())),
+            verification: Verification::NotRequired,
+        }
+    }
+
+    /// The client's counter for the current clock hour. The address is kept only as a keyed hash.
+    fn rate_limit(&self, source_ip: &str, now: DateTime<Utc>) -> RateLimit {
+        let hour_start = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
+        let client = fingerprint(&self.config.client_hash_key, "client", &[source_ip]);
+        RateLimit {
+            counter_key: format!("rate#{client}#{}", hour_start.format("%Y%m%d%H")),
+            limit: self.config.rate_limit_per_hour.get(),
+            window_end: hour_start + Duration::hours(1),
         }
     }
 

@@ -25,6 +25,28 @@ pub struct DuplicateGuard {
 }
 
 impl DuplicateGuard {
+    /// A UUID-shaped key for Turnstile's siteverify, the same for every repeat of this request, so
+    /// a resubmitted token is judged as it was the first time.
+    pub fn verification_key(&self) -> String {
+        let hex: String = self
+            .record_key
+            .rsplit('#')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .chain(std::iter::repeat('0'))
+            .take(32)
+            .collect();
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
+    }
+
     pub fn new(
         request: &ConsultationRequest,
         idempotency_key: Option<&IdempotencyKey>,
@@ -76,7 +98,7 @@ impl DuplicateGuard {
 }
 
 /// HMAC-SHA256 over a domain label and length-prefixed parts, hex-encoded.
-fn fingerprint(secret: &ClientHashKey, label: &str, parts: &[&str]) -> String {
+pub(crate) fn fingerprint(secret: &ClientHashKey, label: &str, parts: &[&str]) -> String {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
     mac.update(label.as_bytes());

@@ -21,6 +21,8 @@ pub enum RequestError {
     Validation(FieldErrors),
     #[error("idempotency key reused for other content")]
     IdempotencyKeyReused,
+    #[error("rate limited for {retry_after} s")]
+    RateLimited { retry_after: u32 },
     #[error("storage unavailable: {0}")]
     StorageUnavailable(String),
     #[error("internal error: {0}")]
@@ -97,6 +99,13 @@ impl RequestError {
                 "This form was already sent with different answers. Reload the page and send it again.",
                 None,
             ),
+            RequestError::RateLimited { retry_after } => (
+                429,
+                "rate_limited",
+                "Too many requests",
+                "We have received several requests from your connection in the last hour. Please try again later, or call the practice.",
+                Some(*retry_after),
+            ),
             RequestError::StorageUnavailable(_) => (
                 503,
                 "temporarily_unavailable",
@@ -126,6 +135,7 @@ impl RequestError {
         match self {
             RequestError::StorageUnavailable(_) | RequestError::Internal(_) => "error",
             RequestError::IdempotencyKeyReused => "duplicate",
+            RequestError::RateLimited { .. } => "rate_limited",
             _ => "invalid",
         }
     }

@@ -13,3 +13,4 @@ pub mod lambda;
 pub mod logging;
 pub mod notify;
 pub mod store;
+pub mod turnstile;

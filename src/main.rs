@@ -21,5 +21,12 @@ async fn main() -> Result<(), lambda_http::Error> {
         );
     }
     let sdk_config = aws::load_sdk_config().await;
-    lambda::run(Arc::new(App::from_sdk_config(config, &sdk_config))).await
+    let app = match App::from_sdk_config(config, &sdk_config) {
+        Ok(app) => app,
+        Err(error) => {
+            tracing::error!(error = %error, "could not load the system's TLS roots for the Turnstile check; stopping");
+            std::process::exit(70);
+        }
+    };
+    lambda::run(Arc::new(app)).await
 }

@@ -15,13 +15,13 @@
 use crate::aws::describe_sdk_error;
 use crate::domain::{
     BestTime, ConsultationRequest, Field, FieldInput, Message, NotifyStatus, PhoneRegion,
-    ReceivedRequest, SessionFormat, SubmissionId, SubmissionRules, SubmittedForm,
+    ReceivedRequest, SessionFormat, SubmissionId, SubmissionRules, SubmittedForm, Verification,
 };
 use crate::duplicates::DuplicateGuard;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::collections::HashMap;
 
@@ -49,6 +49,8 @@ pub mod attr {
     pub const RETRY_QUEUE: &str = "retry_queue";
     pub const SUBMISSION_ID: &str = "submission_id";
     pub const PAYLOAD_HASH: &str = "payload_hash";
+    pub const VERIFICATION: &str = "verification";
+    pub const COUNT: &str = "count";
 }
 
 /// The sparse index of requests whose staff email is not yet sent.
@@ -69,10 +71,22 @@ pub enum StoreError {
     Corrupt { key: String, problem: String },
 }
 
+/// A per-client counter of accepted requests in a fixed window (`rate#<hmac>#<window>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimit {
+    pub counter_key: String,
+    pub limit: u32,
+    pub window_end: DateTime<Utc>,
+}
+
 /// What happened to a new request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InsertOutcome {
     Inserted,
+    /// The client already had its share of accepted requests in this window.
+    RateLimited {
+        window_end: DateTime<Utc>,
+    },
     /// The same request came before; `same_payload` is false when an idempotency key was reused
     /// for other content.
     Duplicate {
@@ -145,10 +159,14 @@ impl Store {
     /// Writes a new request (pending, its notification claimed until `lease_until`) and its
     /// duplicate record in one transaction, so a repeat can never see one without the other; or
     /// reports the request a repeat belongs to.
+    ///
+    /// With a rate limit, the client's counter is counted up in the same transaction, so only new,
+    /// accepted requests count (a repeat never does) and concurrent requests cannot overshoot.
     pub async fn insert_request(
         &self,
         received: &ReceivedRequest,
         guard: &DuplicateGuard,
+        rate_limit: Option<&RateLimit>,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> Result<InsertOutcome, StoreError> {
@@ -183,40 +201,75 @@ impl Store {
                 detail: e.to_string(),
             })?;
 
+        let counter = rate_limit
+            .map(|limit| {
+                Update::builder()
+                    .table_name(&self.table_name)
+                    .key(attr::PK, s(&limit.counter_key))
+                    .update_expression("ADD #count :one SET #expires = :expires")
+                    .condition_expression(
+                        "attribute_not_exists(#count) OR #count < :limit OR #expires < :now",
+                    )
+                    .expression_attribute_names("#count", attr::COUNT)
+                    .expression_attribute_names("#expires", attr::EXPIRES_AT)
+                    .expression_attribute_values(":one", n(1))
+                    .expression_attribute_values(":limit", n(i64::from(limit.limit)))
+                    .expression_attribute_values(":expires", n(limit.window_end.timestamp()))
+                    .expression_attribute_values(":now", n(now.timestamp()))
+                    .build()
+                    .map_err(|e| StoreError::Unavailable {
+                        operation: "TransactWriteItems",
+                        detail: e.to_string(),
+                    })
+            })
+            .transpose()?;
+
         // Concurrent repeats cancel each other's transactions; the winner's record is then read.
         const ATTEMPTS: u32 = 6;
         for attempt in 1..=ATTEMPTS {
-            let written = self
+            let mut transaction = self
                 .client
                 .transact_write_items()
                 .transact_items(TransactWriteItem::builder().put(request.clone()).build())
-                .transact_items(TransactWriteItem::builder().put(duplicate.clone()).build())
-                .send()
-                .await;
-            match written {
+                .transact_items(TransactWriteItem::builder().put(duplicate.clone()).build());
+            if let Some(counter) = &counter {
+                transaction = transaction
+                    .transact_items(TransactWriteItem::builder().update(counter.clone()).build());
+            }
+            let cancelled = match transaction.send().await {
                 Ok(_) => return Ok(InsertOutcome::Inserted),
-                Err(e)
-                    if matches!(
-                        e.as_service_error(),
-                        Some(TransactWriteItemsError::TransactionCanceledException(_))
-                    ) =>
-                {
-                    if let Some((submission_id, payload_hash)) =
-                        self.duplicate_record(guard, now).await?
-                    {
-                        return Ok(InsertOutcome::Duplicate {
-                            submission_id,
-                            same_payload: payload_hash == guard.payload_hash,
+                Err(e) => match e.into_service_error() {
+                    TransactWriteItemsError::TransactionCanceledException(cancelled) => cancelled,
+                    other => {
+                        return Err(StoreError::Unavailable {
+                            operation: "TransactWriteItems",
+                            detail: format!(
+                                "service error {}",
+                                aws_sdk_dynamodb::error::ProvideErrorMetadata::code(&other)
+                                    .unwrap_or("(no code)")
+                            ),
                         });
                     }
-                    if attempt < ATTEMPTS {
-                        tokio::time::sleep(std::time::Duration::from_millis(
-                            15 * u64::from(attempt),
-                        ))
-                        .await;
-                    }
-                }
-                Err(e) => return Err(unavailable("TransactWriteItems")(e)),
+                },
+            };
+            if let Some((submission_id, payload_hash)) = self.duplicate_record(guard, now).await? {
+                return Ok(InsertOutcome::Duplicate {
+                    submission_id,
+                    same_payload: payload_hash == guard.payload_hash,
+                });
+            }
+            let counter_refused = cancelled
+                .cancellation_reasons()
+                .get(2)
+                .and_then(|reason| reason.code())
+                == Some("ConditionalCheckFailed");
+            if let (true, Some(limit)) = (counter_refused, rate_limit) {
+                return Ok(InsertOutcome::RateLimited {
+                    window_end: limit.window_end,
+                });
+            }
+            if attempt < ATTEMPTS {
+                tokio::time::sleep(std::time::Duration::from_millis(15 * u64::from(attempt))).await;
             }
         }
         Err(StoreError::Unavailable {
@@ -479,6 +532,7 @@ pub fn request_item(
         ),
     ]);
     let optional = [
+        (attr::VERIFICATION, received.verification.as_stored()),
         (attr::PHONE, request.phone.as_ref().map(|p| p.as_str())),
         (
             attr::BEST_TIME,
@@ -543,6 +597,7 @@ pub fn stored_request(
             consent_version: reader.string(attr::CONSENT_VERSION)?.to_owned(),
             urgent: matches!(item.get(attr::URGENT), Some(AttributeValue::Bool(true))),
             expires_at,
+            verification: Verification::from_stored(reader.optional_string(attr::VERIFICATION)),
         },
         notify_status,
         attempts: u32::try_from(reader.number(attr::NOTIFY_ATTEMPTS).unwrap_or(0)).unwrap_or(0),
@@ -621,6 +676,7 @@ mod tests {
             consent_version: "3".into(),
             urgent: true,
             expires_at: DateTime::from_timestamp(at.timestamp() + 86_400, 0).unwrap(),
+            verification: crate::domain::Verification::Unverified,
         };
         let item = request_item(&received, at);
         let stored = stored_request("k", &item).unwrap();

@@ -64,6 +64,36 @@ impl NotifyStatus {
     }
 }
 
+/// What the bot check (Turnstile) said about a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verification {
+    /// Turnstile is not configured.
+    #[default]
+    NotRequired,
+    Passed,
+    /// The verifier could not be reached; the request was kept rather than turn a person away.
+    Unverified,
+}
+
+impl Verification {
+    /// The stored value, if any.
+    pub fn as_stored(self) -> Option<&'static str> {
+        match self {
+            Verification::NotRequired => None,
+            Verification::Passed => Some("passed"),
+            Verification::Unverified => Some("unverified"),
+        }
+    }
+
+    pub fn from_stored(value: Option<&str>) -> Self {
+        match value {
+            Some("passed") => Verification::Passed,
+            Some("unverified") => Verification::Unverified,
+            _ => Verification::NotRequired,
+        }
+    }
+}
+
 /// A consultation request the service has accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceivedRequest {
@@ -75,6 +105,7 @@ pub struct ReceivedRequest {
     /// The message contains crisis language: staff should look at it first.
     pub urgent: bool,
     pub expires_at: DateTime<Utc>,
+    pub verification: Verification,
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ struct Fields<'a> {
     id: String,
     message: Option<&'a str>,
     message_withheld: bool,
+    unverified: bool,
 }
 
 /// The text part; fields are reached through `Deref`, so both parts read the same values.
@@ -83,6 +84,7 @@ pub fn render_notification(
             .filter(|_| settings.include_message)
             .map(|m| m.as_str()),
         message_withheld: !settings.include_message && request.message.is_some(),
+        unverified: received.verification == crate::domain::Verification::Unverified,
     };
     let text = TextPart(&fields).render()?;
     let html = HtmlPart(&fields).render()?;
@@ -141,6 +143,7 @@ mod tests {
             consent_version: "1".into(),
             urgent,
             expires_at: at,
+            verification: Default::default(),
         }
     }
 

@@ -127,7 +127,9 @@ impl TestApp {
         create_table(&dynamodb, &config.table_name).await;
         verify_sender(&ses, SENDER).await;
         let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
-        let app = App::from_sdk_config(config, app_sdk).with_clock(clock.clone());
+        let app = App::from_sdk_config(config, app_sdk)
+            .expect("the app starts")
+            .with_clock(clock.clone());
         Self {
             app: Arc::new(app),
             clock,
@@ -393,6 +395,9 @@ pub struct RequestSpec {
     pub headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
     pub base64: bool,
+    pub source_ip: String,
+    /// API Gateway's request id, which the summary log line carries.
+    pub request_id: String,
 }
 
 impl RequestSpec {
@@ -403,6 +408,8 @@ impl RequestSpec {
             headers: vec![("origin".into(), ALLOWED_ORIGIN.into())],
             body: None,
             base64: false,
+            source_ip: SOURCE_IP.to_owned(),
+            request_id: format!("test-{}", unique()),
         }
     }
 
@@ -467,10 +474,10 @@ impl RequestSpec {
                     "method": self.method,
                     "path": self.path,
                     "protocol": "HTTP/1.1",
-                    "sourceIp": SOURCE_IP,
+                    "sourceIp": self.source_ip,
                     "userAgent": "integration-test"
                 },
-                "requestId": format!("test-{}", unique()),
+                "requestId": self.request_id,
                 "routeKey": format!("{} {}", self.method, self.path),
                 "stage": "$default",
                 "time": "26/Nov/2026:14:05:00 +0000",

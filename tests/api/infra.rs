@@ -242,7 +242,10 @@ fn a_schedule_runs_the_retry_path_at_least_every_15_minutes() {
     assert_eq!(schedules.len(), 1);
     let props = &schedules[0].1["Properties"];
     let target = &props["Target"];
-    assert_eq!(target["Arn"], json!({"Fn::GetAtt": ["ConsultationFunction", "Arn"]}));
+    assert_eq!(
+        target["Arn"],
+        json!({"Fn::GetAtt": ["ConsultationFunction", "Arn"]})
+    );
     let input: Value = serde_json::from_str(target["Input"].as_str().unwrap()).unwrap();
     assert_eq!(input["action"], consultation_form::lambda::RETRY_ACTION);
     let expression = props["ScheduleExpression"].as_str().unwrap();
@@ -251,7 +254,10 @@ fn a_schedule_runs_the_retry_path_at_least_every_15_minutes() {
         .and_then(|r| r.strip_suffix(" minutes)"))
         .and_then(|m| m.parse().ok())
         .unwrap_or_else(|| panic!("expected rate(N minutes), got {expression}"));
-    assert!(minutes <= 5, "a pending email waits at most one interval plus the lease");
+    assert!(
+        minutes <= 5,
+        "a pending email waits at most one interval plus the lease"
+    );
 }
 
 #[test]
@@ -265,7 +271,11 @@ fn the_retry_index_is_declared_as_the_code_queries_it() {
         .find(|i| i["IndexName"] == consultation_form::store::PENDING_INDEX)
         .expect("the pending-notifications index");
     assert_eq!(index["KeySchema"][0]["AttributeName"], attr::RETRY_QUEUE);
-    let role = &template["Resources"]["FunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"];
+    let role =
+        &template["Resources"]["FunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"];
     let text = role.to_string();
-    assert!(text.contains(&format!("/index/{}", consultation_form::store::PENDING_INDEX)));
+    assert!(text.contains(&format!(
+        "/index/{}",
+        consultation_form::store::PENDING_INDEX
+    )));
 }

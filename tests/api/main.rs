@@ -1,10 +1,12 @@
 //! Integration tests: the handler with real AWS SDK clients against the emulator (moto), and the
 //! compiled binary under a Lambda Runtime API. Run them with `make test`.
 
+mod abuse;
 mod cors;
 mod duplicates;
 mod events;
 mod faults;
+#[allow(dead_code)] // shared with tests/logs.rs, which uses other parts
 mod helpers;
 mod http_surface;
 mod infra;

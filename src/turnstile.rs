@@ -1,0 +1,209 @@
+//! Cloudflare Turnstile: the server-side check of the token the form's widget produced.
+//!
+//! A person must never be turned away by an outage: when the verifier cannot be reached in time the
+//! request is kept and marked unverified, and a warning is logged.
+
+use crate::config::{AllowedOrigins, TurnstileConfig};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use std::time::Duration;
+
+/// How long the verifier gets before the request is kept unverified.
+pub const VERIFY_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// What the check concluded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    /// Cloudflare said no (or vouched for another site): a `422 captcha_failed`.
+    Rejected,
+    /// The verifier could not be asked; the reason is safe to log.
+    Unavailable(String),
+}
+
+/// The verifier's client, built once per cold start.
+#[derive(Clone)]
+pub struct TurnstileVerifier {
+    config: TurnstileConfig,
+    client: Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>,
+}
+
+impl std::fmt::Debug for TurnstileVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TurnstileVerifier")
+            .field("verify_url", &self.config.verify_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TurnstileVerifier {
+    pub fn new(config: TurnstileConfig) -> std::io::Result<Self> {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let client = Client::builder(TokioExecutor::new()).build(https);
+        Ok(Self { config, client })
+    }
+
+    /// Checks `token` for a request from `remote_ip`; `idempotency_key` lets Cloudflare accept a
+    /// retried check of the same token.
+    pub async fn verify(
+        &self,
+        token: Option<&str>,
+        remote_ip: Option<&str>,
+        idempotency_key: &str,
+        allowed: &AllowedOrigins,
+    ) -> Verdict {
+        let Some(token) = token.filter(|t| !t.is_empty() && t.len() <= 2048) else {
+            return Verdict::Rejected;
+        };
+        let mut form = form_urlencoded_pairs(&[
+            ("secret", self.config.secret.expose()),
+            ("response", token),
+            ("idempotency_key", idempotency_key),
+        ]);
+        if let Some(ip) = remote_ip {
+            form.push('&');
+            form.push_str(&form_urlencoded_pairs(&[("remoteip", ip)]));
+        }
+        let request = match hyper::Request::post(&self.config.verify_url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Full::new(Bytes::from(form)))
+        {
+            Ok(request) => request,
+            Err(e) => return Verdict::Unavailable(format!("bad verify URL: {e}")),
+        };
+        let answered = tokio::time::timeout(VERIFY_TIMEOUT, async {
+            let response = self
+                .client
+                .request(request)
+                .await
+                .map_err(|e| e.to_string())?;
+            let status = response.status();
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| e.to_string())?
+                .to_bytes();
+            Ok::<_, String>((status, body))
+        })
+        .await;
+        let (status, body) = match answered {
+            Err(_) => return Verdict::Unavailable("timed out".to_owned()),
+            Ok(Err(e)) => {
+                return Verdict::Unavailable(format!("could not reach the verifier: {e}"));
+            }
+            Ok(Ok(answer)) => answer,
+        };
+        if !status.is_success() {
+            return Verdict::Unavailable(format!("verifier answered {status}"));
+        }
+        judge(&body, allowed)
+    }
+}
+
+/// Reads siteverify's answer: success, and a hostname that is one of our allowed origins' hosts.
+fn judge(body: &[u8], allowed: &AllowedOrigins) -> Verdict {
+    let Ok(answer) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Verdict::Unavailable("verifier answered something other than JSON".to_owned());
+    };
+    let success = answer["success"].as_bool() == Some(true);
+    let hostname = answer["hostname"].as_str().unwrap_or("");
+    let ours = allowed
+        .iter()
+        .any(|origin| host_of(origin.as_str()) == hostname.to_ascii_lowercase());
+    if success && ours {
+        Verdict::Passed
+    } else {
+        Verdict::Rejected
+    }
+}
+
+fn host_of(origin: &str) -> String {
+    let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    let host = match authority.find(']') {
+        Some(end) if authority.starts_with('[') => &authority[..=end],
+        _ => authority.split(':').next().unwrap_or(authority),
+    };
+    host.to_ascii_lowercase()
+}
+
+fn form_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", utf8_percent_encode(v, NON_ALPHANUMERIC)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed() -> AllowedOrigins {
+        AllowedOrigins::parse("https://www.practice.example,http://localhost:8080").unwrap()
+    }
+
+    #[test]
+    fn answers_are_judged_by_success_and_hostname() {
+        let cases: &[(&str, Verdict)] = &[
+            (
+                r#"{"success":true,"hostname":"www.practice.example"}"#,
+                Verdict::Passed,
+            ),
+            (
+                r#"{"success":true,"hostname":"localhost"}"#,
+                Verdict::Passed,
+            ),
+            (
+                r#"{"success":true,"hostname":"WWW.Practice.Example"}"#,
+                Verdict::Passed,
+            ),
+            (
+                r#"{"success":true,"hostname":"evil.example"}"#,
+                Verdict::Rejected,
+            ),
+            (r#"{"success":true}"#, Verdict::Rejected),
+            (
+                r#"{"success":false,"hostname":"www.practice.example","error-codes":["invalid-input-response"]}"#,
+                Verdict::Rejected,
+            ),
+            (
+                r#"{"success":"true","hostname":"www.practice.example"}"#,
+                Verdict::Rejected,
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(&judge(body.as_bytes(), &allowed()), expected, "{body}");
+        }
+        assert!(matches!(
+            judge(b"<html>", &allowed()),
+            Verdict::Unavailable(_)
+        ));
+    }
+
+    #[test]
+    fn hosts_of_origins() {
+        assert_eq!(
+            host_of("https://www.practice.example"),
+            "www.practice.example"
+        );
+        assert_eq!(host_of("http://localhost:8080"), "localhost");
+        assert_eq!(host_of("http://[::1]:8080"), "[::1]");
+    }
+
+    #[test]
+    fn form_values_are_percent_encoded() {
+        assert_eq!(
+            form_urlencoded_pairs(&[("a", "x y&z=1"), ("b", "ok")]),
+            "a=x%20y%26z%3D1&b=ok"
+        );
+    }
+}
