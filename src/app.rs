@@ -3,14 +3,15 @@
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::{
-    ConsultationRequest, Field, FieldError, FieldErrors, FieldInput, NotifyStatus, ReceivedRequest,
-    SubmissionId, SubmissionRules, SubmittedForm, Verification,
+    ConsultationRequest, Field, FieldError, FieldErrors, NotifyStatus, ReceivedRequest,
+    SubmissionId, SubmissionRules, Verification,
 };
 use crate::duplicates::{DuplicateGuard, fingerprint};
 use crate::error::RequestError;
-use crate::http::body::{MAX_BODY_BYTES, MediaType, parse_body};
+use crate::http::body::MediaType;
 use crate::http::cors::{OriginCheck, check_origin, preflight};
 use crate::http::envelope::{self, UNDECODABLE_BODY_HEADER, header};
+use crate::http::intake::{Intake, read_submission};
 use crate::http::response::{ClientKind, Responder};
 use crate::notify::{NotificationSettings, SesNotifier, render_notification};
 use crate::store::{InsertOutcome, RateLimit, Store, StoreError};
@@ -184,26 +185,19 @@ impl App {
         if origin == OriginCheck::Refused {
             return Err(RequestError::OriginNotAllowed);
         }
-        if request.headers().contains_key(UNDECODABLE_BODY_HEADER) {
-            return Err(RequestError::Malformed(
-                "body marked base64 does not decode",
-            ));
-        }
-        let body: &[u8] = request.body().as_ref();
-        if body.len() > MAX_BODY_BYTES {
-            return Err(RequestError::PayloadTooLarge {
-                limit: MAX_BODY_BYTES,
-            });
-        }
-        let media = MediaType::from_content_type(header(request, "content-type"))?;
-        let mut form = parse_body(media, body)?;
-        if let Some(key) = request.headers().get("idempotency-key") {
-            add_header_key(&mut form, key.to_str().unwrap_or("\u{fffd}"));
-        }
+        let intake = Intake {
+            undecodable_body: request.headers().contains_key(UNDECODABLE_BODY_HEADER),
+            content_type: header(request, "content-type"),
+            idempotency_header: request
+                .headers()
+                .get("idempotency-key")
+                .map(|v| v.to_str().map(str::trim).map_err(|_| ())),
+            body: request.body().as_ref(),
+        };
         let rules = SubmissionRules {
             phone_region: self.config.phone_default_region,
         };
-        let parsed = ConsultationRequest::parse(&form, rules).map_err(RequestError::Validation)?;
+        let parsed = read_submission(intake, rules)?;
 
         let now = self.clock.now();
         let id = SubmissionId::new(now);
@@ -457,18 +451,6 @@ impl App {
             back_link,
             request_id: request_id.to_owned(),
         }
-    }
-}
-
-/// Adds the `Idempotency-Key` header to the form as its `idempotency_key` field. Both may be sent
-/// (a script that also fills the field); if they differ the key is refused as invalid.
-fn add_header_key(form: &mut SubmittedForm, header_key: &str) {
-    let same = matches!(form.get(Field::IdempotencyKey), Some(FieldInput::Text(field)) if field.trim() == header_key);
-    if !same {
-        form.insert(
-            Field::IdempotencyKey,
-            FieldInput::Text(header_key.to_owned()),
-        );
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod body;
 pub mod cors;
 pub mod envelope;
+pub mod intake;
 mod page;
 pub mod response;
 

@@ -8,6 +8,7 @@ mod events;
 mod faults;
 #[allow(dead_code)] // shared with tests/logs.rs, which uses other parts
 mod helpers;
+mod hostile;
 mod http_surface;
 mod infra;
 mod notification;

@@ -1,0 +1,262 @@
+//! The pure part of taking a request in: from the body, its content type and the key header to a
+//! parsed submission, or the contract's 4xx. No I/O, so it is property-tested for every input.
+
+use super::body::{MAX_BODY_BYTES, MediaType, parse_body};
+use crate::domain::{
+    ConsultationRequest, Field, FieldInput, ParsedSubmission, SubmissionRules, SubmittedForm,
+};
+use crate::error::RequestError;
+
+/// What the intake reads from one request.
+#[derive(Debug, Clone, Copy)]
+pub struct Intake<'a> {
+    /// The event claimed a base64 body that does not decode.
+    pub undecodable_body: bool,
+    pub content_type: Option<&'a str>,
+    /// The `Idempotency-Key` header; `Err(())` when it is not visible ASCII.
+    pub idempotency_header: Option<Result<&'a str, ()>>,
+    pub body: &'a [u8],
+}
+
+/// Size, media type, body and field rules, in that order.
+pub fn read_submission(
+    intake: Intake<'_>,
+    rules: SubmissionRules,
+) -> Result<ParsedSubmission, RequestError> {
+    if intake.undecodable_body {
+        return Err(RequestError::Malformed(
+            "body marked base64 does not decode",
+        ));
+    }
+    if intake.body.len() > MAX_BODY_BYTES {
+        return Err(RequestError::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    let media = MediaType::from_content_type(intake.content_type)?;
+    let mut form = parse_body(media, intake.body)?;
+    if let Some(header) = intake.idempotency_header {
+        add_header_key(&mut form, header.unwrap_or("\u{fffd}"));
+    }
+    ConsultationRequest::parse(&form, rules).map_err(RequestError::Validation)
+}
+
+/// Adds the `Idempotency-Key` header to the form as its `idempotency_key` field. Both may be sent
+/// (a script that also fills the field); if they differ the key is refused as invalid.
+fn add_header_key(form: &mut SubmittedForm, header_key: &str) {
+    let same = matches!(
+        form.get(Field::IdempotencyKey),
+        Some(FieldInput::Text(field)) if field.trim() == header_key
+    );
+    if !same {
+        form.insert(
+            Field::IdempotencyKey,
+            FieldInput::Text(header_key.to_owned()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    //! Run more cases with `PROPTEST_CASES=100000 cargo test --lib properties`.
+
+    use super::*;
+    use crate::domain::{ReceivedRequest, SubmissionId, Verification};
+    use crate::notify::{NotificationSettings, render_notification};
+    use proptest::prelude::*;
+
+    const CONTRACT_STATUSES: [u16; 4] = [400, 413, 415, 422];
+
+    fn content_types() -> impl Strategy<Value = Option<String>> {
+        prop_oneof![
+            Just(Some("application/json".to_owned())),
+            Just(Some("application/x-www-form-urlencoded".to_owned())),
+            Just(Some("APPLICATION/JSON; charset=utf-8".to_owned())),
+            Just(None),
+            "\\PC{0,40}".prop_map(Some),
+        ]
+    }
+
+    /// Text rich in what breaks things: markup, quotes, line breaks, controls, bidi, multi-byte.
+    fn hostile_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("<".to_owned()),
+                Just(">".to_owned()),
+                Just("&".to_owned()),
+                Just("\"".to_owned()),
+                Just("'".to_owned()),
+                Just("\r".to_owned()),
+                Just("\n".to_owned()),
+                Just("\r\n".to_owned()),
+                Just("\0".to_owned()),
+                Just("\u{202e}".to_owned()),
+                Just("<script>".to_owned()),
+                Just("Bcc: x@example.com".to_owned()),
+                Just("é".to_owned()),
+                Just("😀".to_owned()),
+                "[a-zA-Z ]{1,8}",
+            ],
+            0..12,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    fn fields() -> impl Strategy<Value = serde_json::Map<String, serde_json::Value>> {
+        (
+            hostile_text(),
+            hostile_text(),
+            hostile_text(),
+            hostile_text(),
+            any::<bool>(),
+            hostile_text(),
+        )
+            .prop_map(|(name, best_time, message, email_local, consent, phone)| {
+                let mut map = serde_json::Map::new();
+                map.insert("name".into(), name.into());
+                map.insert("email".into(), format!("{email_local}@example.com").into());
+                map.insert("best_time".into(), best_time.into());
+                map.insert("message".into(), message.into());
+                map.insert("phone".into(), phone.into());
+                map.insert("consent".into(), consent.into());
+                map
+            })
+    }
+
+    /// Values the rules accept but that are full of markup, so the rendering is what is tested.
+    fn markup_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("<".to_owned()),
+                Just(">".to_owned()),
+                Just("&".to_owned()),
+                Just("\"".to_owned()),
+                Just("'".to_owned()),
+                Just("<script>alert(1)</script>".to_owned()),
+                Just("</td></tr>".to_owned()),
+                Just("<img src=x onerror=alert(1)>".to_owned()),
+                Just("&amp;".to_owned()),
+                Just("é".to_owned()),
+                Just("😀".to_owned()),
+                "[a-zA-Z ]{1,8}",
+            ],
+            0..10,
+        )
+        .prop_map(|parts| format!("A{}", parts.concat()))
+    }
+
+    fn accepted_fields() -> impl Strategy<Value = serde_json::Map<String, serde_json::Value>> {
+        (
+            markup_text(),
+            markup_text(),
+            markup_text(),
+            proptest::option::of("[a-z0-9.+-]{1,12}"),
+        )
+            .prop_map(|(name, best_time, message, email_local)| {
+                let mut map = serde_json::Map::new();
+                map.insert(
+                    "name".into(),
+                    name.chars().take(100).collect::<String>().into(),
+                );
+                map.insert(
+                    "email".into(),
+                    format!("{}a@example.com", email_local.unwrap_or_default()).into(),
+                );
+                map.insert(
+                    "best_time".into(),
+                    best_time.chars().take(200).collect::<String>().into(),
+                );
+                map.insert("message".into(), message.into());
+                map.insert("consent".into(), true.into());
+                map
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_get_a_contract_answer_and_never_a_panic(
+            body in proptest::collection::vec(any::<u8>(), 0..2048),
+            content_type in content_types(),
+            undecodable in any::<bool>(),
+            header in proptest::option::of("\\PC{0,20}"),
+        ) {
+            let intake = Intake {
+                undecodable_body: undecodable,
+                content_type: content_type.as_deref(),
+                idempotency_header: header.as_deref().map(Ok),
+                body: &body,
+            };
+            if let Err(error) = read_submission(intake, SubmissionRules::default()) {
+                prop_assert!(CONTRACT_STATUSES.contains(&error.describe().status), "{error:?}");
+            }
+        }
+
+        #[test]
+        fn any_json_object_is_accepted_or_a_422(fields in fields()) {
+            let body = serde_json::Value::Object(fields).to_string();
+            let intake = Intake {
+                undecodable_body: false,
+                content_type: Some("application/json"),
+                idempotency_header: None,
+                body: body.as_bytes(),
+            };
+            match read_submission(intake, SubmissionRules::default()) {
+                Ok(_) => {}
+                Err(error) => prop_assert!(
+                    matches!(error.describe().status, 413 | 422),
+                    "{error:?}"
+                ),
+            }
+        }
+
+        #[test]
+        fn an_accepted_request_renders_safe_headers_and_escaped_html(fields in accepted_fields()) {
+            let body = serde_json::Value::Object(fields.clone()).to_string();
+            let intake = Intake {
+                undecodable_body: false,
+                content_type: Some("application/json"),
+                idempotency_header: None,
+                body: body.as_bytes(),
+            };
+            let parsed = match read_submission(intake, SubmissionRules::default()) {
+                Ok(parsed) => parsed,
+                // Only an address the email rules refuse (e.g. a leading dot) is expected here.
+                Err(RequestError::Validation(errors)) if errors.codes() == ["email:invalid_email"] => return Ok(()),
+                Err(other) => return Err(TestCaseError::fail(format!("{other:?}"))),
+            };
+            let html_of = |request: ConsultationRequest| {
+                let at = chrono::DateTime::from_timestamp(1_795_702_300, 0).unwrap();
+                let received = ReceivedRequest {
+                    id: SubmissionId::new(at),
+                    received_at: at,
+                    request,
+                    consent_version: "1".into(),
+                    urgent: false,
+                    expires_at: at,
+                    verification: Verification::NotRequired,
+                };
+                let settings = NotificationSettings { timezone: chrono_tz::UTC, include_message: true };
+                render_notification(&received, settings).unwrap()
+            };
+            let email = html_of(parsed.request.clone());
+            prop_assert!(!email.subject.contains(['\r', '\n']), "{:?}", email.subject);
+
+            // The same request with every free-text value made plain: the person's text may add no
+            // markup of its own, so both HTML parts must hold exactly as many '<' as each other.
+            let mut plain = fields;
+            for key in ["name", "best_time", "message"] {
+                if plain.get(key).and_then(|v| v.as_str()).is_some_and(|v| !v.trim().is_empty()) {
+                    plain.insert(key.into(), "Plain".into());
+                }
+            }
+            plain.insert("email".into(), parsed.request.email.as_str().into());
+            let plain_body = serde_json::Value::Object(plain).to_string();
+            let plain_parsed = read_submission(
+                Intake { undecodable_body: false, content_type: Some("application/json"), idempotency_header: None, body: plain_body.as_bytes() },
+                SubmissionRules::default(),
+            ).unwrap();
+            let plain_email = html_of(plain_parsed.request);
+            prop_assert_eq!(email.html.matches('<').count(), plain_email.html.matches('<').count());
+        }
+    }
+}

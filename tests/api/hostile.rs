@@ -1,0 +1,405 @@
+//! A corpus of hostile requests, each with its exact expected status and code. None may store or
+//! send anything.
+
+use crate::helpers::{RequestSpec, TestApp, full_submission, s};
+use serde_json::{Value, json};
+
+/// The expected answer: status, the `error` code, and for a 422 the field and its code.
+type Expected = (u16, &'static str, Option<(&'static str, &'static str)>);
+
+fn json_with(field: &str, value: Value) -> RequestSpec {
+    let mut body = full_submission();
+    body[field] = value;
+    RequestSpec::post_json(&body)
+}
+
+const FORM_BASE: &str = "name=Ana&email=ana%40example.com&consent=on";
+
+fn form_with(extra: &str) -> RequestSpec {
+    // A later key replaces nothing: to override a base field, the case builds its own body.
+    RequestSpec::post_form(&format!("{FORM_BASE}&{extra}")).header("accept", "application/json")
+}
+
+fn form(body: &str) -> RequestSpec {
+    RequestSpec::post_form(body).header("accept", "application/json")
+}
+
+fn invalid(field: &'static str, code: &'static str) -> Expected {
+    (422, "validation_failed", Some((field, code)))
+}
+
+fn corpus() -> Vec<(&'static str, RequestSpec, Expected)> {
+    let mut body_over = full_submission();
+    body_over["message"] = json!("");
+    let over = 16 * 1024 + 1 - body_over.to_string().len();
+    body_over["message"] = json!("m".repeat(over));
+    vec![
+        // Line breaks and control characters in every single-line field, raw (JSON) and encoded (form).
+        (
+            "LF in name",
+            json_with("name", json!("Ana\nLima")),
+            invalid("name", "invalid"),
+        ),
+        (
+            "CR in name",
+            json_with("name", json!("Ana\rLima")),
+            invalid("name", "invalid"),
+        ),
+        (
+            "CRLF header injection in name",
+            json_with("name", json!("Ana\r\nBcc: victim@example.com")),
+            invalid("name", "invalid"),
+        ),
+        (
+            "NUL in name",
+            json_with("name", json!("Ana\u{0}")),
+            invalid("name", "invalid"),
+        ),
+        (
+            "ESC in name",
+            json_with("name", json!("Ana\u{1b}[2J")),
+            invalid("name", "invalid"),
+        ),
+        (
+            "DEL in name",
+            json_with("name", json!("Ana\u{7f}")),
+            invalid("name", "invalid"),
+        ),
+        (
+            "encoded CRLF in name",
+            form("name=Ana%0D%0ABcc%3A+x%40example.com&email=a%40example.com&consent=on"),
+            invalid("name", "invalid"),
+        ),
+        (
+            "encoded NUL in name",
+            form("name=Ana%00&email=a%40example.com&consent=on"),
+            invalid("name", "invalid"),
+        ),
+        (
+            "CRLF Bcc in email",
+            json_with("email", json!("ana@example.com\r\nBcc: victim@example.com")),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "encoded LF To: in email",
+            form("name=Ana&email=ana%40example.com%0ATo%3A+x%40example.com&consent=on"),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "LF inside phone",
+            json_with("phone", json!("415\n555 2671")),
+            invalid("phone", "invalid_phone"),
+        ),
+        (
+            "encoded NUL in phone",
+            form_with("phone=415%00555+2671"),
+            invalid("phone", "invalid_phone"),
+        ),
+        (
+            "LF To: in best time",
+            json_with("best_time", json!("mornings\nTo: victim@example.com")),
+            invalid("best_time", "invalid"),
+        ),
+        (
+            "encoded CRLF in best time",
+            form_with("best_time=evenings%0D%0ABcc%3A+x"),
+            invalid("best_time", "invalid"),
+        ),
+        (
+            "tab in best time",
+            json_with("best_time", json!("mornings\tonly")),
+            invalid("best_time", "invalid"),
+        ),
+        (
+            "LF inside preferred contact",
+            json_with("preferred_contact", json!("ph\none")),
+            invalid("preferred_contact", "invalid_choice"),
+        ),
+        (
+            "NUL in session format",
+            json_with("session_format", json!("telehealth\u{0}")),
+            invalid("session_format", "invalid_choice"),
+        ),
+        (
+            "LF in idempotency key",
+            json_with("idempotency_key", json!("abcdefgh\nijkl")),
+            invalid("idempotency_key", "invalid"),
+        ),
+        (
+            "NUL in message",
+            json_with("message", json!("hello\u{0}world")),
+            invalid("message", "invalid"),
+        ),
+        (
+            "terminal escape in message",
+            json_with("message", json!("\u{1b}]0;pwned\u{7}")),
+            invalid("message", "invalid"),
+        ),
+        // Addresses that are not one plain address.
+        (
+            "display-name email",
+            json_with("email", json!("Ana Lima <ana@example.com>")),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "two addresses with a comma",
+            json_with("email", json!("ana@example.com,eve@example.com")),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "two addresses with a semicolon",
+            json_with("email", json!("ana@example.com; eve@example.com")),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "zero-width space in email",
+            json_with("email", json!("ana\u{200b}@example.com")),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "bidi override in name",
+            json_with("name", json!("Ana \u{202e}moc.elpmaxe")),
+            invalid("name", "invalid"),
+        ),
+        (
+            "only zero-width characters as name",
+            json_with("name", json!("\u{200d}\u{200b}")),
+            invalid("name", "invalid"),
+        ),
+        // Too long, by characters and by multi-byte text.
+        (
+            "name of 101 characters",
+            json_with("name", json!("a".repeat(101))),
+            invalid("name", "too_long"),
+        ),
+        (
+            "name of 101 accented characters",
+            json_with("name", json!("é".repeat(101))),
+            invalid("name", "too_long"),
+        ),
+        (
+            "message of 2001 CJK characters",
+            json_with("message", json!("漢".repeat(2001))),
+            invalid("message", "too_long"),
+        ),
+        (
+            "best time of 201 emoji",
+            json_with("best_time", json!("😀".repeat(201))),
+            invalid("best_time", "too_long"),
+        ),
+        // Wrong JSON types, nesting, null.
+        (
+            "number as name",
+            json_with("name", json!(42)),
+            invalid("name", "invalid"),
+        ),
+        (
+            "object as email",
+            json_with("email", json!({"address": "ana@example.com"})),
+            invalid("email", "invalid"),
+        ),
+        (
+            "array as message",
+            json_with("message", json!(["a", "b"])),
+            invalid("message", "invalid"),
+        ),
+        (
+            "null name",
+            json_with("name", Value::Null),
+            invalid("name", "required"),
+        ),
+        (
+            "number as consent",
+            json_with("consent", json!(1)),
+            invalid("consent", "invalid"),
+        ),
+        (
+            "string false as consent",
+            json_with("consent", json!("false")),
+            invalid("consent", "consent_required"),
+        ),
+        // Duplicate form keys.
+        (
+            "repeated name",
+            form("name=Ana&name=Eve&email=a%40example.com&consent=on"),
+            invalid("name", "invalid"),
+        ),
+        (
+            "repeated consent",
+            form("name=Ana&email=a%40example.com&consent=on&consent=on"),
+            invalid("consent", "invalid"),
+        ),
+        // Unreadable bodies.
+        (
+            "invalid UTF-8 in a form",
+            form("").body(b"name=\xc3\x28&consent=on"),
+            (400, "malformed_request", None),
+        ),
+        (
+            "percent-encoded invalid UTF-8",
+            form("name=%C3%28&email=a%40example.com&consent=on"),
+            (400, "malformed_request", None),
+        ),
+        (
+            "invalid UTF-8 in JSON",
+            RequestSpec::post_json(&json!({}))
+                .body(b"{\"name\": \"\xff\"}")
+                .base64(),
+            (400, "malformed_request", None),
+        ),
+        (
+            "malformed JSON",
+            RequestSpec::post_json(&json!({})).body(b"{\"name\": "),
+            (400, "malformed_request", None),
+        ),
+        (
+            "JSON that is an array",
+            RequestSpec::post_json(&json!([full_submission()])),
+            (400, "malformed_request", None),
+        ),
+        (
+            "JSON nested past any sane depth",
+            RequestSpec::post_json(&json!({})).body("[".repeat(4000).as_bytes()),
+            (400, "malformed_request", None),
+        ),
+        // Sizes.
+        (
+            "body one byte over 16 KiB",
+            RequestSpec::post_json(&body_over),
+            (413, "payload_too_large", None),
+        ),
+        (
+            "body of 1 MiB",
+            RequestSpec::post_json(&json!({})).body(&vec![b'{'; 1024 * 1024]),
+            (413, "payload_too_large", None),
+        ),
+        // Content types.
+        (
+            "missing content type",
+            RequestSpec::post_json(&full_submission()).header("content-type", ""),
+            (415, "unsupported_media_type", None),
+        ),
+        (
+            "XML",
+            RequestSpec::post_json(&full_submission()).header("content-type", "text/xml"),
+            (415, "unsupported_media_type", None),
+        ),
+        (
+            "multipart",
+            RequestSpec::post_json(&full_submission())
+                .header("content-type", "multipart/form-data; boundary=x"),
+            (415, "unsupported_media_type", None),
+        ),
+        (
+            "a charset other than UTF-8",
+            form(FORM_BASE).header(
+                "content-type",
+                "application/x-www-form-urlencoded; charset=ISO-8859-1",
+            ),
+            (415, "unsupported_media_type", None),
+        ),
+        (
+            "upper-case JSON type still read",
+            json_with("email", json!("nope")).header("content-type", "APPLICATION/JSON"),
+            invalid("email", "invalid_email"),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_hostile_request_gets_its_exact_answer_and_nothing_is_kept() {
+    let test = TestApp::spawn().await;
+    let cases = corpus();
+    assert!(cases.len() >= 40, "the corpus has {} cases", cases.len());
+    for (label, spec, (status, code, field)) in cases {
+        // Asking for JSON makes every answer's code readable; the HTML pages are tested elsewhere.
+        let response = test.send(spec.header("accept", "application/json")).await;
+        assert_eq!(response.status, status, "{label}: {}", response.body);
+        let body = response.json();
+        assert_eq!(body["error"], code, "{label}");
+        if let Some((field, field_code)) = field {
+            assert_eq!(
+                body["fields"][field][0]["code"], field_code,
+                "{label}: {body}"
+            );
+        } else {
+            assert!(body.get("fields").is_none(), "{label}");
+        }
+        for echo in ["Bcc", "victim", "pwned", "eve@"] {
+            assert!(
+                !response.body.contains(echo),
+                "{label}: the answer echoes {echo}"
+            );
+        }
+    }
+    test.assert_nothing_kept().await;
+}
+
+#[tokio::test]
+async fn markup_is_accepted_where_the_contract_allows_and_always_escaped() {
+    let test = TestApp::spawn().await;
+    let body = json!({
+        "name": "<b>Ana</b> \"Lima\" & Co",
+        "email": "ana@exаmple.com",
+        "best_time": "<script>alert('t')</script>",
+        "message": "<img src=x onerror=alert(1)>\n<a href=\"javascript:alert(2)\">x</a>",
+        "consent": true
+    });
+
+    let page = test
+        .send(
+            RequestSpec::post_form("").body(
+                format!(
+                    "name={}&email=ana%40example.com&consent=on",
+                    "%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+                )
+                .as_bytes(),
+            ),
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("<script>alert(1)"),
+        "the page never echoes the name"
+    );
+
+    let response = test.post_json(&body).await;
+    assert_eq!(response.status, 201, "{}", response.body);
+
+    let items = test.items().await;
+    let stored = items.iter().find(|i| s(i, "name").contains("<b>")).unwrap();
+    assert_eq!(
+        s(stored, "name"),
+        "<b>Ana</b> \"Lima\" & Co",
+        "stored as written"
+    );
+    assert_eq!(
+        s(stored, "email"),
+        "ana@xn--exmple-4nf.com",
+        "a look-alike domain shows as punycode"
+    );
+    let requests = test.send_email_requests().await;
+    let email = requests
+        .iter()
+        .find(|r| r["ReplyToAddresses"][0] == "ana@xn--exmple-4nf.com")
+        .unwrap();
+    let html = email["Content"]["Simple"]["Body"]["Html"]["Data"]
+        .as_str()
+        .unwrap();
+    for raw in [
+        "<b>Ana",
+        "<script>alert('t')",
+        "<img src=x",
+        "<a href=\"javascript",
+    ] {
+        assert!(
+            !html.contains(raw),
+            "{raw} must be escaped in the HTML part"
+        );
+    }
+    assert!(html.contains("&#60;b&#62;Ana&#60;/b&#62; &#34;Lima&#34; &#38; Co"));
+    let subject = email["Content"]["Simple"]["Subject"]["Data"]
+        .as_str()
+        .unwrap();
+    assert!(!subject.contains(['\r', '\n']));
+}
