@@ -13,7 +13,9 @@ use crate::http::cors::{OriginCheck, check_origin, preflight};
 use crate::http::envelope::{self, UNDECODABLE_BODY_HEADER, header};
 use crate::http::intake::{Intake, read_submission};
 use crate::http::response::{ClientKind, Responder};
-use crate::notify::{NotificationSettings, SesNotifier, render_notification};
+use crate::notify::{
+    NotificationSettings, SesNotifier, render_acknowledgement, render_notification,
+};
 use crate::store::{InsertOutcome, RateLimit, Store, StoreError};
 use crate::turnstile::{TurnstileVerifier, Verdict};
 use chrono::DurationRound;
@@ -258,6 +260,9 @@ impl App {
                 let mut summary = Summary::new("stored");
                 summary.submission_id = Some(id.to_string());
                 summary.notify = Some(self.deliver(&received, 1).await.as_str());
+                if self.config.send_acknowledgement {
+                    self.acknowledge(&received).await;
+                }
                 Ok((self.accepted(responder, id), summary))
             }
             InsertOutcome::Duplicate {
@@ -317,33 +322,36 @@ impl App {
         }
     }
 
-    /// Emails staff about a request whose notification the caller has claimed (attempt number
-    /// `attempts`), and records the result. A failure leaves it `pending` for the retry path, or
-    /// `failed` after the last attempt; the person is not told, because their request is safe.
-    async fn deliver(&self, received: &ReceivedRequest, attempts: u32) -> NotifyStatus {
+    /// Renders and sends the staff email, and records it as sent. The one path every staff email
+    /// takes: the request, the retry path and the operator's `resend`.
+    pub async fn send_staff_email(&self, received: &ReceivedRequest) -> Result<String, String> {
         let settings = NotificationSettings {
             timezone: self.config.practice_timezone,
             include_message: self.config.notify_include_message,
         };
-        let sent = match render_notification(received, settings) {
-            Ok(email) => self
-                .notifier
-                .send(&email, &received.request.email)
-                .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(format!("rendering failed: {e}")),
-        };
-        let error = match sent {
-            Ok(message_id) => {
-                if let Err(e) = self
-                    .store
-                    .mark_sent(received.id, &message_id, self.clock.now())
-                    .await
-                {
-                    tracing::warn!(submission_id = %received.id, error = %e, "notification sent but not recorded as sent");
-                }
-                return NotifyStatus::Sent;
-            }
+        let email = render_notification(received, settings)
+            .map_err(|e| format!("rendering failed: {e}"))?;
+        let message_id = self
+            .notifier
+            .send(&email, &received.request.email)
+            .await
+            .map_err(|e| e.to_string())?;
+        if let Err(e) = self
+            .store
+            .mark_sent(received.id, &message_id, self.clock.now())
+            .await
+        {
+            tracing::warn!(submission_id = %received.id, error = %e, "notification sent but not recorded as sent");
+        }
+        Ok(message_id)
+    }
+
+    /// Emails staff about a request whose notification the caller has claimed (attempt number
+    /// `attempts`). A failure leaves it `pending` for the retry path, or `failed` after the last
+    /// attempt; the person is not told, because their request is safe.
+    async fn deliver(&self, received: &ReceivedRequest, attempts: u32) -> NotifyStatus {
+        let error = match self.send_staff_email(received).await {
+            Ok(_) => return NotifyStatus::Sent,
             Err(error) => error,
         };
         match self
@@ -364,6 +372,22 @@ impl App {
                 tracing::warn!(event = "notification_deferred", submission_id = %received.id, attempts, error = %error, release_error = %e, "notification not sent; request stays pending");
                 NotifyStatus::Pending
             }
+        }
+    }
+
+    /// The short reply to the person. Only a new, accepted request gets one (so it is rate-limited
+    /// like the rest, and a repeat never sends a second); a failure is logged, not retried.
+    async fn acknowledge(&self, received: &ReceivedRequest) {
+        let sent = match render_acknowledgement() {
+            Ok(email) => self
+                .notifier
+                .acknowledge(&received.request.email, &email)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(error) = sent {
+            tracing::warn!(event = "acknowledgement_failed", submission_id = %received.id, error = %error, "acknowledgement not sent");
         }
     }
 

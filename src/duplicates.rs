@@ -22,6 +22,15 @@ pub struct DuplicateGuard {
     pub payload_hash: String,
     /// How long the record recognises a repeat.
     pub window: Duration,
+    /// The person's keyed email fingerprint, on every item about them, so that erasure finds all of
+    /// them with one query and without the address in any key.
+    pub email_hash: String,
+}
+
+/// The keyed fingerprint of an (already normalised) email address. Case is folded: nobody's mail
+/// depends on it in practice, and a person asking to be erased may type it differently.
+pub fn email_hash(email: &str, secret: &ClientHashKey) -> String {
+    fingerprint(secret, "email", &[&email.to_lowercase()])
 }
 
 impl DuplicateGuard {
@@ -68,11 +77,13 @@ impl DuplicateGuard {
                 &message,
             ],
         );
+        let email_hash = email_hash(request.email.as_str(), secret);
         match idempotency_key {
             Some(key) => Self {
                 record_key: format!("dup#key#{}", fingerprint(secret, "key", &[key.as_str()])),
                 payload_hash,
                 window: KEY_WINDOW,
+                email_hash,
             },
             None => {
                 let content = fingerprint(
@@ -91,6 +102,7 @@ impl DuplicateGuard {
                     record_key: format!("dup#content#{content}"),
                     payload_hash: content,
                     window: CONTENT_WINDOW,
+                    email_hash,
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Consultation requests from a psychotherapy practice's website: validated, stored in DynamoDB and
 //! sent to staff by email.
 
+pub mod admin;
 pub mod app;
 pub mod aws;
 pub mod clock;

@@ -50,11 +50,14 @@ pub mod attr {
     pub const SUBMISSION_ID: &str = "submission_id";
     pub const PAYLOAD_HASH: &str = "payload_hash";
     pub const VERIFICATION: &str = "verification";
+    pub const EMAIL_HASH: &str = "email_hash";
     pub const COUNT: &str = "count";
 }
 
 /// The sparse index of requests whose staff email is not yet sent.
 pub const PENDING_INDEX: &str = "pending-notifications";
+/// Every item about a person, by the keyed fingerprint of their address (for erasure).
+pub const EMAIL_INDEX: &str = "by-email";
 const PENDING: &str = "pending";
 
 /// After this many failed attempts a notification is `failed` and an alarm fires.
@@ -172,7 +175,7 @@ impl Store {
     ) -> Result<InsertOutcome, StoreError> {
         let request = Put::builder()
             .table_name(&self.table_name)
-            .set_item(Some(request_item(received, lease_until)))
+            .set_item(Some(request_item(received, &guard.email_hash, lease_until)))
             .condition_expression("attribute_not_exists(#pk)")
             .expression_attribute_names("#pk", attr::PK)
             .build()
@@ -190,6 +193,7 @@ impl Store {
                     attr::EXPIRES_AT.to_owned(),
                     n((now + guard.window).timestamp()),
                 ),
+                (attr::EMAIL_HASH.to_owned(), s(&guard.email_hash)),
             ])))
             .condition_expression("attribute_not_exists(#pk) OR #expires < :now")
             .expression_attribute_names("#pk", attr::PK)
@@ -484,10 +488,143 @@ impl Store {
     }
 }
 
+/// Operator tools: listing, erasure and purging.
+impl Store {
+    /// Every stored request received at or after `since`, oldest first. A scan: for the operator's
+    /// occasional list and export, never for a request path. `progress` hears the items seen.
+    pub async fn requests_since(
+        &self,
+        since: Option<DateTime<Utc>>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<StoredRequest>, StoreError> {
+        let mut found = Vec::new();
+        let mut seen = 0;
+        let mut start = None;
+        loop {
+            let mut scan = self
+                .client
+                .scan()
+                .table_name(&self.table_name)
+                .filter_expression("begins_with(#pk, :request)")
+                .expression_attribute_names("#pk", attr::PK)
+                .expression_attribute_values(":request", s("request#"))
+                .set_exclusive_start_key(start);
+            if let Some(since) = since {
+                scan = scan
+                    .filter_expression("begins_with(#pk, :request) AND #received >= :since")
+                    .expression_attribute_names("#received", attr::RECEIVED_AT)
+                    .expression_attribute_values(":since", s(&rfc3339(since)));
+            }
+            let page = scan.send().await.map_err(unavailable("Scan"))?;
+            seen += usize::try_from(page.scanned_count()).unwrap_or_default();
+            progress(seen);
+            for item in page.items() {
+                let key = item
+                    .get(attr::PK)
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default();
+                found.push(stored_request(&key, item)?);
+            }
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                found.sort_by_key(|r| r.received.id);
+                return Ok(found);
+            }
+        }
+    }
+
+    /// The keys of every item carrying this email fingerprint (requests and duplicate records).
+    pub async fn keys_for_email(&self, email_hash: &str) -> Result<Vec<String>, StoreError> {
+        let mut keys = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table_name)
+                .index_name(EMAIL_INDEX)
+                .key_condition_expression("#hash = :hash")
+                .expression_attribute_names("#hash", attr::EMAIL_HASH)
+                .expression_attribute_values(":hash", s(email_hash))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable("Query"))?;
+            keys.extend(
+                page.items()
+                    .iter()
+                    .filter_map(|item| item.get(attr::PK).and_then(|v| v.as_s().ok()).cloned()),
+            );
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(keys);
+            }
+        }
+    }
+
+    /// The keys of every item whose `expires_at` has passed (DynamoDB's TTL may not have run yet).
+    pub async fn expired_keys(
+        &self,
+        now: DateTime<Utc>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<String>, StoreError> {
+        let mut keys = Vec::new();
+        let mut seen = 0;
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .scan()
+                .table_name(&self.table_name)
+                .filter_expression("#expires < :now")
+                .projection_expression("#pk")
+                .expression_attribute_names("#pk", attr::PK)
+                .expression_attribute_names("#expires", attr::EXPIRES_AT)
+                .expression_attribute_values(":now", n(now.timestamp()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable("Scan"))?;
+            seen += usize::try_from(page.scanned_count()).unwrap_or_default();
+            progress(seen);
+            keys.extend(
+                page.items()
+                    .iter()
+                    .filter_map(|item| item.get(attr::PK).and_then(|v| v.as_s().ok()).cloned()),
+            );
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(keys);
+            }
+        }
+    }
+
+    /// Deletes items by key; `progress` hears how many are gone.
+    pub async fn delete(
+        &self,
+        keys: &[String],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize, StoreError> {
+        for (done, key) in keys.iter().enumerate() {
+            self.client
+                .delete_item()
+                .table_name(&self.table_name)
+                .key(attr::PK, s(key))
+                .send()
+                .await
+                .map_err(unavailable("DeleteItem"))?;
+            progress(done + 1);
+        }
+        Ok(keys.len())
+    }
+}
+
 /// The item for a new request: only the fields the contract names (absent optionals left out),
 /// plus the notification bookkeeping.
 pub fn request_item(
     received: &ReceivedRequest,
+    email_hash: &str,
     lease_until: DateTime<Utc>,
 ) -> HashMap<String, AttributeValue> {
     let request = &received.request;
@@ -530,6 +667,7 @@ pub fn request_item(
             attr::URGENT.to_owned(),
             AttributeValue::Bool(received.urgent),
         ),
+        (attr::EMAIL_HASH.to_owned(), s(email_hash)),
     ]);
     let optional = [
         (attr::VERIFICATION, received.verification.as_stored()),
@@ -678,7 +816,7 @@ mod tests {
             expires_at: DateTime::from_timestamp(at.timestamp() + 86_400, 0).unwrap(),
             verification: crate::domain::Verification::Unverified,
         };
-        let item = request_item(&received, at);
+        let item = request_item(&received, "hash", at);
         let stored = stored_request("k", &item).unwrap();
         assert_eq!(stored.received, received);
         assert_eq!(stored.notify_status, NotifyStatus::Pending);

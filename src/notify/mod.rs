@@ -3,5 +3,7 @@
 mod render;
 mod ses;
 
-pub use render::{NotificationEmail, NotificationSettings, render_notification};
+pub use render::{
+    NotificationEmail, NotificationSettings, render_acknowledgement, render_notification,
+};
 pub use ses::{NotifyError, SesNotifier};

@@ -38,11 +38,31 @@ impl SesNotifier {
         }
     }
 
-    /// Returns the SES message id once SES has accepted the email.
+    /// Sends the staff notification; returns the SES message id once SES has accepted it.
     pub async fn send(
         &self,
         email: &NotificationEmail,
         reply_to: &EmailAddress,
+    ) -> Result<String, NotifyError> {
+        self.send_email(&self.to, std::slice::from_ref(reply_to), email)
+            .await
+    }
+
+    /// Sends the acknowledgement to the person, with replies going to the practice.
+    pub async fn acknowledge(
+        &self,
+        person: &EmailAddress,
+        email: &NotificationEmail,
+    ) -> Result<String, NotifyError> {
+        self.send_email(std::slice::from_ref(person), &self.to[..1], email)
+            .await
+    }
+
+    async fn send_email(
+        &self,
+        to: &[EmailAddress],
+        reply_to: &[EmailAddress],
+        email: &NotificationEmail,
     ) -> Result<String, NotifyError> {
         let utf8 = |data: &str| {
             Content::builder()
@@ -61,16 +81,16 @@ impl SesNotifier {
             )
             .build();
         let destination = Destination::builder()
-            .set_to_addresses(Some(
-                self.to.iter().map(|a| a.as_str().to_owned()).collect(),
-            ))
+            .set_to_addresses(Some(to.iter().map(|a| a.as_str().to_owned()).collect()))
             .build();
         let output = self
             .client
             .send_email()
             .from_email_address(self.from.as_str())
             .destination(destination)
-            .reply_to_addresses(reply_to.as_str())
+            .set_reply_to_addresses(Some(
+                reply_to.iter().map(|a| a.as_str().to_owned()).collect(),
+            ))
             .content(EmailContent::builder().simple(message).build())
             .set_configuration_set_name(self.configuration_set.clone())
             .send()

@@ -2,6 +2,7 @@
 //! compiled binary under a Lambda Runtime API. Run them with `make test`.
 
 mod abuse;
+mod admin;
 mod cors;
 mod duplicates;
 mod events;

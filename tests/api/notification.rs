@@ -106,3 +106,53 @@ async fn a_configuration_set_is_used_when_set() {
     let request = &test.send_email_requests().await[0];
     assert_eq!(request["ConfigurationSetName"], "consultations-tracking");
 }
+
+#[tokio::test]
+async fn an_acknowledgement_goes_to_the_person_once_and_repeats_nothing_they_wrote() {
+    let test = TestApp::spawn_with(&[("SEND_ACKNOWLEDGEMENT", "true")]).await;
+    let person = format!("person-{}@example.com", crate::helpers::unique());
+    let mut body = full_submission();
+    body["email"] = json!(person);
+    body["message"] = json!("Something private");
+
+    test.post_json(&body).await;
+    test.post_json(&body).await;
+
+    let acknowledgements = crate::helpers::send_email_requests_to(&person).await;
+    assert_eq!(acknowledgements.len(), 1, "a repeat sends no second one");
+    let ack = &acknowledgements[0];
+    assert_eq!(ack["ReplyToAddresses"], json!([test.staff]));
+    let simple = &ack["Content"]["Simple"];
+    assert_eq!(simple["Subject"]["Data"], "We received your request");
+    for part in [
+        &simple["Body"]["Text"]["Data"],
+        &simple["Body"]["Html"]["Data"],
+    ] {
+        let part = part.as_str().unwrap();
+        assert!(part.contains("988") && part.contains("911"));
+        for theirs in ["Ana", "Lima", "Something private", "4155552671", "Weekday"] {
+            assert!(
+                !part.contains(theirs),
+                "the acknowledgement repeats {theirs}"
+            );
+        }
+    }
+    assert_eq!(
+        test.sent_emails().await.len(),
+        1,
+        "staff still get their one email"
+    );
+}
+
+#[tokio::test]
+async fn no_acknowledgement_by_default() {
+    let test = TestApp::spawn().await;
+    let person = format!("person-{}@example.com", crate::helpers::unique());
+    let mut body = full_submission();
+    body["email"] = json!(person);
+    test.post_json(&body).await;
+    assert_eq!(
+        crate::helpers::send_email_requests_to(&person).await.len(),
+        0
+    );
+}

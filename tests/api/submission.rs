@@ -62,6 +62,7 @@ async fn a_json_submission_is_stored_and_staff_are_emailed() {
             "consent_version",
             "consented_at",
             "email",
+            "email_hash",
             "expires_at",
             "id",
             "message",

@@ -1,0 +1,307 @@
+//! Operator tools over the stored requests: list, show, export, resend, erase, purge. The binary
+//! `consultation-admin` is a thin command line over these; the staff email goes through the same
+//! path as in the function.
+
+use crate::app::App;
+use crate::domain::{EmailAddress, SubmissionId};
+use crate::duplicates::email_hash;
+use crate::store::{StoreError, StoredRequest, rfc3339};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::io::Write;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not write the output: {0}")]
+    Output(#[from] std::io::Error),
+    #[error("could not write CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("{0}")]
+    Usage(String),
+    #[error("no request with id {0}")]
+    NotFound(String),
+    #[error("the staff email could not be sent: {0}")]
+    Send(String),
+}
+
+/// A `--since` value: a date (`2026-11-01`, midnight UTC) or an RFC 3339 time.
+pub fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Ok(time.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|date| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+        .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 time"))
+}
+
+fn parse_id(text: &str) -> Result<SubmissionId, AdminError> {
+    SubmissionId::parse(text)
+        .ok_or_else(|| AdminError::Usage(format!("`{text}` is not a request id")))
+}
+
+/// Prints "scanned N items" on one line of `progress` as pages arrive.
+fn reporter<'a>(progress: &'a mut dyn Write, verb: &'a str) -> impl FnMut(usize) + 'a {
+    move |n| {
+        let _ = write!(progress, "\r{verb} {n} items");
+        let _ = progress.flush();
+    }
+}
+
+/// Every exported column, in a stable order.
+pub const COLUMNS: [&str; 16] = [
+    "id",
+    "received_at",
+    "name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "best_time",
+    "session_format",
+    "message",
+    "notify_status",
+    "notify_attempts",
+    "urgent",
+    "verification",
+    "consent_version",
+    "consented_at",
+    "expires_at",
+];
+
+fn columns(stored: &StoredRequest) -> [String; 16] {
+    let r = &stored.received;
+    let q = &r.request;
+    let opt = |v: Option<&str>| v.unwrap_or("").to_owned();
+    [
+        r.id.to_string(),
+        rfc3339(r.received_at),
+        q.name.as_str().to_owned(),
+        q.email.as_str().to_owned(),
+        opt(q.phone.as_ref().map(|p| p.as_str())),
+        q.preferred_contact.as_str().to_owned(),
+        opt(q.best_time.as_ref().map(|b| b.as_str())),
+        opt(q.session_format.map(|f| f.as_str())),
+        opt(q.message.as_ref().map(|m| m.as_str())),
+        stored.notify_status.as_str().to_owned(),
+        stored.attempts.to_string(),
+        r.urgent.to_string(),
+        opt(r.verification.as_stored()),
+        r.consent_version.clone(),
+        rfc3339(r.received_at),
+        rfc3339(r.expires_at),
+    ]
+}
+
+/// A spreadsheet executes a cell that starts with `=`, `+`, `-` or `@` (or a tab or CR before
+/// one); such a cell is written with a leading `'` so it stays text.
+pub fn csv_safe(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+pub struct Admin<'a> {
+    app: &'a App,
+}
+
+impl<'a> Admin<'a> {
+    pub fn new(app: &'a App) -> Self {
+        Self { app }
+    }
+
+    pub async fn list(
+        &self,
+        since: DateTime<Utc>,
+        out: &mut dyn Write,
+        progress: &mut dyn Write,
+    ) -> Result<usize, AdminError> {
+        let requests = self
+            .app
+            .store()
+            .requests_since(Some(since), &mut reporter(progress, "scanned"))
+            .await?;
+        writeln!(progress)?;
+        writeln!(
+            out,
+            "{:<26}  {:<24}  {:<7}  {:<6}  {:<7}  name",
+            "id", "received_at", "notify", "urgent", "contact"
+        )?;
+        for stored in &requests {
+            let r = &stored.received;
+            writeln!(
+                out,
+                "{:<26}  {:<24}  {:<7}  {:<6}  {:<7}  {}",
+                r.id.to_string(),
+                rfc3339(r.received_at),
+                stored.notify_status.as_str(),
+                if r.urgent { "URGENT" } else { "" },
+                r.request.preferred_contact.as_str(),
+                r.request.name.as_str()
+            )?;
+        }
+        Ok(requests.len())
+    }
+
+    pub async fn show(&self, id: &str, out: &mut dyn Write) -> Result<(), AdminError> {
+        let stored = self
+            .app
+            .store()
+            .get_request(parse_id(id)?)
+            .await?
+            .ok_or_else(|| AdminError::NotFound(id.to_owned()))?;
+        for (name, value) in COLUMNS.iter().zip(columns(&stored)) {
+            writeln!(out, "{name:>17}: {value}")?;
+        }
+        Ok(())
+    }
+
+    pub async fn export(
+        &self,
+        since: Option<DateTime<Utc>>,
+        format: ExportFormat,
+        out: &mut dyn Write,
+        progress: &mut dyn Write,
+    ) -> Result<usize, AdminError> {
+        let requests = self
+            .app
+            .store()
+            .requests_since(since, &mut reporter(progress, "scanned"))
+            .await?;
+        writeln!(progress)?;
+        match format {
+            ExportFormat::Csv => {
+                let mut writer = csv::Writer::from_writer(out);
+                writer.write_record(COLUMNS)?;
+                for stored in &requests {
+                    writer.write_record(columns(stored).iter().map(|v| csv_safe(v)))?;
+                }
+                writer.flush()?;
+            }
+            ExportFormat::Json => {
+                let rows: Vec<serde_json::Map<String, serde_json::Value>> = requests
+                    .iter()
+                    .map(|stored| {
+                        COLUMNS
+                            .iter()
+                            .zip(columns(stored))
+                            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v)))
+                            .collect()
+                    })
+                    .collect();
+                serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::other)?;
+                writeln!(out)?;
+            }
+        }
+        Ok(requests.len())
+    }
+
+    /// Sends the staff email for one request again, whatever its status.
+    pub async fn resend(&self, id: &str) -> Result<String, AdminError> {
+        let stored = self
+            .app
+            .store()
+            .get_request(parse_id(id)?)
+            .await?
+            .ok_or_else(|| AdminError::NotFound(id.to_owned()))?;
+        self.app
+            .send_staff_email(&stored.received)
+            .await
+            .map_err(AdminError::Send)
+    }
+
+    /// Runs the retry path now.
+    pub async fn resend_pending(&self) -> Result<crate::app::RetryReport, AdminError> {
+        let stop_at = Utc::now() + chrono::Duration::minutes(10);
+        Ok(self.app.retry_pending_notifications(stop_at).await?)
+    }
+
+    /// Deletes every item about the person with this address: their requests and duplicate
+    /// records, found by the keyed fingerprint of the address.
+    pub async fn erase(&self, email: &str, progress: &mut dyn Write) -> Result<usize, AdminError> {
+        let config = self.app.config();
+        if config.client_hash_key.generated {
+            return Err(AdminError::Usage(
+                "CLIENT_HASH_KEY must be set to the function's key: items are found by a fingerprint made with it".to_owned(),
+            ));
+        }
+        let address = EmailAddress::parse(email.trim())
+            .map_err(|_| AdminError::Usage("that is not a valid email address".to_owned()))?;
+        let keys = self
+            .app
+            .store()
+            .keys_for_email(&email_hash(address.as_str(), &config.client_hash_key))
+            .await?;
+        let erased = self
+            .app
+            .store()
+            .delete(&keys, &mut reporter(progress, "erased"))
+            .await?;
+        writeln!(progress)?;
+        Ok(erased)
+    }
+
+    /// Deletes every item whose `expires_at` has passed.
+    pub async fn purge_expired(
+        &self,
+        now: DateTime<Utc>,
+        progress: &mut dyn Write,
+    ) -> Result<usize, AdminError> {
+        let keys = self
+            .app
+            .store()
+            .expired_keys(now, &mut reporter(progress, "scanned"))
+            .await?;
+        writeln!(progress)?;
+        let purged = self
+            .app
+            .store()
+            .delete(&keys, &mut reporter(progress, "purged"))
+            .await?;
+        writeln!(progress)?;
+        Ok(purged)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_stay_text() {
+        let cases = [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+14155552671", "'+14155552671"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("Ana", "Ana"),
+            ("", ""),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(csv_safe(input), expected);
+        }
+    }
+
+    #[test]
+    fn since_accepts_dates_and_times() {
+        assert_eq!(
+            parse_since("2026-11-01").unwrap().to_rfc3339(),
+            "2026-11-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_since("2026-11-01T10:00:00-05:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-11-01T15:00:00+00:00"
+        );
+        assert!(parse_since("yesterday").is_err());
+    }
+}

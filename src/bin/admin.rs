@@ -1,0 +1,153 @@
+//! `consultation-admin`: operator tools for the stored consultation requests.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use consultation_form::admin::{Admin, AdminError, ExportFormat, parse_since};
+use consultation_form::app::App;
+use consultation_form::aws::load_sdk_config;
+use consultation_form::config::Config;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Operator tools for consultation requests: list, show, export, resend, erase, purge.
+///
+/// Reads the same configuration variables as the function (TABLE_NAME, NOTIFY_FROM, NOTIFY_TO,
+/// ALLOWED_ORIGINS, CLIENT_HASH_KEY, PRACTICE_TIMEZONE, ...) and AWS credentials and region from the
+/// environment. What it prints is personal health data: keep it off shared screens and logs.
+#[derive(Parser)]
+#[command(name = "consultation-admin", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List requests received since a date, with their notification status.
+    List {
+        /// A date (2026-11-01, from midnight UTC) or an RFC 3339 time.
+        #[arg(long, value_parser = parse_since)]
+        since: chrono::DateTime<chrono::Utc>,
+    },
+    /// Show every stored field of one request.
+    Show {
+        /// The request id (a ULID, as in the staff email's "Reference").
+        id: String,
+    },
+    /// Export every stored field of the requests since a date, as CSV or JSON.
+    Export {
+        /// A date or RFC 3339 time; all requests when left out.
+        #[arg(long, value_parser = parse_since)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Send a request's staff email again (the same email the function sends).
+    Resend {
+        /// The request id.
+        #[arg(required_unless_present = "pending", conflicts_with = "pending")]
+        id: Option<String>,
+        /// Send every pending notification now (what the retry schedule does).
+        #[arg(long)]
+        pending: bool,
+    },
+    /// Delete every item about a person: their requests and duplicate records.
+    Erase {
+        /// The address the person used.
+        #[arg(long)]
+        email: String,
+    },
+    /// Delete every item past its expiry now (DynamoDB's TTL can lag by days).
+    PurgeExpired,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Csv,
+    Json,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("consultation-admin: {error}");
+            return ExitCode::from(78);
+        }
+    };
+    let sdk = load_sdk_config().await;
+    let app = match App::from_sdk_config(config, &sdk) {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("consultation-admin: {error}");
+            return ExitCode::from(70);
+        }
+    };
+    match run(cli.command, &Admin::new(&app)).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("consultation-admin: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr();
+    match command {
+        Command::List { since } => {
+            let count = admin.list(since, &mut stdout, &mut stderr).await?;
+            writeln!(stderr, "{count} request(s)")?;
+        }
+        Command::Show { id } => admin.show(&id, &mut stdout).await?,
+        Command::Export {
+            since,
+            format,
+            output,
+        } => {
+            let format = match format {
+                Format::Csv => ExportFormat::Csv,
+                Format::Json => ExportFormat::Json,
+            };
+            let count = match output {
+                Some(path) => {
+                    let mut file = std::fs::File::create(&path)?;
+                    admin.export(since, format, &mut file, &mut stderr).await?
+                }
+                None => {
+                    admin
+                        .export(since, format, &mut stdout, &mut stderr)
+                        .await?
+                }
+            };
+            writeln!(stderr, "exported {count} request(s)")?;
+        }
+        Command::Resend { id: Some(id), .. } => {
+            let message_id = admin.resend(&id).await?;
+            writeln!(stdout, "sent (SES message id {message_id})")?;
+        }
+        Command::Resend { id: None, .. } => {
+            let report = admin.resend_pending().await?;
+            writeln!(
+                stdout,
+                "pending {}: sent {}, deferred {}, failed {}, skipped {}",
+                report.pending, report.sent, report.deferred, report.failed, report.skipped
+            )?;
+        }
+        Command::Erase { email } => {
+            let count = admin.erase(&email, &mut stderr).await?;
+            writeln!(stdout, "erased {count} item(s)")?;
+        }
+        Command::PurgeExpired => {
+            let count = admin.purge_expired(chrono::Utc::now(), &mut stderr).await?;
+            writeln!(stdout, "purged {count} expired item(s)")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,266 @@
+//! The operator's `consultation-admin` command, run as a process against the emulator.
+
+use crate::helpers::{TestApp, full_submission, s, unique};
+use chrono::Duration;
+use serde_json::{Value, json};
+use std::process::Output;
+
+const HASH_KEY: &str = "test-client-hash-key-0123456789abcdef";
+
+async fn admin(test: &TestApp, args: &[&str]) -> Output {
+    admin_with(test, args, &[]).await
+}
+
+async fn admin_with(test: &TestApp, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_consultation-admin"));
+    command
+        .args(args)
+        .env("TABLE_NAME", &test.table)
+        .env("NOTIFY_FROM", crate::helpers::SENDER)
+        .env("NOTIFY_TO", &test.staff)
+        .env("ALLOWED_ORIGINS", "https://www.practice.test")
+        .env("CLIENT_HASH_KEY", HASH_KEY)
+        .env("PRACTICE_TIMEZONE", "America/New_York")
+        .env_remove("RUST_LOG");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().await.expect("run consultation-admin")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn person(n: &str) -> Value {
+    let mut body = full_submission();
+    body["email"] = json!(format!("person-{n}@example.com"));
+    body
+}
+
+#[tokio::test]
+async fn list_and_show_what_was_received() {
+    let test = TestApp::spawn().await;
+    let first = test.post_json(&person("a")).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut urgent = person("b");
+    urgent["message"] = json!("I have thought about suicide");
+    let second = test.post_json(&urgent).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let listed = stdout(&admin(&test, &["list", "--since", "2020-01-01"]).await);
+    assert!(
+        listed.contains(&first) && listed.contains(&second),
+        "{listed}"
+    );
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.contains(&second) && l.contains("URGENT") && l.contains("sent"))
+    );
+    let none = stdout(&admin(&test, &["list", "--since", "2999-01-01"]).await);
+    assert!(!none.contains(&first));
+
+    let shown = stdout(&admin(&test, &["show", &first]).await);
+    for expected in [
+        "Ana Lima",
+        "person-a@example.com",
+        "+14155552671",
+        "telehealth",
+        "notify_status: sent",
+    ] {
+        assert!(shown.contains(expected), "{expected} in {shown}");
+    }
+}
+
+#[tokio::test]
+async fn export_writes_every_field_in_a_stable_order_and_defuses_formulas() {
+    let test = TestApp::spawn().await;
+    let mut body = person("csv");
+    body["name"] = json!("=HYPERLINK(\"http://evil.example\",\"Ana\")");
+    body["message"] = json!("Commas, \"quotes\"\nand a second line");
+    test.post_json(&body).await;
+
+    let csv_text = stdout(
+        &admin(
+            &test,
+            &["export", "--since", "2020-01-01", "--format", "csv"],
+        )
+        .await,
+    );
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header, consultation_form::admin::COLUMNS);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    let cell = |name: &str| rows[0][header.iter().position(|h| h == name).unwrap()].to_owned();
+    assert_eq!(cell("name"), "'=HYPERLINK(\"http://evil.example\",\"Ana\")");
+    assert_eq!(cell("phone"), "'+14155552671");
+    assert_eq!(cell("message"), "Commas, \"quotes\"\nand a second line");
+    assert_eq!(cell("notify_status"), "sent");
+
+    let path = std::env::temp_dir().join(format!("export-{}.json", unique()));
+    let output = admin(
+        &test,
+        &[
+            "export",
+            "--format",
+            "json",
+            "--output",
+            path.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&output.stderr).contains("exported 1 request(s)"));
+    let rows: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(
+        rows[0]["name"],
+        "=HYPERLINK(\"http://evil.example\",\"Ana\")"
+    );
+    assert_eq!(rows[0]["email"], "person-csv@example.com");
+}
+
+#[tokio::test]
+async fn resend_sends_the_same_staff_email_again() {
+    let test = TestApp::spawn().await;
+    let id = test.post_json(&person("r")).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let out = stdout(&admin(&test, &["resend", &id]).await);
+
+    assert!(out.contains("sent (SES message id"), "{out}");
+    let requests = test.send_email_requests().await;
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[0]["Content"], requests[1]["Content"],
+        "one path, one email"
+    );
+    assert_eq!(
+        requests[1]["ReplyToAddresses"],
+        json!(["person-r@example.com"])
+    );
+}
+
+#[tokio::test]
+async fn resend_pending_runs_the_retry_path() {
+    let sender = format!("later-{}@practice.test", unique());
+    let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
+    test.post_json(&person("p")).await;
+    crate::helpers::verify_sender(&test.ses, &sender).await;
+
+    let out =
+        stdout(&admin_with(&test, &["resend", "--pending"], &[("NOTIFY_FROM", &sender)]).await);
+
+    assert!(out.contains("pending 1: sent 1"), "{out}");
+    assert_eq!(s(&test.items().await[0], "notify_status"), "sent");
+}
+
+#[tokio::test]
+async fn erase_deletes_every_item_about_a_person_and_leaves_no_trace() {
+    let test = TestApp::spawn().await;
+    let mut again = person("erase");
+    again["message"] = json!("a second request");
+    test.post_json(&person("erase")).await;
+    test.post_json(&again).await;
+    test.post_json(&person("stays")).await;
+    assert_eq!(
+        test.all_items().await.len(),
+        3 * 2 + 1,
+        "requests, duplicate records, a counter"
+    );
+
+    let out = stdout(&admin(&test, &["erase", "--email", "Person-Erase@EXAMPLE.com"]).await);
+
+    assert!(out.contains("erased 4 item(s)"), "{out}");
+    let everything = format!("{:?}", test.all_items().await);
+    assert!(!everything.contains("person-erase"));
+    let hash = consultation_form::duplicates::email_hash(
+        "person-erase@example.com",
+        &crate::helpers::test_config(&[]).0.client_hash_key,
+    );
+    assert!(
+        !everything.contains(&hash),
+        "not even the fingerprint remains"
+    );
+    assert_eq!(
+        test.items().await.len(),
+        1,
+        "the other person's request stays"
+    );
+}
+
+#[tokio::test]
+async fn erase_needs_the_functions_hash_key() {
+    let test = TestApp::spawn().await;
+    let output = admin_with(
+        &test,
+        &["erase", "--email", "a@example.com"],
+        &[("CLIENT_HASH_KEY", "")],
+    )
+    .await;
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("CLIENT_HASH_KEY must be set"));
+}
+
+#[tokio::test]
+async fn purge_expired_deletes_what_ttl_has_not_yet() {
+    let test = TestApp::spawn_with(&[("RETENTION_DAYS", "1")]).await;
+    test.clock.advance(-Duration::days(3));
+    test.post_json(&person("old")).await;
+    test.clock.advance(Duration::days(3));
+    test.post_json(&person("new")).await;
+    assert_eq!(test.items().await.len(), 2);
+
+    let out = stdout(&admin(&test, &["purge-expired"]).await);
+
+    let remaining = test.items().await;
+    assert_eq!(remaining.len(), 1);
+    assert_eq!(s(&remaining[0], "email"), "person-new@example.com");
+    assert!(out.contains("purged"), "{out}");
+    assert!(
+        !test
+            .all_items()
+            .await
+            .iter()
+            .any(|i| s(i, "pk").starts_with("dup#") && format!("{i:?}").contains("old")),
+        "expired records are gone"
+    );
+}
+
+#[tokio::test]
+async fn every_subcommand_has_help_and_clear_errors() {
+    let test = TestApp::spawn().await;
+    for sub in ["list", "show", "export", "resend", "erase", "purge-expired"] {
+        let help = stdout(&admin(&test, &[sub, "--help"]).await);
+        assert!(help.contains("Usage: consultation-admin"), "{sub}: {help}");
+    }
+    let bad_id = admin(&test, &["show", "not-an-id"]).await;
+    assert!(!bad_id.status.success());
+    assert!(String::from_utf8_lossy(&bad_id.stderr).contains("is not a request id"));
+    let missing = admin(&test, &["show", "01KAAAAAAAAAAAAAAAAAAAAAAA"]).await;
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no request with id"));
+    let no_table = admin_with(
+        &test,
+        &["list", "--since", "2026-01-01"],
+        &[("TABLE_NAME", "")],
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&no_table.stderr).contains("TABLE_NAME is required"));
+}
