@@ -8,13 +8,16 @@ cd "$ROOT"
 
 MOTO_PORT="${MOTO_PORT:-5005}"
 LAMBDA_PORT="${LAMBDA_PORT:-9000}"
+WEB_PORT=8080  # the origin http://localhost:8080 is the one local.env allows
 
 ensure_venv
 mkdir -p "$STATE"
 start_moto "$MOTO_PORT" "$STATE/moto-dev.log"
 WATCH_PID=""
+WEB_PID=""
 cleanup() {
   trap - EXIT INT TERM
+  [ -n "$WEB_PID" ] && kill "$WEB_PID" 2>/dev/null || true
   if [ -n "$WATCH_PID" ]; then
     pkill -TERM -P "$WATCH_PID" 2>/dev/null || true
     kill "$WATCH_PID" 2>/dev/null || true
@@ -32,11 +35,16 @@ source "$ROOT/local.env"
 set +a
 "$VENV/bin/python" scripts/local_aws.py setup --table "$TABLE_NAME" --sender "$NOTIFY_FROM"
 
+# The form, on another origin than the function, so CORS works exactly as on the practice's site.
+"$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory "$ROOT/web" "$WEB_PORT" > "$STATE/web-dev.log" 2>&1 &
+WEB_PID=$!
+
 url="http://127.0.0.1:$LAMBDA_PORT/lambda-url/consultation-form/consultations"
 cat <<MSG
 
   Emulated AWS (moto):  $AWS_ENDPOINT_URL
   Function:             $url
+  The form:             http://localhost:$WEB_PORT/  (posts to the function; try it with and without JavaScript)
 
   Submit a request:
     curl -i -X POST '$url' \\

@@ -117,10 +117,10 @@ def moto_data():
         return json.load(response)
 
 
-def cmd_show(args):
+def stored_items(table):
     dynamodb, _ = clients()
     items = []
-    kwargs = {"TableName": args.table}
+    kwargs = {"TableName": table, "ConsistentRead": True}
     while True:
         page = dynamodb.scan(**kwargs)
         items.extend(page.get("Items", []))
@@ -129,6 +129,19 @@ def cmd_show(args):
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
     plain = [{k: next(iter(v.values())) for k, v in item.items()} for item in items]
     plain.sort(key=lambda i: i.get("pk", ""))
+    return plain
+
+
+def cmd_state(args):
+    """Stored requests and sent emails as one JSON document (for the browser tests)."""
+    requests = [i for i in stored_items(args.table) if i.get("pk", "").startswith("request#")]
+    emails = moto_data().get("ses", {}).get("Message", [])
+    json.dump({"requests": requests, "emails": emails}, sys.stdout, ensure_ascii=False)
+    print()
+
+
+def cmd_show(args):
+    plain = stored_items(args.table)
     print(f"== {len(plain)} item(s) in {args.table}")
     for item in plain:
         print(json.dumps(item, indent=2, ensure_ascii=False))
@@ -148,12 +161,15 @@ def main():
     setup.add_argument("--sender", required=True)
     show = sub.add_parser("show", help="print stored items and sent emails")
     show.add_argument("--table", required=True)
+    state = sub.add_parser("state", help="print stored requests and sent emails as JSON")
+    state.add_argument("--table", required=True)
     args = parser.parse_args()
     {
         "table-spec": cmd_table_spec,
         "template-json": cmd_template_json,
         "setup": cmd_setup,
         "show": cmd_show,
+        "state": cmd_state,
     }[args.command](args)
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the offline infrastructure checks, then the Rust tests against a fresh AWS
-# emulator (installs the Python tools into venvs if needed, starts moto on a free port of 127.0.0.1,
-# runs cargo test, and stops moto again).
+# Runs every test: the offline infrastructure checks, the Rust tests against a fresh AWS emulator
+# (installs the Python tools into venvs if needed, starts moto on a free port of 127.0.0.1, runs cargo
+# test, and stops moto again), then the browser tests of the form in web/.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -23,3 +23,7 @@ export CONSULTATION_TEMPLATE_JSON="$STATE/template.json"
 
 echo "==> cargo test (moto on 127.0.0.1:$port)"
 cargo test --locked --all-targets "$@"
+kill "$MOTO_PID" 2>/dev/null || true
+
+# The website side, in a real browser, against its own emulator and `cargo lambda watch`.
+bash scripts/browser_test.sh

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The website side, tested in a real browser: serves web/ on http://localhost:<port> (a different
+# origin from the function) and on a second, not allowed origin, runs the function with
+# `cargo lambda watch` against moto, and drives headless Chromium (Debian's, through playwright-core).
+# Installs Chromium with apt-get and the npm packages when they are missing.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+ensure_venv
+if ! command -v chromium > /dev/null; then
+  echo "==> installing Chromium (Debian package)"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium > /dev/null
+fi
+(cd tests/browser && npm ci --no-audit --no-fund --silent)
+
+mkdir -p "$STATE/screenshots"
+moto_port="$(free_port)"
+lambda_port="$(free_port)"
+web_port="$(free_port)"
+other_port="$(free_port)"
+PIDS=()
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${PIDS[@]}"; do
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+  done
+  kill "${MOTO_PID:-}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+start_moto "$moto_port" "$STATE/moto-browser.log"
+use_emulator "$moto_port"
+set -a
+# shellcheck source=/dev/null
+source "$ROOT/local.env"
+TABLE_NAME="browser-$(date +%s)-$RANDOM"
+ALLOWED_ORIGINS="http://localhost:$web_port"
+THANK_YOU_URL="http://localhost:$web_port/thank-you.html"
+RUST_LOG=warn
+set +a
+"$VENV/bin/python" scripts/local_aws.py setup --table "$TABLE_NAME" --sender "$NOTIFY_FROM" > /dev/null
+
+"$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory web "$web_port" > "$STATE/web.log" 2>&1 &
+PIDS+=($!)
+"$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory web "$other_port" > "$STATE/web-other.log" 2>&1 &
+PIDS+=($!)
+"$VENV/bin/cargo-lambda" lambda watch --invoke-address 127.0.0.1 --invoke-port "$lambda_port" \
+  --disable-cors > "$STATE/lambda-browser.log" 2>&1 &
+PIDS+=($!)
+
+function_url="http://127.0.0.1:$lambda_port/lambda-url/consultation-form/consultations"
+echo "==> waiting for the function at $function_url"
+for _ in $(seq 1 600); do
+  code="$(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS -H "Origin: http://localhost:$web_port" "$function_url" || true)"
+  [ "$code" = "204" ] && break
+  sleep 1
+done
+[ "$code" = "204" ] || { echo "the function did not come up; see $STATE/lambda-browser.log" >&2; exit 1; }
+
+echo "==> browser tests"
+FUNCTION_URL="$function_url" WEB_URL="http://localhost:$web_port" OTHER_URL="http://127.0.0.1:$other_port" \
+  SCREENSHOTS="$STATE/screenshots" STATE_COMMAND="$VENV/bin/python $ROOT/scripts/local_aws.py state --table $TABLE_NAME" \
+  node --test --test-concurrency=1 tests/browser/

@@ -1,0 +1,178 @@
+// The drop-in form in web/, as a person uses it: headless Chromium (Debian's) driven by
+// playwright-core, against the real local stack (cargo lambda watch + moto). Run by
+// scripts/browser_test.sh, which starts everything and sets the URLs below.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const { FUNCTION_URL, WEB_URL, OTHER_URL, SCREENSHOTS, STATE_COMMAND } = process.env;
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Stored requests and sent emails for a person's unique name. */
+function stateFor(name) {
+  const state = JSON.parse(execSync(STATE_COMMAND, { encoding: "utf8" }));
+  return {
+    requests: state.requests.filter((r) => r.name === name),
+    emails: state.emails.filter((e) => e.subject === `New consultation request from ${name}`),
+  };
+}
+
+async function openForm({ javaScript = true, origin = WEB_URL } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 420, height: 1100 } });
+  const page = await context.newPage();
+  await page.goto(`${origin}/index.html`);
+  // What a practice does when it pastes the form into its site: point the one attribute at the API.
+  if (javaScript) {
+    await page.evaluate((url) => { document.getElementById("consultation-form").action = url; }, FUNCTION_URL);
+  } else {
+    // Without JavaScript the page cannot be edited from inside, so the attribute is set through
+    // the DevTools protocol, as the served HTML would carry it.
+    const cdp = await context.newCDPSession(page);
+    const { root } = await cdp.send("DOM.getDocument");
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector: "#consultation-form" });
+    await cdp.send("DOM.setAttributeValue", { nodeId, name: "action", value: FUNCTION_URL });
+  }
+  return { context, page };
+}
+
+let counter = 0;
+function uniqueName() {
+  counter += 1;
+  return `Browser Person ${Date.now().toString(36)}${counter}`;
+}
+
+async function fillValid(page, name) {
+  await page.fill("#cf-name", name);
+  await page.fill("#cf-email", "person@example.com");
+  await page.fill("#cf-phone", "(415) 555-2671");
+  await page.check('input[name="preferred_contact"][value="text"]');
+  await page.fill("#cf-best_time", "Weekday evenings");
+  await page.selectOption("#cf-session_format", "telehealth");
+  await page.fill("#cf-message", "I have been anxious at work.");
+  await page.check("#cf-consent");
+}
+
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+async function waitFor(check, what) {
+  for (let i = 0; i < 50; i += 1) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+test("without JavaScript the form posts and lands on the thank-you page", async () => {
+  const { context, page } = await openForm({ javaScript: false });
+  const name = uniqueName();
+  await fillValid(page, name);
+  await page.screenshot({ path: `${SCREENSHOTS}/form.png`, fullPage: true });
+  await Promise.all([page.waitForURL(/thank-you\.html$/), page.click("button[type=submit]")]);
+  assert.match(await page.textContent("h1"), /Thank you/);
+  assert.match(await page.textContent("body"), /988/);
+  await page.screenshot({ path: `${SCREENSHOTS}/no-js-thank-you.png`, fullPage: true });
+  const state = stateFor(name);
+  assert.equal(state.requests.length, 1);
+  assert.equal(state.requests[0].phone, "+14155552671");
+  assert.equal(state.emails.length, 1);
+  await context.close();
+});
+
+test("with JavaScript the form thanks the person in place", async () => {
+  const { context, page } = await openForm();
+  const name = uniqueName();
+  await fillValid(page, name);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#cf-thanks:not([hidden])");
+  assert.equal(await page.isHidden("#consultation-form"), true);
+  assert.equal(page.url(), `${WEB_URL}/index.html`, "no navigation");
+  await page.screenshot({ path: `${SCREENSHOTS}/js-thank-you.png`, fullPage: true });
+  const state = stateFor(name);
+  assert.equal(state.requests.length, 1);
+  assert.equal(state.emails.length, 1);
+  assert.deepEqual(await axeViolations(page), [], "thank-you state");
+  await context.close();
+});
+
+test("invalid email and missing consent are shown at those fields and nothing is stored", async () => {
+  const { context, page } = await openForm();
+  const name = uniqueName();
+  await page.fill("#cf-name", name);
+  await page.fill("#cf-email", "ana@example");
+  await page.fill("#cf-message", "Keep what I typed");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#cf-email-error:not(:empty)");
+  assert.equal(await page.textContent("#cf-email-error"), "Enter a valid email address.");
+  assert.match(await page.textContent("#cf-consent-error"), /confirm that you agree/);
+  assert.equal(await page.getAttribute("#cf-email", "aria-invalid"), "true");
+  assert.equal(await page.inputValue("#cf-message"), "Keep what I typed", "what they typed is kept");
+  assert.equal(await page.isEnabled("button[type=submit]"), true);
+  await page.screenshot({ path: `${SCREENSHOTS}/field-errors.png`, fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], "error state");
+  assert.equal(stateFor(name).requests.length, 0);
+  await context.close();
+});
+
+test("a double click sends one request and one email", async () => {
+  const { context, page } = await openForm();
+  const name = uniqueName();
+  await fillValid(page, name);
+  let disabledWhileSending = false;
+  page.on("request", async (request) => {
+    if (request.method() === "POST") {
+      disabledWhileSending = await page.isDisabled("button[type=submit]").catch(() => false);
+    }
+  });
+  await page.dblclick("button[type=submit]");
+  await page.waitForSelector("#cf-thanks:not([hidden])");
+  await waitFor(() => stateFor(name).emails.length >= 1, "the email");
+  const state = stateFor(name);
+  assert.equal(state.requests.length, 1);
+  assert.equal(state.emails.length, 1);
+  assert.equal(disabledWhileSending, true, "the button is disabled while sending");
+  await context.close();
+});
+
+test("from an origin that is not allowed the browser blocks the request and nothing is stored", async () => {
+  const { context, page } = await openForm({ origin: OTHER_URL });
+  const name = uniqueName();
+  await fillValid(page, name);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#cf-status:not(:empty)");
+  assert.match(await page.textContent("#cf-status"), /could not reach/);
+  assert.equal(await page.isHidden("#cf-thanks"), true);
+  assert.equal(await page.inputValue("#cf-name"), name, "answers are kept for a retry");
+  await page.screenshot({ path: `${SCREENSHOTS}/other-origin.png`, fullPage: true });
+  assert.equal(stateFor(name).requests.length, 0);
+  await context.close();
+});
+
+test("the form has no serious or critical accessibility violations", async () => {
+  const { context, page } = await openForm();
+  assert.deepEqual(await axeViolations(page), []);
+  const trap = await page.$eval("#cf-website", (el) => {
+    const box = el.getBoundingClientRect();
+    return { offscreen: box.right < 0 || box.left < -1000, hidden: el.closest("[aria-hidden=true]") !== null, tab: el.tabIndex };
+  });
+  assert.deepEqual(trap, { offscreen: true, hidden: true, tab: -1 }, "the honeypot is hidden from people and screen readers");
+  await context.close();
+});

@@ -1,0 +1,92 @@
+// The consultation form, enhanced: sends JSON with an idempotency key, shows each field's error next
+// to the field, and thanks the person in place. Without this script the form still works as a plain
+// HTML form post. No third-party code, no tracking.
+(function () {
+  "use strict";
+  var form = document.getElementById("consultation-form");
+  if (!form || !window.fetch) return;
+
+  // One key per page load: a retry after a network failure or a double click is the same request.
+  var idempotencyKey = (window.crypto && crypto.randomUUID)
+    ? crypto.randomUUID()
+    : Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("");
+  var button = form.querySelector("button[type=submit]");
+  var status = document.getElementById("cf-status");
+  var thanks = document.getElementById("cf-thanks");
+  var sending = false;
+
+  // The server checks everything; its messages are shown instead of the browser's own.
+  form.noValidate = true;
+
+  function clearErrors() {
+    status.textContent = "";
+    form.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+
+  function showFieldErrors(fields) {
+    var first = null;
+    Object.keys(fields).forEach(function (name) {
+      var message = fields[name][0] && fields[name][0].message;
+      var slot = form.querySelector('[data-error-for="' + name + '"]');
+      var input = form.querySelector('[name="' + name + '"]');
+      if (slot) slot.textContent = message;
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        if (!first) first = input;
+      }
+    });
+    status.textContent = "Please check the highlighted answers.";
+    if (first) first.focus();
+  }
+
+  function body() {
+    var data = {};
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string" && value.trim() !== "") data[name] = value;
+    });
+    data.consent = form.elements.consent.checked;
+    return JSON.stringify(data);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (sending) return;
+    sending = true;
+    button.disabled = true;
+    button.textContent = "Sending…";
+    clearErrors();
+    fetch(form.action, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "Idempotency-Key": idempotencyKey
+      },
+      body: body()
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        if (response.status === 201) {
+          form.hidden = true;
+          thanks.hidden = false;
+          thanks.focus();
+          return;
+        }
+        if (response.status === 422 && answer.fields) {
+          showFieldErrors(answer.fields);
+        } else {
+          status.textContent = answer.message ||
+            "Something went wrong. Your answers are still here; please try again.";
+        }
+      });
+    }).catch(function () {
+      status.textContent = "We could not reach the practice just now. Check your connection; your answers are still here, and sending again is safe.";
+    }).then(function () {
+      sending = false;
+      button.disabled = false;
+      button.textContent = "Send request";
+    });
+  });
+})();
