@@ -150,13 +150,16 @@ impl<'a> Admin<'a> {
         Ok(requests.len())
     }
 
-    pub async fn show(&self, id: &str, out: &mut dyn Write) -> Result<(), AdminError> {
-        let stored = self
-            .app
+    async fn stored(&self, id: &str) -> Result<StoredRequest, AdminError> {
+        self.app
             .store()
             .get_request(parse_id(id)?)
             .await?
-            .ok_or_else(|| AdminError::NotFound(id.to_owned()))?;
+            .ok_or_else(|| AdminError::NotFound(id.to_owned()))
+    }
+
+    pub async fn show(&self, id: &str, out: &mut dyn Write) -> Result<(), AdminError> {
+        let stored = self.stored(id).await?;
         for (name, value) in COLUMNS.iter().zip(columns(&stored)) {
             writeln!(out, "{name:>17}: {value}")?;
         }
@@ -205,12 +208,7 @@ impl<'a> Admin<'a> {
 
     /// Sends the staff email for one request again, whatever its status.
     pub async fn resend(&self, id: &str) -> Result<String, AdminError> {
-        let stored = self
-            .app
-            .store()
-            .get_request(parse_id(id)?)
-            .await?
-            .ok_or_else(|| AdminError::NotFound(id.to_owned()))?;
+        let stored = self.stored(id).await?;
         self.app
             .send_staff_email(&stored.received)
             .await

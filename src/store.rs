@@ -436,37 +436,42 @@ impl Store {
         &self,
         limit: usize,
     ) -> Result<Vec<SubmissionId>, StoreError> {
-        let mut ids = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table_name)
-                .index_name(PENDING_INDEX)
-                .key_condition_expression("#queue = :pending")
-                .expression_attribute_names("#queue", attr::RETRY_QUEUE)
-                .expression_attribute_values(":pending", s(PENDING))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable("Query"))?;
-            for item in page.items() {
-                if let Some(id) = item
-                    .get(attr::PK)
-                    .and_then(|v| v.as_s().ok())
-                    .and_then(|pk| pk.strip_prefix("request#"))
-                    .and_then(SubmissionId::parse)
-                {
-                    ids.push(id);
-                }
-            }
-            start = page.last_evaluated_key;
-            if start.is_none() || ids.len() >= limit {
-                ids.truncate(limit);
-                return Ok(ids);
-            }
-        }
+        let keys = self
+            .index_keys(PENDING_INDEX, attr::RETRY_QUEUE, PENDING)
+            .await?;
+        Ok(keys
+            .iter()
+            .filter_map(|pk| pk.strip_prefix("request#"))
+            .filter_map(SubmissionId::parse)
+            .take(limit)
+            .collect())
+    }
+
+    /// The partition keys of every item in `index` whose `key` attribute equals `value`.
+    async fn index_keys(
+        &self,
+        index: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let items = self
+            .client
+            .query()
+            .table_name(&self.table_name)
+            .index_name(index)
+            .key_condition_expression("#key = :value")
+            .expression_attribute_names("#key", key)
+            .expression_attribute_values(":value", s(value))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(unavailable("Query"))?;
+        Ok(items
+            .iter()
+            .filter_map(|item| item.get(attr::PK).and_then(|v| v.as_s().ok()).cloned())
+            .collect())
     }
 
     /// A stored request with its notification state.
@@ -536,31 +541,8 @@ impl Store {
 
     /// The keys of every item carrying this email fingerprint (requests and duplicate records).
     pub async fn keys_for_email(&self, email_hash: &str) -> Result<Vec<String>, StoreError> {
-        let mut keys = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table_name)
-                .index_name(EMAIL_INDEX)
-                .key_condition_expression("#hash = :hash")
-                .expression_attribute_names("#hash", attr::EMAIL_HASH)
-                .expression_attribute_values(":hash", s(email_hash))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable("Query"))?;
-            keys.extend(
-                page.items()
-                    .iter()
-                    .filter_map(|item| item.get(attr::PK).and_then(|v| v.as_s().ok()).cloned()),
-            );
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(keys);
-            }
-        }
+        self.index_keys(EMAIL_INDEX, attr::EMAIL_HASH, email_hash)
+            .await
     }
 
     /// The keys of every item whose `expires_at` has passed (DynamoDB's TTL may not have run yet).

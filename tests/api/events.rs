@@ -53,13 +53,11 @@ async fn every_sample_event_yields_the_status_its_name_promises() {
     assert_eq!(test.sent_emails().await.len(), accepted);
 }
 
-#[tokio::test]
-async fn the_binary_stops_at_init_naming_a_missing_variable() {
-    let mut vars = local_env(&[]);
-    vars.remove("TABLE_NAME");
+/// Starts the binary with `vars` and returns what it printed; it must exit at init, unsuccessfully.
+async fn init_failure(vars: &std::collections::HashMap<String, String>) -> String {
     let output = tokio::time::timeout(
         Duration::from_secs(30),
-        function_command(&vars)
+        function_command(vars)
             .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9")
             .output(),
     )
@@ -67,11 +65,18 @@ async fn the_binary_stops_at_init_naming_a_missing_variable() {
     .expect("the function exits at init")
     .unwrap();
     assert!(!output.status.success());
-    let printed = format!(
+    format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
-    );
+    )
+}
+
+#[tokio::test]
+async fn the_binary_stops_at_init_naming_a_missing_variable() {
+    let mut vars = local_env(&[]);
+    vars.remove("TABLE_NAME");
+    let printed = init_failure(&vars).await;
     assert!(
         printed.contains("TABLE_NAME is required but not set"),
         "{printed}"
@@ -80,18 +85,7 @@ async fn the_binary_stops_at_init_naming_a_missing_variable() {
 
 #[tokio::test]
 async fn the_binary_stops_at_init_naming_an_invalid_variable() {
-    let vars = local_env(&[("PRACTICE_TIMEZONE", "Mars/Olympus_Mons")]);
-    let output = tokio::time::timeout(
-        Duration::from_secs(30),
-        function_command(&vars)
-            .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9")
-            .output(),
-    )
-    .await
-    .expect("the function exits at init")
-    .unwrap();
-    assert!(!output.status.success());
-    let printed = String::from_utf8_lossy(&output.stderr);
+    let printed = init_failure(&local_env(&[("PRACTICE_TIMEZONE", "Mars/Olympus_Mons")])).await;
     assert!(
         printed.contains("PRACTICE_TIMEZONE is invalid"),
         "{printed}"

@@ -2,8 +2,8 @@
 
 use crate::helpers::{RequestSpec, TestApp, full_submission};
 
-#[tokio::test]
-async fn a_missing_table_is_503_with_retry_after_and_no_email() {
+/// An app whose table has been deleted under it.
+async fn without_table() -> TestApp {
     let test = TestApp::spawn().await;
     test.dynamodb
         .delete_table()
@@ -11,6 +11,12 @@ async fn a_missing_table_is_503_with_retry_after_and_no_email() {
         .send()
         .await
         .unwrap();
+    test
+}
+
+#[tokio::test]
+async fn a_missing_table_is_503_with_retry_after_and_no_email() {
+    let test = without_table().await;
 
     let response = test.post_json(&full_submission()).await;
 
@@ -25,13 +31,7 @@ async fn a_missing_table_is_503_with_retry_after_and_no_email() {
 
 #[tokio::test]
 async fn a_form_post_gets_a_503_page() {
-    let test = TestApp::spawn().await;
-    test.dynamodb
-        .delete_table()
-        .table_name(&test.table)
-        .send()
-        .await
-        .unwrap();
+    let test = without_table().await;
 
     let response = test
         .send(RequestSpec::post_form(
