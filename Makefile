@@ -1,7 +1,7 @@
 # The two commands: `make dev` runs the function locally against an emulated AWS; `make test` runs
 # every test. Both install what they need (a Python venv in .venv) on first use.
 
-.PHONY: dev test show lint ci
+.PHONY: dev test show lint ci bench
 
 dev:
 	bash scripts/dev.sh
@@ -20,3 +20,7 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 
 ci: lint test
+
+# Cold start, warm latency and memory next to a bare hello-world; the pure-path benchmark.
+bench:
+	bash scripts/bench.sh

@@ -30,6 +30,9 @@ use std::time::Instant;
 
 pub const PATH: &str = "/consultations";
 
+/// The most init may spend warming connections.
+const WARM_UP_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// How long the retry path holds a claimed notification; longer than one send can take.
 pub const RETRY_LEASE: Duration = Duration::seconds(60);
 /// How long past the invocation's deadline the request path's claim outlives it, so a function
@@ -101,6 +104,25 @@ impl App {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Opens the DynamoDB and SES connections at cold start (`WARM_CONNECTIONS`), at most
+    /// `WARM_UP_LIMIT`, so the person's first request does not pay the TLS handshakes. A failure
+    /// only means the first request opens the connection itself.
+    pub async fn warm_up(&self) {
+        if !self.config.warm_connections {
+            return;
+        }
+        let both = futures_util::future::join(self.store.warm_up(), self.notifier.warm_up());
+        match tokio::time::timeout(WARM_UP_LIMIT, both).await {
+            Ok((Ok(()), Ok(()))) => tracing::debug!("connections warmed"),
+            Ok((store, notifier)) => tracing::info!(
+                store = ?store.err().map(|e| e.to_string()),
+                notifier = ?notifier.err().map(|e| e.to_string()),
+                "a connection could not be warmed at init"
+            ),
+            Err(_) => tracing::info!("warming the connections took too long; continuing"),
+        }
     }
 
     /// Builds the store, the notifier and (when configured) the Turnstile client; the AWS clients

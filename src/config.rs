@@ -148,6 +148,9 @@ pub struct Config {
     pub consent_version: String,
     pub send_acknowledgement: bool,
     pub urgent_phrases: UrgentPhrases,
+    /// Open the DynamoDB and SES connections during init, so the first request does not pay the
+    /// TLS handshakes.
+    pub warm_connections: bool,
 }
 
 /// Every variable the configuration reads, in the order of the contract's table.
@@ -169,6 +172,7 @@ pub const VARIABLES: &[&str] = &[
     "CONSENT_VERSION",
     "SEND_ACKNOWLEDGEMENT",
     "URGENT_PHRASES",
+    "WARM_CONNECTIONS",
 ];
 
 impl Config {
@@ -319,6 +323,9 @@ impl Config {
             }
         };
 
+        let warm_connections = boolean(get("WARM_CONNECTIONS"), true)
+            .map_err(|reason| invalid("WARM_CONNECTIONS", reason))?;
+
         Ok(Config {
             table_name: table_name.to_owned(),
             notify_from,
@@ -336,6 +343,7 @@ impl Config {
             consent_version,
             send_acknowledgement,
             urgent_phrases,
+            warm_connections,
         })
     }
 }
@@ -432,6 +440,7 @@ mod tests {
         assert_eq!(config.consent_version, "1");
         assert!(!config.send_acknowledgement);
         assert_eq!(config.urgent_phrases, UrgentPhrases::default());
+        assert!(config.warm_connections);
         assert!(config.allowed_origins.allows("http://localhost:8080"));
         assert!(
             config
@@ -477,6 +486,7 @@ mod tests {
             ("CLIENT_HASH_KEY", "too-short"),
             ("SEND_ACKNOWLEDGEMENT", "sometimes"),
             ("URGENT_PHRASES", " , ,"),
+            ("WARM_CONNECTIONS", "often"),
         ];
         for (name, value) in cases {
             let err = Config::from_vars(&with(&[(name, value)])).unwrap_err();

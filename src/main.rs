@@ -28,5 +28,6 @@ async fn main() -> Result<(), lambda_http::Error> {
             std::process::exit(70);
         }
     };
+    app.warm_up().await;
     lambda::run(Arc::new(app)).await
 }

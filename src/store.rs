@@ -159,6 +159,17 @@ impl Store {
         &self.table_name
     }
 
+    /// A cheap call that opens (and so warms) the connection to DynamoDB.
+    pub async fn warm_up(&self) -> Result<(), StoreError> {
+        self.client
+            .describe_table()
+            .table_name(&self.table_name)
+            .send()
+            .await
+            .map_err(unavailable("DescribeTable"))?;
+        Ok(())
+    }
+
     /// Writes a new request (pending, its notification claimed until `lease_until`) and its
     /// duplicate record in one transaction, so a repeat can never see one without the other; or
     /// reports the request a repeat belongs to.

@@ -38,6 +38,17 @@ impl SesNotifier {
         }
     }
 
+    /// A cheap call that opens (and so warms) the connection to SES.
+    pub async fn warm_up(&self) -> Result<(), NotifyError> {
+        self.client
+            .get_email_identity()
+            .email_identity(self.from.as_str())
+            .send()
+            .await
+            .map_err(|e| NotifyError::Send(describe_sdk_error(&e)))?;
+        Ok(())
+    }
+
     /// Sends the staff notification; returns the SES message id once SES has accepted it.
     pub async fn send(
         &self,

@@ -1,0 +1,47 @@
+//! The pure path of one request: read the body, validate every field, render the staff email.
+//! `cargo bench --bench pure_path` (or `make bench`).
+
+use consultation_form::domain::{ReceivedRequest, SubmissionId, SubmissionRules, Verification};
+use consultation_form::http::intake::{Intake, read_submission};
+use consultation_form::notify::{NotificationSettings, render_notification};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+const BODY: &str = r#"{"name":"Ana Lima","email":"Ana.Lima@Example.COM","phone":"(415) 555-2671",
+"preferred_contact":"text","best_time":"Weekday evenings","session_format":"telehealth",
+"message":"I've been anxious at work and would like to talk to someone about it.","consent":true}"#;
+
+fn pure_path(c: &mut Criterion) {
+    let settings = NotificationSettings {
+        timezone: chrono_tz::America::New_York,
+        include_message: true,
+    };
+    c.bench_function("parse, validate and render one request", |b| {
+        b.iter(|| {
+            let parsed = read_submission(
+                Intake {
+                    undecodable_body: false,
+                    content_type: Some("application/json"),
+                    idempotency_header: None,
+                    body: black_box(BODY.as_bytes()),
+                },
+                SubmissionRules::default(),
+            )
+            .expect("the sample is valid");
+            let at = chrono::Utc::now();
+            let received = ReceivedRequest {
+                id: SubmissionId::new(at),
+                received_at: at,
+                request: parsed.request,
+                consent_version: "1".to_owned(),
+                urgent: false,
+                expires_at: at,
+                verification: Verification::NotRequired,
+            };
+            black_box(render_notification(&received, settings).expect("renders"))
+        })
+    });
+}
+
+criterion_group!(benches, pure_path);
+criterion_main!(benches);
