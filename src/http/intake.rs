@@ -172,6 +172,20 @@ mod properties {
             })
     }
 
+    /// Reads a JSON object as a submission, the way a script's request is read.
+    fn read_json(
+        fields: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<ParsedSubmission, RequestError> {
+        let body = serde_json::Value::Object(fields.clone()).to_string();
+        let intake = Intake {
+            undecodable_body: false,
+            content_type: Some("application/json"),
+            idempotency_header: None,
+            body: body.as_bytes(),
+        };
+        read_submission(intake, SubmissionRules::default())
+    }
+
     proptest! {
         #[test]
         fn any_bytes_get_a_contract_answer_and_never_a_panic(
@@ -193,14 +207,7 @@ mod properties {
 
         #[test]
         fn any_json_object_is_accepted_or_a_422(fields in fields()) {
-            let body = serde_json::Value::Object(fields).to_string();
-            let intake = Intake {
-                undecodable_body: false,
-                content_type: Some("application/json"),
-                idempotency_header: None,
-                body: body.as_bytes(),
-            };
-            match read_submission(intake, SubmissionRules::default()) {
+            match read_json(&fields) {
                 Ok(_) => {}
                 Err(error) => prop_assert!(
                     matches!(error.describe().status, 413 | 422),
@@ -211,14 +218,7 @@ mod properties {
 
         #[test]
         fn an_accepted_request_renders_safe_headers_and_escaped_html(fields in accepted_fields()) {
-            let body = serde_json::Value::Object(fields.clone()).to_string();
-            let intake = Intake {
-                undecodable_body: false,
-                content_type: Some("application/json"),
-                idempotency_header: None,
-                body: body.as_bytes(),
-            };
-            let parsed = match read_submission(intake, SubmissionRules::default()) {
+            let parsed = match read_json(&fields) {
                 Ok(parsed) => parsed,
                 // Only an address the email rules refuse (e.g. a leading dot) is expected here.
                 Err(RequestError::Validation(errors)) if errors.codes() == ["email:invalid_email"] => return Ok(()),
@@ -250,11 +250,7 @@ mod properties {
                 }
             }
             plain.insert("email".into(), parsed.request.email.as_str().into());
-            let plain_body = serde_json::Value::Object(plain).to_string();
-            let plain_parsed = read_submission(
-                Intake { undecodable_body: false, content_type: Some("application/json"), idempotency_header: None, body: plain_body.as_bytes() },
-                SubmissionRules::default(),
-            ).unwrap();
+            let plain_parsed = read_json(&plain).unwrap();
             let plain_email = html_of(plain_parsed.request);
             prop_assert_eq!(email.html.matches('<').count(), plain_email.html.matches('<').count());
         }
