@@ -2,7 +2,9 @@
 
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
+use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_smithy_http_client::tls::Provider;
 use std::time::Duration;
 
 /// Time limits that keep one request well inside API Gateway's 30 seconds: the store and the
@@ -19,13 +21,22 @@ pub async fn load_sdk_config() -> SdkConfig {
 
 /// The loader behind [`load_sdk_config`], for callers that override something (an endpoint).
 pub fn sdk_config_loader() -> ConfigLoader {
-    aws_config::defaults(BehaviorVersion::latest()).timeout_config(
-        TimeoutConfig::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-            .operation_timeout(OPERATION_TIMEOUT)
-            .build(),
-    )
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https_client())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .operation_timeout(OPERATION_TIMEOUT)
+                .build(),
+        )
+}
+
+/// The SDK's HTTPS client: hyper and rustls on the crypto library chosen in [`crate::tls`].
+fn https_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(crate::tls::aws_crypto_mode()))
+        .build_https()
 }
 
 /// Describes an SDK error for a log line: the service's error code, or the transport failure.

@@ -14,4 +14,5 @@ pub mod lambda;
 pub mod logging;
 pub mod notify;
 pub mod store;
+pub mod tls;
 pub mod turnstile;

@@ -42,7 +42,7 @@ impl std::fmt::Debug for TurnstileVerifier {
 impl TurnstileVerifier {
     pub fn new(config: TurnstileConfig) -> std::io::Result<Self> {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_native_roots()?
+            .with_provider_and_native_roots(crate::tls::crypto_provider())?
             .https_or_http()
             .enable_http1()
             .build();
