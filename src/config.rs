@@ -148,8 +148,8 @@ pub struct Config {
     pub consent_version: String,
     pub send_acknowledgement: bool,
     pub urgent_phrases: UrgentPhrases,
-    /// Open the DynamoDB and SES connections during init, so the first request does not pay the
-    /// TLS handshakes.
+    /// Open the DynamoDB and SES connections and load the phone-number metadata during init, so
+    /// the first request pays neither.
     pub warm_connections: bool,
 }
 

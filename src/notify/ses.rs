@@ -10,6 +10,8 @@ use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 pub enum NotifyError {
     #[error("SES SendEmail failed: {0}")]
     Send(String),
+    #[error("SES GetEmailIdentity failed: {0}")]
+    WarmUp(String),
     #[error("the email could not be built: {0}")]
     Build(String),
 }
@@ -45,7 +47,7 @@ impl SesNotifier {
             .email_identity(self.from.as_str())
             .send()
             .await
-            .map_err(|e| NotifyError::Send(describe_sdk_error(&e)))?;
+            .map_err(|e| NotifyError::WarmUp(describe_sdk_error(&e)))?;
         Ok(())
     }
 

@@ -18,3 +18,4 @@ mod runtime_api;
 mod storage;
 mod submission;
 mod validation;
+mod warm_up;
