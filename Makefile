@@ -23,4 +23,4 @@ ci: lint test
 
 # Cold start, warm latency and memory next to a bare hello-world; the pure-path benchmark.
 bench:
-	bash scripts/bench.sh
+	bash scripts/bench.sh $(ARGS)

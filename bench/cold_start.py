@@ -4,11 +4,13 @@
 Builds both with `cargo lambda build --release --output-format zip` (x86_64), then, under a Lambda
 Runtime API served by this script on 127.0.0.1:
 - starts each binary N times: init (process start -> first poll for an event), first invocation,
-  peak RSS;
-- runs 1000 warm invocations: p50 and p99;
+  CPU time and peak RSS;
+- runs 1000 warm invocations: p50, p99 and CPU time per invocation;
 - runs 10,000 warm invocations of the function and compares its RSS at 1,000 and at 10,000;
 and prints the figures, the function's as ratios to the hello-world's, and the zip sizes.
-The function talks to moto (started here) like `make dev`. Run with `make bench`.
+The function talks to moto over TLS (bench/tls_front.py), so its first call pays a handshake as on
+Lambda. `--compare` also builds and measures the alternatives: opt-level 3 and "z", rustls on ring
+instead of aws-lc-rs, and aws-lc-rs with its CPU-jitter entropy. Run with `make bench`.
 """
 
 import argparse
@@ -22,12 +24,25 @@ import sys
 import threading
 import time
 import zipfile
+from urllib.parse import urlparse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "bench"))
 OUT = ROOT / ".local" / "bench"
+
+# How each build differs from the shipped one (Cargo.toml's release profile, default features).
+SHIPPED = "shipped"
+VARIANTS = {
+    SHIPPED: {"args": [], "env": {}},
+    "opt-level 3": {"args": [], "env": {"CARGO_PROFILE_RELEASE_OPT_LEVEL": "3"}},
+    "opt-level z": {"args": [], "env": {"CARGO_PROFILE_RELEASE_OPT_LEVEL": "z"}},
+    "ring": {"args": ["--no-default-features", "--features", "tls-ring"], "env": {}},
+    # .cargo/config.toml sets it to 1 for every build; the process environment wins over [env].
+    "aws-lc with jitter": {"args": [], "env": {"AWS_LC_SYS_NO_JITTER_ENTROPY": "0"}},
+}
 
 
 class RuntimeApi:
@@ -42,6 +57,9 @@ class RuntimeApi:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle's algorithm the second waits for
+            # the client's delayed ACK (40 ms), which would be measured as the function's time.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass
@@ -78,7 +96,13 @@ class RuntimeApi:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                # A binary killed while it waits for its next event resets its connection: expected.
+                if not isinstance(sys.exc_info()[1], ConnectionError):
+                    super().handle_error(request, client_address)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.address = f"127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -108,6 +132,17 @@ def rss_kib(pid, field):
     return 0
 
 
+def cpu_ns(pid):
+    """CPU time of every live thread of the process (schedstat: nanoseconds on a CPU)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            pass
+    return total
+
+
 def lambda_env(extra):
     env = {k: v for k, v in os.environ.items() if k.startswith("AWS_") or k in ("PATH", "HOME")}
     env.update({
@@ -121,39 +156,70 @@ def lambda_env(extra):
     return env
 
 
+def expect_success(response, what):
+    status = (response or {}).get("statusCode")
+    if status not in (200, 201, 303, 405):
+        raise RuntimeError(f"{what} answered {status}: {response}")
+
+
+def log_of(binary):
+    return binary.with_suffix(binary.suffix + ".log")
+
+
+def spawn(binary, env, api):
+    """Starts the binary under `api`; its output goes to a log next to it (RUST_LOG=warn keeps it short)."""
+    with open(log_of(binary), "ab") as log:
+        return subprocess.Popen([str(binary)], env={**env, "AWS_LAMBDA_RUNTIME_API": api.address},
+                                stdout=log, stderr=subprocess.STDOUT)
+
+
 def cold_start(binary, env, event):
     api = RuntimeApi()
     started = time.perf_counter()
-    process = subprocess.Popen([str(binary)], env={**env, "AWS_LAMBDA_RUNTIME_API": api.address},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = spawn(binary, env, api)
     try:
         while api.first_poll is None:
             if process.poll() is not None:
-                raise RuntimeError(f"{binary} exited at init")
+                raise RuntimeError(f"{binary} exited at init; its output is in {log_of(binary)}")
             time.sleep(0.0002)
         init = api.first_poll - started
+        init_cpu = cpu_ns(process.pid)
         first, response = api.invoke(event)
-        peak = rss_kib(process.pid, "VmHWM")
-        return init, first, peak, response
+        expect_success(response, binary.name)
+        return {"init": init, "init_cpu": init_cpu, "first": first,
+                "first_cpu": cpu_ns(process.pid) - init_cpu, "peak": rss_kib(process.pid, "VmHWM")}
     finally:
         process.kill()
         process.wait()
         api.close()
 
 
-def warm(binary, env, events, count, rss_at=()):
+# moto copies the whole table for every transaction, so a growing table would make the emulator,
+# not the function, the thing measured: the table is emptied this often (outside the timing).
+CLEAR_EVERY = 20
+
+
+def warm(binary, env, events, count, rss_at=(), after_each=None):
+    """Runs `count` warm invocations; `after_each` runs every CLEAR_EVERY of them, outside the timing."""
     api = RuntimeApi()
-    process = subprocess.Popen([str(binary)], env={**env, "AWS_LAMBDA_RUNTIME_API": api.address},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = spawn(binary, env, api)
     try:
         api.invoke(events[0])
         times, rss = [], {}
+        cpu = 0
         for n in range(1, count + 1):
-            seconds, _ = api.invoke(events[n % len(events)])
+            before = cpu_ns(process.pid)
+            seconds, response = api.invoke(events[n % len(events)])
+            cpu += cpu_ns(process.pid) - before
+            if n == 1:
+                expect_success(response, binary.name)
             times.append(seconds)
             if n in rss_at:
                 rss[n] = rss_kib(process.pid, "VmRSS")
-        return times, rss, rss_kib(process.pid, "VmHWM")
+            if after_each and n % CLEAR_EVERY == 0:
+                after_each()
+        cpu_per_call = cpu / count
+        return times, rss, rss_kib(process.pid, "VmHWM"), cpu_per_call
     finally:
         process.kill()
         process.wait()
@@ -165,20 +231,78 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def build(venv_bin):
-    cargo_lambda = [str(venv_bin / "cargo-lambda"), "lambda", "build", "--release", "--output-format", "zip"]
-    subprocess.run(cargo_lambda + ["--bin", "consultation-form"], cwd=ROOT, check=True)
-    subprocess.run(cargo_lambda + ["--bin", "bench-hello"], cwd=ROOT, check=True)
-    OUT.mkdir(parents=True, exist_ok=True)
-    binaries = {}
-    for name, built in (("consultation-form", "consultation-form"), ("hello", "bench-hello")):
-        archive = ROOT / "target" / "lambda" / built / "bootstrap.zip"
-        target = OUT / name
-        with zipfile.ZipFile(archive) as z, z.open("bootstrap") as src, open(target, "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        target.chmod(0o755)
-        binaries[name] = (target, archive.stat().st_size)
-    return binaries
+def build(binary, variant):
+    """Builds one binary as one variant; returns (path of a copy of the binary, zip size)."""
+    settings = VARIANTS[variant]
+    command = [str(ROOT / ".venv" / "bin" / "cargo-lambda"), "lambda", "build", "--release",
+               "--output-format", "zip", "--bin", binary, *settings["args"]]
+    print(f"==> building {binary} ({variant})", flush=True)
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, env={**os.environ, **settings["env"]})
+    print(f"    built in {time.perf_counter() - started:.0f} s", flush=True)
+    archive = ROOT / "target" / "lambda" / binary / "bootstrap.zip"
+    target = OUT / "bin" / f"{binary}.{variant.replace(' ', '-').replace(',', '')}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(archive) as z, z.open("bootstrap") as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    target.chmod(0o755)
+    return target, archive.stat().st_size
+
+
+def summarize(binary, zip_size, cold, warm_run=None):
+    figures = {
+        "binary_bytes": binary.stat().st_size,
+        "zip_bytes": zip_size,
+        "init_ms": statistics.median(c["init"] for c in cold) * 1000,
+        "init_cpu_ms": statistics.median(c["init_cpu"] for c in cold) / 1e6,
+        "first_ms": statistics.median(c["first"] for c in cold) * 1000,
+        "first_cpu_ms": statistics.median(c["first_cpu"] for c in cold) / 1e6,
+        "cold_total_ms": statistics.median(c["init"] + c["first"] for c in cold) * 1000,
+        "peak_rss_kib": statistics.median(c["peak"] for c in cold),
+    }
+    if warm_run:
+        times, _, warm_peak, cpu_per_call = warm_run
+        figures.update({
+            "warm_p50_ms": percentile(times, 50) * 1000,
+            "warm_p99_ms": percentile(times, 99) * 1000,
+            "warm_cpu_us": cpu_per_call / 1000,
+            "warm_peak_rss_kib": warm_peak,
+        })
+    return figures
+
+
+ROWS = (
+    ("init_ms", "init (median ms)"),
+    ("init_cpu_ms", "init CPU (ms)"),
+    ("first_ms", "first invocation (ms)"),
+    ("first_cpu_ms", "first invocation CPU (ms)"),
+    ("cold_total_ms", "init + first (ms)"),
+    ("warm_p50_ms", "warm p50 (ms)"),
+    ("warm_p99_ms", "warm p99 (ms)"),
+    ("warm_cpu_us", "warm CPU per call (us)"),
+    ("peak_rss_kib", "peak RSS, cold (KiB)"),
+    ("warm_peak_rss_kib", "peak RSS, warm (KiB)"),
+    ("binary_bytes", "binary (bytes)"),
+    ("zip_bytes", "zip (bytes)"),
+)
+
+
+def print_ratios(ours, bare):
+    print(f"\n{'figure':<28}{'consultation-form':>20}{'hello-world':>14}{'ratio':>8}")
+    for key, label in ROWS:
+        if key in ours and key in bare:
+            ratio = ours[key] / bare[key] if bare[key] else float("nan")
+            print(f"{label:<28}{ours[key]:>20.1f}{bare[key]:>14.1f}{ratio:>8.2f}")
+
+
+def print_variants(results, hello):
+    names = list(results)
+    print(f"\n{'build (warm-up on)':<28}" + "".join(f"{n:>19}" for n in names))
+    for key, label in ROWS:
+        if all(key in results[n] for n in names):
+            print(f"{label:<28}" + "".join(f"{results[n][key]:>19.1f}" for n in names))
+    for key, label in (("init_ms", "init ratio to hello"), ("peak_rss_kib", "RSS ratio to hello")):
+        print(f"{label:<28}" + "".join(f"{results[n][key] / hello[key]:>19.2f}" for n in names))
 
 
 def main():
@@ -186,11 +310,19 @@ def main():
     parser.add_argument("--starts", type=int, default=20)
     parser.add_argument("--warm", type=int, default=1000)
     parser.add_argument("--soak", type=int, default=10000)
+    parser.add_argument("--compare", action="store_true",
+                        help="also build and measure opt-level 3 and z, ring, and aws-lc with jitter entropy")
     args = parser.parse_args()
-    venv_bin = ROOT / ".venv" / "bin"
-    binaries = build(venv_bin)
+    if args.starts < 1 or args.warm < 1 or args.soak < 1000:
+        parser.error("--starts and --warm must be at least 1, --soak at least 1000")
+
+    hello = build("bench-hello", SHIPPED)
+    shipped_binary, shipped_zip = build("consultation-form", SHIPPED)
 
     import local_aws  # noqa: E402  (needs AWS_ENDPOINT_URL, set by the caller)
+    from tls_front import TlsFront  # noqa: E402
+
+    front = TlsFront(urlparse(os.environ["AWS_ENDPOINT_URL"]).port, OUT / "tls")
     table = f"bench-{int(time.time())}"
     dynamodb, ses = local_aws.clients()
     local_aws.create_table(dynamodb, table)
@@ -200,7 +332,8 @@ def main():
         if line.strip() and not line.startswith("#"):
             key, value = line.split("=", 1)
             config[key.strip()] = value.strip()
-    config.update({"TABLE_NAME": table, "RATE_LIMIT_PER_HOUR": "1000000", "RUST_LOG": "warn"})
+    config.update({"TABLE_NAME": table, "RATE_LIMIT_PER_HOUR": "100000", "RUST_LOG": "warn",
+                   "AWS_ENDPOINT_URL": front.url, "SSL_CERT_FILE": str(front.ca_bundle)})
     function_env = lambda_env(config)
     hello_env = lambda_env({})
 
@@ -216,55 +349,57 @@ def main():
 
     hello_event = (ROOT / "events" / "wrong-method.405.json").read_text()
 
-    results = {}
-    for name, binary_name, env, make_event in (
-        ("hello", "hello", hello_env, lambda n: hello_event),
-        ("consultation-form", "consultation-form", function_env, fresh_submission),
-        ("no warm-up", "consultation-form", {**function_env, "WARM_CONNECTIONS": "false"}, fresh_submission),
-    ):
-        binary, zip_size = binaries[binary_name]
-        inits, firsts, peaks = [], [], []
-        for n in range(args.starts):
-            init, first, peak, response = cold_start(binary, env, make_event(n))
-            inits.append(init)
-            firsts.append(first)
-            peaks.append(peak)
-        warm_events = [make_event(f"warm-{n}") for n in range(args.warm + 1)]
-        times, _, warm_peak = warm(binary, env, warm_events, args.warm)
-        results[name] = {
-            "binary_bytes": binary.stat().st_size,
-            "zip_bytes": zip_size,
-            "init_ms": statistics.median(inits) * 1000,
-            "first_ms": statistics.median(firsts) * 1000,
-            "peak_rss_kib": statistics.median(peaks),
-            "warm_p50_ms": percentile(times, 50) * 1000,
-            "warm_p99_ms": percentile(times, 99) * 1000,
-            "warm_peak_rss_kib": warm_peak,
-        }
-    _, rss, _ = warm(binaries["consultation-form"][0], function_env, samples, args.soak,
-                     rss_at=(1000, args.soak))
-    results["consultation-form"]["rss_at_1000_kib"] = rss.get(1000)
-    results["consultation-form"][f"rss_at_{args.soak}_kib"] = rss.get(args.soak)
+    def clear_table():
+        for page in dynamodb.get_paginator("scan").paginate(TableName=table, ProjectionExpression="pk"):
+            for item in page["Items"]:
+                dynamodb.delete_item(TableName=table, Key={"pk": item["pk"]})
 
+    def run(binary, zip_size, env, make_event, with_warm, cleanup=None):
+        cold = []
+        for n in range(args.starts):
+            cold.append(cold_start(binary, env, make_event(n)))
+            if cleanup:
+                cleanup()
+        warm_run = None
+        if with_warm:
+            warm_events = [make_event(f"warm-{n}") for n in range(args.warm + 1)]
+            warm_run = warm(binary, env, warm_events, args.warm, after_each=cleanup)
+        return summarize(binary, zip_size, cold, warm_run)
+
+    results = {"hello": run(*hello, hello_env, lambda n: hello_event, True)}
+    results["consultation-form"] = run(shipped_binary, shipped_zip, function_env, fresh_submission, True,
+                                       clear_table)
+    results["no warm-up"] = run(shipped_binary, shipped_zip, {**function_env, "WARM_CONNECTIONS": "false"},
+                                fresh_submission, False, clear_table)
+    # The soak: every sample event in turn (each outcome the function has), and a new submission
+    # (stored and emailed) between each two.
+    soak_events = [fresh_submission(f"soak-{n}") if n % 2 else samples[(n // 2) % len(samples)]
+                   for n in range(args.soak + 1)]
+    _, rss, _, _ = warm(shipped_binary, function_env, soak_events, args.soak, rss_at=(1000, args.soak),
+                        after_each=clear_table)
     ours, bare = results["consultation-form"], results["hello"]
-    print(f"\n{'figure':<28}{'consultation-form':>20}{'hello-world':>14}{'ratio':>8}")
-    for key, label in (
-        ("init_ms", "init (median ms)"),
-        ("first_ms", "first invocation (ms)"),
-        ("warm_p50_ms", "warm p50 (ms)"),
-        ("warm_p99_ms", "warm p99 (ms)"),
-        ("peak_rss_kib", "peak RSS, cold (KiB)"),
-        ("warm_peak_rss_kib", "peak RSS, warm (KiB)"),
-        ("binary_bytes", "binary (bytes)"),
-        ("zip_bytes", "zip (bytes)"),
-    ):
-        print(f"{label:<28}{ours[key]:>20.1f}{bare[key]:>14.1f}{ours[key] / bare[key]:>8.2f}")
+    ours["rss_at_1000_kib"] = rss.get(1000)
+    ours[f"rss_at_{args.soak}_kib"] = rss.get(args.soak)
+
+    print_ratios(ours, bare)
     cold = results["no warm-up"]
     print(f"without warm-up (WARM_CONNECTIONS=false): init {cold['init_ms']:.1f} ms, "
-          f"first invocation {cold['first_ms']:.1f} ms")
+          f"first invocation {cold['first_ms']:.1f} ms, init + first {cold['cold_total_ms']:.1f} ms")
     print(f"RSS after 1,000 / {args.soak:,} warm invocations: "
           f"{ours['rss_at_1000_kib']} / {ours[f'rss_at_{args.soak}_kib']} KiB")
-    print(f"({args.starts} cold starts each; first invocation of the function stores a request in moto)")
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+
+    if args.compare:
+        # One variant at a time, each printed as soon as it is measured: a build can take minutes.
+        variant_results = {SHIPPED: ours}
+        for variant in (v for v in VARIANTS if v != SHIPPED):
+            binary, zip_size = build("consultation-form", variant)
+            variant_results[variant] = run(binary, zip_size, function_env, fresh_submission, True, clear_table)
+            print_variants(variant_results, bare)
+            results["variants"] = variant_results
+            (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"({args.starts} cold starts each, medians; the function's first invocation stores a request "
+          f"in moto behind a local TLS front; CPU = time on a CPU summed over threads)")
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
 
 
