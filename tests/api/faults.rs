@@ -1,18 +1,10 @@
 //! Storage that fails, endpoints that hang, code that panics: a clear answer in bounded time,
 //! nothing emailed, never a crash.
 
-use crate::helpers::{TestApp, full_submission, test_config};
-use consultation_form::aws::sdk_config_loader;
+use crate::helpers::{TestApp, app_against, full_submission, silent_endpoint, test_config};
 use consultation_form::clock::Clock;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// An app whose AWS calls all go to `endpoint` instead of the emulator.
-async fn app_against(endpoint: &str) -> TestApp {
-    let (config, staff) = test_config(&[]);
-    let sdk = sdk_config_loader().endpoint_url(endpoint).load().await;
-    TestApp::with_sdk_config(config, staff, &sdk).await
-}
 
 async fn post_within_bound(test: &TestApp) -> (crate::helpers::TestResponse, Duration) {
     let started = Instant::now();
@@ -28,7 +20,7 @@ async fn a_stopped_emulator_gives_503_and_nothing_is_emailed() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let test = app_against(&format!("http://127.0.0.1:{port}")).await;
+    let test = app_against(&format!("http://127.0.0.1:{port}"), &[]).await;
 
     let (response, took) = post_within_bound(&test).await;
     println!("refused connection answered in {} ms", took.as_millis());
@@ -41,15 +33,8 @@ async fn a_stopped_emulator_gives_503_and_nothing_is_emailed() {
 
 #[tokio::test]
 async fn an_endpoint_that_accepts_and_never_answers_gives_503_in_bounded_time() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let held = tokio::spawn(async move {
-        let mut open = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            open.push(socket);
-        }
-    });
-    let test = app_against(&format!("http://{address}")).await;
+    let (endpoint, held) = silent_endpoint().await;
+    let test = app_against(&endpoint, &[]).await;
 
     let (response, took) = post_within_bound(&test).await;
     println!("silent endpoint answered in {} ms", took.as_millis());

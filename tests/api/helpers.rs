@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use consultation_form::app::App;
-use consultation_form::aws::load_sdk_config;
+use consultation_form::aws::{load_sdk_config, sdk_config_loader};
 use consultation_form::clock::Clock;
 use consultation_form::config::Config;
 use consultation_form::http::envelope::request_from_event;
@@ -187,6 +187,27 @@ impl TestApp {
             "no email may be attempted"
         );
     }
+}
+
+/// An app whose AWS calls all go to `endpoint` instead of the emulator (its table is still made
+/// in the emulator); `overrides` as in [`test_config`].
+pub async fn app_against(endpoint: &str, overrides: &[(&str, &str)]) -> TestApp {
+    let (config, staff) = test_config(overrides);
+    let sdk = sdk_config_loader().endpoint_url(endpoint).load().await;
+    TestApp::with_sdk_config(config, staff, &sdk).await
+}
+
+/// An endpoint that accepts connections and never answers; abort the handle to close it.
+pub async fn silent_endpoint() -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    (format!("http://{address}"), held)
 }
 
 /// The test configuration with its own table and staff address; overrides replace defaults and an

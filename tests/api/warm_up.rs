@@ -1,9 +1,8 @@
 //! The cold-start warm-up (`WARM_CONNECTIONS`): it leaves no trace, and it never holds up a cold
 //! start for longer than its limit.
 
-use crate::helpers::{TestApp, full_submission, test_config};
+use crate::helpers::{TestApp, app_against, full_submission, silent_endpoint};
 use consultation_form::app::WARM_UP_LIMIT;
-use consultation_form::aws::sdk_config_loader;
 use std::time::{Duration, Instant};
 
 #[tokio::test]
@@ -21,20 +20,8 @@ async fn the_warm_up_stores_and_sends_nothing_and_the_first_request_then_goes_th
 
 #[tokio::test]
 async fn the_warm_up_gives_up_on_a_silent_endpoint_within_its_limit() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let held = tokio::spawn(async move {
-        let mut open = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            open.push(socket);
-        }
-    });
-    let (config, staff) = test_config(&[]);
-    let sdk = sdk_config_loader()
-        .endpoint_url(format!("http://{address}"))
-        .load()
-        .await;
-    let test = TestApp::with_sdk_config(config, staff, &sdk).await;
+    let (endpoint, held) = silent_endpoint().await;
+    let test = app_against(&endpoint, &[]).await;
 
     let started = Instant::now();
     test.app.warm_up().await;
@@ -52,12 +39,11 @@ async fn without_warm_connections_the_warm_up_does_nothing() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let accepted = tokio::spawn(async move { listener.accept().await.is_ok() });
-    let (config, staff) = test_config(&[("WARM_CONNECTIONS", "false")]);
-    let sdk = sdk_config_loader()
-        .endpoint_url(format!("http://{address}"))
-        .load()
-        .await;
-    let test = TestApp::with_sdk_config(config, staff, &sdk).await;
+    let test = app_against(
+        &format!("http://{address}"),
+        &[("WARM_CONNECTIONS", "false")],
+    )
+    .await;
 
     test.app.warm_up().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
