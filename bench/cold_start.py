@@ -400,7 +400,6 @@ def main():
             (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"({args.starts} cold starts each, medians; the function's first invocation stores a request "
           f"in moto behind a local TLS front; CPU = time on a CPU summed over threads)")
-    (OUT / "results.json").write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
