@@ -1,8 +1,8 @@
 //! The pure path of one request: read the body, validate every field, render the staff email.
 //! `cargo bench --bench pure_path` (or `make bench`).
 
-use consultation_form::domain::{ReceivedRequest, SubmissionId, SubmissionRules, Verification};
-use consultation_form::http::intake::{Intake, read_submission};
+use consultation_form::domain::{ReceivedRequest, SubmissionRules};
+use consultation_form::intake::{Intake, read_submission};
 use consultation_form::notify::{NotificationSettings, render_notification};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -29,15 +29,7 @@ fn pure_path(c: &mut Criterion) {
             )
             .expect("the sample is valid");
             let at = chrono::Utc::now();
-            let received = ReceivedRequest {
-                id: SubmissionId::new(at),
-                received_at: at,
-                request: parsed.request,
-                consent_version: "1".to_owned(),
-                urgent: false,
-                expires_at: at,
-                verification: Verification::NotRequired,
-            };
+            let received = ReceivedRequest::example(parsed.request, at);
             black_box(render_notification(&received, settings).expect("renders"))
         })
     });

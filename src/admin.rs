@@ -3,8 +3,10 @@
 //! path as in the function.
 
 use crate::app::App;
+use crate::deadline::Deadline;
+use crate::delivery::{DeliveryError, RetryReport};
 use crate::domain::{EmailAddress, SubmissionId};
-use crate::duplicates::email_hash;
+use crate::fingerprint::email_hash;
 use crate::store::{StoreError, StoredRequest, rfc3339};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::io::Write;
@@ -22,7 +24,7 @@ pub enum AdminError {
     #[error("no request with id {0}")]
     NotFound(String),
     #[error("the staff email could not be sent: {0}")]
-    Send(String),
+    Send(#[source] DeliveryError),
 }
 
 /// A `--since` value: a date (`2026-11-01`, midnight UTC) or an RFC 3339 time.
@@ -210,15 +212,20 @@ impl<'a> Admin<'a> {
     pub async fn resend(&self, id: &str) -> Result<String, AdminError> {
         let stored = self.stored(id).await?;
         self.app
+            .delivery()
             .send_staff_email(&stored.received)
             .await
             .map_err(AdminError::Send)
     }
 
     /// Runs the retry path now.
-    pub async fn resend_pending(&self) -> Result<crate::app::RetryReport, AdminError> {
-        let stop_at = Utc::now() + chrono::Duration::minutes(10);
-        Ok(self.app.retry_pending_notifications(stop_at).await?)
+    pub async fn resend_pending(&self) -> Result<RetryReport, AdminError> {
+        let deadline = Deadline::at(Utc::now() + chrono::Duration::minutes(10));
+        Ok(self
+            .app
+            .delivery()
+            .retry_pending_notifications(deadline)
+            .await?)
     }
 
     /// Deletes every item about the person with this address: their requests and duplicate

@@ -39,9 +39,60 @@ fn https_client() -> SharedHttpClient {
         .build_https()
 }
 
+/// A failed AWS call. `Display` names the service, the operation and what went wrong (the service's
+/// error code, or the transport failure) and never the service's message, which may quote an address
+/// from the request; the SDK error itself stays reachable as the source.
+#[derive(Debug, thiserror::Error)]
+#[error("{service} {operation} failed: {detail}")]
+pub struct AwsError {
+    pub service: &'static str,
+    pub operation: &'static str,
+    detail: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl AwsError {
+    /// The one way an SDK error becomes an `AwsError`: `.map_err(AwsError::of("DynamoDB", "GetItem"))`.
+    pub fn of<E, R>(
+        service: &'static str,
+        operation: &'static str,
+    ) -> impl FnOnce(SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        move |error| Self {
+            service,
+            operation,
+            detail: describe_sdk_error(&error),
+            source: Some(Box::new(error)),
+        }
+    }
+
+    /// A failure with no SDK error behind it (a request that could not be built, a conflict).
+    pub fn other(
+        service: &'static str,
+        operation: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            service,
+            operation,
+            detail: detail.into(),
+            source: None,
+        }
+    }
+
+    /// The service's error code, when the service answered with one.
+    pub fn code(&self) -> Option<&str> {
+        self.detail.strip_prefix("service error ")
+    }
+}
+
 /// Describes an SDK error for a log line: the service's error code, or the transport failure.
 /// Service messages are left out because they may quote addresses from the request.
-pub fn describe_sdk_error<E, R>(error: &SdkError<E, R>) -> String
+fn describe_sdk_error<E, R>(error: &SdkError<E, R>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,

@@ -1,6 +1,7 @@
 //! Every way a request can fail, and the one place that maps each to the contract's status and code.
 
 use crate::domain::FieldErrors;
+use crate::store::StoreError;
 
 /// Why a request was not accepted. Carries no submitted value, so it is always safe to log.
 #[derive(Debug, thiserror::Error)]
@@ -24,9 +25,10 @@ pub enum RequestError {
     #[error("rate limited for {retry_after} s")]
     RateLimited { retry_after: u32 },
     #[error("storage unavailable: {0}")]
-    StorageUnavailable(String),
+    StorageUnavailable(#[source] StoreError),
+    /// A bug (a panic); `what` says where, never with a submitted value.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(&'static str),
 }
 
 /// How an error looks on the wire: status, stable code and a sentence for a person.
@@ -142,8 +144,13 @@ impl RequestError {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    pub(crate) fn unavailable() -> RequestError {
+        let cause = crate::aws::AwsError::other("DynamoDB", "PutItem", "x");
+        RequestError::StorageUnavailable(StoreError::Unavailable(cause))
+    }
 
     #[test]
     fn each_error_maps_to_its_contract_status_and_code() {
@@ -167,22 +174,13 @@ mod tests {
                 422,
                 "validation_failed",
             ),
-            (
-                RequestError::StorageUnavailable("x".into()),
-                503,
-                "temporarily_unavailable",
-            ),
-            (RequestError::Internal("x".into()), 500, "internal_error"),
+            (unavailable(), 503, "temporarily_unavailable"),
+            (RequestError::Internal("x"), 500, "internal_error"),
         ];
         for (error, status, code) in cases {
             let d = error.describe();
             assert_eq!((d.status, d.code), (status, code), "{error:?}");
         }
-        assert_eq!(
-            RequestError::StorageUnavailable("x".into())
-                .describe()
-                .retry_after,
-            Some(30)
-        );
+        assert_eq!(unavailable().describe().retry_after, Some(30));
     }
 }

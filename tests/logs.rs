@@ -7,6 +7,7 @@
 mod helpers;
 
 use chrono::Duration;
+use consultation_form::deadline::Deadline;
 use helpers::{CapturedLogs, RequestSpec, TestApp, full_submission, s, unique};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -185,7 +186,8 @@ async fn a_notification_that_fails_for_good_logs_the_line_the_alarm_watches() {
     let id = s(&test.items().await[0], "id");
     for _ in 2..=5 {
         test.app
-            .retry_pending_notifications(test.clock.now_plus(Duration::seconds(30)))
+            .delivery()
+            .retry_pending_notifications(Deadline::at(test.clock.now_plus(Duration::seconds(30))))
             .await
             .unwrap();
     }

@@ -108,6 +108,23 @@ pub struct ReceivedRequest {
     pub verification: Verification,
 }
 
+impl ReceivedRequest {
+    /// A request received at `at` with the defaults of a fresh deployment (consent version `1`,
+    /// not urgent, kept a day, no bot check): the one fixture for tests, benchmarks and the
+    /// warm-up's sample, which set what they need on top.
+    pub fn example(request: ConsultationRequest, at: DateTime<Utc>) -> Self {
+        Self {
+            id: SubmissionId::new(at),
+            received_at: at,
+            request,
+            consent_version: "1".to_owned(),
+            urgent: false,
+            expires_at: DateTime::from_timestamp(at.timestamp() + 86_400, 0).unwrap_or(at),
+            verification: Verification::NotRequired,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

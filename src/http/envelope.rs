@@ -1,9 +1,9 @@
-//! The API Gateway event around a request: a guard for bodies that cannot be decoded, and the
-//! facts the handler reads from the envelope.
+//! The API Gateway event around a request, before `lambda_http` turns it into a request: a guard
+//! for bodies that cannot be decoded.
 
 use base64::Engine;
-use lambda_http::request::{LambdaRequest, RequestContext};
-use lambda_http::{Request, RequestExt};
+use lambda_http::Request;
+use lambda_http::request::LambdaRequest;
 
 /// Set (only) by [`guard_body_encoding`] when the event claimed a base64 body that is not base64.
 /// Any copy of this header sent by a client is removed first, so it cannot be forged.
@@ -37,36 +37,4 @@ pub fn request_from_event(json: &str) -> Result<Request, serde_json::Error> {
     let mut event: LambdaRequest = serde_json::from_str(json)?;
     guard_body_encoding(&mut event);
     Ok(event.into())
-}
-
-/// The id that names this invocation in logs and in a `500` answer: Lambda's request id when
-/// running under the runtime, else API Gateway's.
-pub fn request_id(request: &Request) -> String {
-    if let Some(context) = request.lambda_context_ref() {
-        return context.request_id.clone();
-    }
-    match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(context)) => context
-            .request_id
-            .clone()
-            .unwrap_or_else(|| "unknown".to_owned()),
-        _ => "unknown".to_owned(),
-    }
-}
-
-/// The address API Gateway saw (not a header a client could set).
-pub fn source_ip(request: &Request) -> Option<String> {
-    match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
-        _ => None,
-    }
-}
-
-/// A header as text; a header that is not visible ASCII counts as absent.
-pub fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
 }

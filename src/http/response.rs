@@ -1,6 +1,8 @@
 //! Building the responses: JSON for scripts, small HTML pages for plain form posts.
 
+use super::cors::{self, ALLOW_HEADERS, ALLOW_METHODS, MAX_AGE_SECONDS, OriginCheck};
 use super::page::{Page, Problem};
+use super::request::{ClientKind, Inbound};
 use crate::domain::FieldErrors;
 use crate::error::RequestError;
 use askama::Template;
@@ -10,15 +12,6 @@ use serde_json::json;
 
 pub const HTML_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
 pub const ALLOW: &str = "OPTIONS, POST";
-
-/// Who is asking, which decides the shape of every answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientKind {
-    /// The body is JSON or `Accept` names `application/json`.
-    Json,
-    /// A plain HTML form post.
-    Html,
-}
 
 /// What a response needs to know about the request it answers.
 #[derive(Debug, Clone)]
@@ -32,6 +25,46 @@ pub struct Responder {
 }
 
 impl Responder {
+    pub fn for_request(inbound: &Inbound<'_>) -> Self {
+        Self {
+            kind: inbound.client,
+            cors_origin: match &inbound.origin {
+                OriginCheck::Allowed(origin) => Some(origin.clone()),
+                _ => None,
+            },
+            back_link: inbound.back_link.clone(),
+            request_id: inbound.request_id.clone(),
+        }
+    }
+
+    /// The answer to `OPTIONS /consultations`: `204` for an allowed origin, `403` otherwise.
+    pub fn preflight(&self, check: &OriginCheck) -> Response<Body> {
+        if !matches!(check, OriginCheck::Allowed(_)) {
+            let refusal = Responder {
+                kind: ClientKind::Json,
+                ..self.clone()
+            };
+            return refusal.error(&RequestError::OriginNotAllowed);
+        }
+        let mut response = Response::new(Body::Empty);
+        *response.status_mut() = lambda_http::http::StatusCode::NO_CONTENT;
+        let headers = response.headers_mut();
+        cors::apply_to_response(headers, self.cors_origin.as_deref());
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static(ALLOW_METHODS),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static(ALLOW_HEADERS),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from(MAX_AGE_SECONDS),
+        );
+        response
+    }
+
     /// `201` with the id for a script; `303` to the thank-you page or a built-in page for a form.
     pub fn accepted(&self, id: &str, thank_you_url: Option<&str>) -> Response<Body> {
         match (self.kind, thank_you_url) {
@@ -152,7 +185,7 @@ impl Responder {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         );
-        super::cors::apply_to_response(headers, self.cors_origin.as_deref());
+        cors::apply_to_response(headers, self.cors_origin.as_deref());
         response
     }
 }
@@ -248,12 +281,38 @@ mod tests {
         let not_allowed = r.error(&RequestError::MethodNotAllowed);
         assert_eq!(not_allowed.status(), 405);
         assert_eq!(not_allowed.headers()["allow"], ALLOW);
-        let unavailable = r.error(&RequestError::StorageUnavailable("x".into()));
+        let unavailable = r.error(&crate::error::tests::unavailable());
         assert_eq!(unavailable.status(), 503);
         assert_eq!(unavailable.headers()["retry-after"], "30");
-        let internal = r.error(&RequestError::Internal("boom".into()));
+        let internal = r.error(&RequestError::Internal("boom"));
         let body: serde_json::Value = serde_json::from_str(&body_text(&internal)).unwrap();
         assert_eq!(body["request_id"], "req-1");
         assert!(!body_text(&internal).contains("boom"));
+    }
+
+    #[test]
+    fn preflight_answers() {
+        let responder = Responder {
+            kind: ClientKind::Html,
+            cors_origin: Some("http://localhost:8080".into()),
+            back_link: None,
+            request_id: "r".into(),
+        };
+        let ok = responder.preflight(&OriginCheck::Allowed("http://localhost:8080".into()));
+        assert_eq!(ok.status(), 204);
+        let h = ok.headers();
+        assert_eq!(h["access-control-allow-origin"], "http://localhost:8080");
+        assert_eq!(h["access-control-allow-methods"], ALLOW_METHODS);
+        assert_eq!(h["access-control-allow-headers"], ALLOW_HEADERS);
+        assert_eq!(h["access-control-max-age"], "600");
+        assert_eq!(h["vary"], "Origin");
+
+        let refused = Responder {
+            cors_origin: None,
+            ..responder
+        };
+        let no = refused.preflight(&OriginCheck::Refused);
+        assert_eq!(no.status(), 403);
+        assert!(no.headers().get("access-control-allow-origin").is_none());
     }
 }

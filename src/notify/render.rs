@@ -146,7 +146,7 @@ fn format_received(received: &ReceivedRequest, timezone: Tz) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ConsultationRequest, Field, SubmissionId, SubmissionRules, SubmittedForm};
+    use crate::domain::{ConsultationRequest, Field, SubmissionRules, SubmittedForm};
     use chrono::{DateTime, Utc};
 
     fn received(form: SubmittedForm, urgent: bool) -> ReceivedRequest {
@@ -155,13 +155,8 @@ mod tests {
             .request;
         let at: DateTime<Utc> = "2026-11-26T14:05:00Z".parse().unwrap();
         ReceivedRequest {
-            id: SubmissionId::new(at),
-            received_at: at,
-            request,
-            consent_version: "1".into(),
             urgent,
-            expires_at: at,
-            verification: Default::default(),
+            ..ReceivedRequest::example(request, at)
         }
     }
 

@@ -1,19 +1,18 @@
 //! Sending the staff notification through SES v2.
 
 use super::NotificationEmail;
-use crate::aws::describe_sdk_error;
+use crate::aws::AwsError;
 use crate::domain::EmailAddress;
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NotifyError {
-    #[error("SES SendEmail failed: {0}")]
-    Send(String),
-    #[error("SES GetEmailIdentity failed: {0}")]
-    WarmUp(String),
-    #[error("the email could not be built: {0}")]
-    Build(String),
+    /// SES refused the call or could not be reached.
+    #[error(transparent)]
+    Ses(#[from] AwsError),
+    #[error("the email could not be built")]
+    Build(#[source] aws_sdk_sesv2::error::BuildError),
 }
 
 /// Sends from `NOTIFY_FROM` to every `NOTIFY_TO`, with `Reply-To` the person.
@@ -47,7 +46,7 @@ impl SesNotifier {
             .email_identity(self.from.as_str())
             .send()
             .await
-            .map_err(|e| NotifyError::WarmUp(describe_sdk_error(&e)))?;
+            .map_err(AwsError::of("SES", "GetEmailIdentity"))?;
         Ok(())
     }
 
@@ -82,7 +81,7 @@ impl SesNotifier {
                 .data(data)
                 .charset("UTF-8")
                 .build()
-                .map_err(|e| NotifyError::Build(e.to_string()))
+                .map_err(NotifyError::Build)
         };
         let message = Message::builder()
             .subject(utf8(&email.subject)?)
@@ -108,7 +107,7 @@ impl SesNotifier {
             .set_configuration_set_name(self.configuration_set.clone())
             .send()
             .await
-            .map_err(|e| NotifyError::Send(describe_sdk_error(&e)))?;
+            .map_err(AwsError::of("SES", "SendEmail"))?;
         Ok(output.message_id.unwrap_or_default())
     }
 }

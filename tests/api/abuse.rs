@@ -275,7 +275,10 @@ async fn concurrent_requests_cannot_overshoot_the_limit() {
             tokio::spawn(async move {
                 let request =
                     consultation_form::http::envelope::request_from_event(&event).unwrap();
-                app.handle(request).await.status().as_u16()
+                consultation_form::http::handle(&app, request)
+                    .await
+                    .status()
+                    .as_u16()
             })
         })
         .collect();

@@ -160,7 +160,7 @@ async fn fifty_at_once(test: &TestApp, spec: RequestSpec) -> Vec<crate::helpers:
         let event = spec.event_json();
         tasks.push(tokio::spawn(async move {
             let request = consultation_form::http::envelope::request_from_event(&event).unwrap();
-            crate::helpers::TestResponse::from(app.handle(request).await)
+            crate::helpers::TestResponse::from(consultation_form::http::handle(&app, request).await)
         }));
     }
     let mut responses = Vec::new();

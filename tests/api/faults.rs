@@ -72,7 +72,8 @@ async fn a_panic_in_request_handling_is_a_500_with_the_request_id() {
             .to_owned();
 
     let request = consultation_form::http::envelope::request_from_event(&event).unwrap();
-    let response = crate::helpers::TestResponse::from(app.handle(request).await);
+    let response =
+        crate::helpers::TestResponse::from(consultation_form::http::handle(&app, request).await);
 
     assert_eq!(response.status, 500);
     let body = response.json();
@@ -85,7 +86,8 @@ async fn a_panic_in_request_handling_is_a_500_with_the_request_id() {
             .event_json(),
     )
     .unwrap();
-    let page = crate::helpers::TestResponse::from(app.handle(form).await);
+    let page =
+        crate::helpers::TestResponse::from(consultation_form::http::handle(&app, form).await);
     assert_eq!(page.status, 500);
     assert!(page.body.contains("Reference:"));
 }

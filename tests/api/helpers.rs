@@ -143,7 +143,7 @@ impl TestApp {
     pub async fn send(&self, request: RequestSpec) -> TestResponse {
         let event = request.event_json();
         let request = request_from_event(&event).expect("test event parses");
-        TestResponse::from(self.app.handle(request).await)
+        TestResponse::from(consultation_form::http::handle(&self.app, request).await)
     }
 
     pub async fn post_json(&self, body: &Value) -> TestResponse {

@@ -116,7 +116,9 @@ async fn a_body_marked_base64_that_is_not_is_400_not_a_crash() {
         .event_json()
         .replace("\"isBase64Encoded\":false", "\"isBase64Encoded\":true");
     let request = consultation_form::http::envelope::request_from_event(&event).unwrap();
-    let response = crate::helpers::TestResponse::from(test.app.handle(request).await);
+    let response = crate::helpers::TestResponse::from(
+        consultation_form::http::handle(&test.app, request).await,
+    );
     assert_eq!(response.status, 400);
     test.assert_nothing_kept().await;
 }

@@ -148,7 +148,7 @@ fn the_function_sets_exactly_the_variables_the_configuration_reads() {
         .keys()
         .map(String::as_str)
         .collect();
-    let mut read: BTreeSet<&str> = VARIABLES.iter().copied().collect();
+    let mut read: BTreeSet<&str> = VARIABLES.iter().map(|v| v.name()).collect();
     read.insert("RUST_LOG");
     assert_eq!(set, read);
 }

@@ -3,19 +3,22 @@
 
 use crate::helpers::{TestApp, full_submission, s, verify_sender};
 use chrono::Duration;
-use consultation_form::domain::{
-    ConsultationRequest, ReceivedRequest, SubmissionId, SubmissionRules,
-};
-use consultation_form::duplicates::DuplicateGuard;
+use consultation_form::deadline::Deadline;
+use consultation_form::domain::{ConsultationRequest, ReceivedRequest, SubmissionRules};
+use consultation_form::store::DuplicateGuard;
 use serde_json::json;
 
 fn unverified_sender() -> String {
     format!("unverified-{}@practice.test", crate::helpers::unique())
 }
 
-async fn retry(test: &TestApp) -> consultation_form::app::RetryReport {
+async fn retry(test: &TestApp) -> consultation_form::delivery::RetryReport {
     let stop_at = test.clock.now_plus(Duration::seconds(30));
-    test.app.retry_pending_notifications(stop_at).await.unwrap()
+    test.app
+        .delivery()
+        .retry_pending_notifications(Deadline::at(stop_at))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -61,15 +64,7 @@ async fn a_request_stored_by_a_function_that_died_before_emailing_is_sent_once_t
     .unwrap()
     .request;
     let guard = DuplicateGuard::new(&request, None, &test.app.config().client_hash_key);
-    let received = ReceivedRequest {
-        id: SubmissionId::new(now),
-        received_at: now,
-        request,
-        consent_version: "1".into(),
-        urgent: false,
-        expires_at: now + Duration::days(365),
-        verification: Default::default(),
-    };
+    let received = ReceivedRequest::example(request, now);
     test.app
         .store()
         .insert_request(&received, &guard, None, now, now + Duration::seconds(30))
@@ -136,7 +131,12 @@ async fn concurrent_retry_runs_send_each_email_once() {
         .map(|_| {
             let app = test.app.clone();
             let stop_at = test.clock.now_plus(Duration::seconds(30));
-            tokio::spawn(async move { app.retry_pending_notifications(stop_at).await.unwrap() })
+            tokio::spawn(async move {
+                app.delivery()
+                    .retry_pending_notifications(Deadline::at(stop_at))
+                    .await
+                    .unwrap()
+            })
         })
         .collect();
     let mut sent = 0;

@@ -1,11 +1,13 @@
 //! The pure part of taking a request in: from the body, its content type and the key header to a
 //! parsed submission, or the contract's 4xx. No I/O, so it is property-tested for every input.
 
-use super::body::{MAX_BODY_BYTES, MediaType, parse_body};
+mod body;
+
 use crate::domain::{
     ConsultationRequest, Field, FieldInput, ParsedSubmission, SubmissionRules, SubmittedForm,
 };
 use crate::error::RequestError;
+pub use body::{MAX_BODY_BYTES, MediaType, parse_body};
 
 /// What the intake reads from one request.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +63,7 @@ mod properties {
     //! Run more cases with `PROPTEST_CASES=100000 cargo test --lib properties`.
 
     use super::*;
-    use crate::domain::{ReceivedRequest, SubmissionId, Verification};
+    use crate::domain::ReceivedRequest;
     use crate::notify::{NotificationSettings, render_notification};
     use proptest::prelude::*;
 
@@ -226,15 +228,7 @@ mod properties {
             };
             let html_of = |request: ConsultationRequest| {
                 let at = chrono::DateTime::from_timestamp(1_795_702_300, 0).unwrap();
-                let received = ReceivedRequest {
-                    id: SubmissionId::new(at),
-                    received_at: at,
-                    request,
-                    consent_version: "1".into(),
-                    urgent: false,
-                    expires_at: at,
-                    verification: Verification::NotRequired,
-                };
+                let received = ReceivedRequest::example(request, at);
                 let settings = NotificationSettings { timezone: chrono_tz::UTC, include_message: true };
                 render_notification(&received, settings).unwrap()
             };

@@ -4,11 +4,11 @@
 //! Fingerprints are HMAC-SHA256 under `CLIENT_HASH_KEY`, so the table never holds anything from
 //! which a name, email or message could be recovered or guessed.
 
+use super::item::{duplicate_key_by_content, duplicate_key_by_idempotency_key};
 use crate::config::ClientHashKey;
 use crate::domain::{ConsultationRequest, IdempotencyKey};
+use crate::fingerprint::{email_hash, fingerprint};
 use chrono::Duration;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 pub const KEY_WINDOW: Duration = Duration::hours(24);
 pub const CONTENT_WINDOW: Duration = Duration::minutes(10);
@@ -25,12 +25,6 @@ pub struct DuplicateGuard {
     /// The person's keyed email fingerprint, on every item about them, so that erasure finds all of
     /// them with one query and without the address in any key.
     pub email_hash: String,
-}
-
-/// The keyed fingerprint of an (already normalised) email address. Case is folded: nobody's mail
-/// depends on it in practice, and a person asking to be erased may type it differently.
-pub fn email_hash(email: &str, secret: &ClientHashKey) -> String {
-    fingerprint(secret, "email", &[&email.to_lowercase()])
 }
 
 impl DuplicateGuard {
@@ -80,7 +74,11 @@ impl DuplicateGuard {
         let email_hash = email_hash(request.email.as_str(), secret);
         match idempotency_key {
             Some(key) => Self {
-                record_key: format!("dup#key#{}", fingerprint(secret, "key", &[key.as_str()])),
+                record_key: duplicate_key_by_idempotency_key(&fingerprint(
+                    secret,
+                    "key",
+                    &[key.as_str()],
+                )),
                 payload_hash,
                 window: KEY_WINDOW,
                 email_hash,
@@ -99,7 +97,7 @@ impl DuplicateGuard {
                 // Without a key, the content *is* the identity: a repeat that changed only a
                 // choice is still the same request, never a conflict.
                 Self {
-                    record_key: format!("dup#content#{content}"),
+                    record_key: duplicate_key_by_content(&content),
                     payload_hash: content,
                     window: CONTENT_WINDOW,
                     email_hash,
@@ -109,41 +107,13 @@ impl DuplicateGuard {
     }
 }
 
-/// HMAC-SHA256 over a domain label and length-prefixed parts, hex-encoded.
-pub(crate) fn fingerprint(secret: &ClientHashKey, label: &str, parts: &[&str]) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
-    mac.update(label.as_bytes());
-    for part in parts {
-        mac.update(&(part.len() as u64).to_be_bytes());
-        mac.update(part.as_bytes());
-    }
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::domain::{Field, SubmissionRules, SubmittedForm};
-    use std::collections::HashMap;
 
     fn secret(key: &str) -> ClientHashKey {
-        let vars: HashMap<String, String> = [
-            ("TABLE_NAME", "t-table"),
-            ("NOTIFY_FROM", "a@example.com"),
-            ("NOTIFY_TO", "b@example.com"),
-            ("ALLOWED_ORIGINS", "https://example.com"),
-            ("CLIENT_HASH_KEY", key),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-        Config::from_vars(&vars).unwrap().client_hash_key
+        ClientHashKey::parse(key).unwrap()
     }
 
     fn request(form: SubmittedForm) -> ConsultationRequest {

@@ -1,0 +1,368 @@
+//! Typed configuration, read from the environment once at cold start.
+//!
+//! A missing or invalid variable stops the function at init with an error naming the variable, so
+//! a misconfigured deployment fails loudly instead of losing requests quietly. `vars` declares
+//! every variable; this module puts their values together.
+
+mod origin;
+pub mod vars;
+
+pub use origin::{AllowedOrigins, Origin};
+pub use vars::VARIABLES;
+
+use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
+use chrono_tz::Tz;
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use vars::Env;
+
+/// A configuration problem, always naming the variable.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{0} is required but not set")]
+    Missing(&'static str),
+    #[error("{variable} is invalid: {reason}")]
+    Invalid {
+        variable: &'static str,
+        reason: String,
+    },
+}
+
+impl ConfigError {
+    pub fn variable(&self) -> &'static str {
+        match self {
+            ConfigError::Missing(v) | ConfigError::Invalid { variable: v, .. } => v,
+        }
+    }
+}
+
+/// The secret used to hash client addresses; never logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientHashKey {
+    bytes: Vec<u8>,
+    /// Made at cold start because none was configured: limits then hold per instance only.
+    pub generated: bool,
+}
+
+impl ClientHashKey {
+    /// A configured key (at least 32 characters).
+    pub fn parse(key: &str) -> Result<Self, ConfigError> {
+        Env::new(&|_| Some(key.to_owned()))
+            .required(&vars::CLIENT_HASH_KEY)
+            .map(|bytes| Self {
+                bytes,
+                generated: false,
+            })
+    }
+
+    fn generate() -> Result<Self, ConfigError> {
+        let mut bytes = vec![0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| ConfigError::Invalid {
+            variable: vars::CLIENT_HASH_KEY.name,
+            reason: format!("unset, and no random key could be made: {e}"),
+        })?;
+        Ok(Self {
+            bytes,
+            generated: true,
+        })
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl std::fmt::Debug for ClientHashKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientHashKey")
+            .field("generated", &self.generated)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The Turnstile secret; never logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TurnstileSecret(String);
+
+impl TurnstileSecret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for TurnstileSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TurnstileSecret(..)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnstileConfig {
+    pub secret: TurnstileSecret,
+    pub verify_url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub table_name: String,
+    pub notify_from: EmailAddress,
+    pub notify_to: Vec<EmailAddress>,
+    pub allowed_origins: AllowedOrigins,
+    pub thank_you_url: Option<String>,
+    pub practice_timezone: Tz,
+    pub retention_days: NonZeroU32,
+    pub notify_include_message: bool,
+    pub phone_default_region: PhoneRegion,
+    pub rate_limit_per_hour: NonZeroU32,
+    pub turnstile: Option<TurnstileConfig>,
+    pub ses_configuration_set: Option<String>,
+    pub client_hash_key: ClientHashKey,
+    pub consent_version: String,
+    pub send_acknowledgement: bool,
+    pub urgent_phrases: UrgentPhrases,
+    /// Open the DynamoDB and SES connections and load the phone-number metadata during init, so
+    /// the first request pays neither.
+    pub warm_connections: bool,
+}
+
+/// The required variables with example values: the smallest valid configuration, for tests and
+/// for trying the tools.
+pub const EXAMPLE_REQUIRED: [(&str, &str); 4] = [
+    ("TABLE_NAME", "consultations"),
+    ("NOTIFY_FROM", "forms@practice.example"),
+    (
+        "NOTIFY_TO",
+        "intake@practice.example, dr.lee@practice.example",
+    ),
+    (
+        "ALLOWED_ORIGINS",
+        "https://www.practice.example,http://localhost:8080",
+    ),
+];
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(&|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration from a map of variables; empty values count as unset.
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        Self::from_lookup(&|name| vars.get(name).cloned())
+    }
+
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::read(&Env::new(lookup))
+    }
+
+    fn read(env: &Env<'_>) -> Result<Self, ConfigError> {
+        use vars::*;
+        let verify_url = env.required(&TURNSTILE_VERIFY_URL)?;
+        let turnstile = env
+            .optional(&TURNSTILE_SECRET_KEY)?
+            .map(|secret| TurnstileConfig {
+                secret: TurnstileSecret(secret),
+                verify_url,
+            });
+        let client_hash_key = match env.optional(&CLIENT_HASH_KEY)? {
+            Some(bytes) => ClientHashKey {
+                bytes,
+                generated: false,
+            },
+            None => ClientHashKey::generate()?,
+        };
+        Ok(Config {
+            table_name: env.required(&TABLE_NAME)?,
+            notify_from: env.required(&NOTIFY_FROM)?,
+            notify_to: env.required(&NOTIFY_TO)?,
+            allowed_origins: env.required(&ALLOWED_ORIGINS)?,
+            thank_you_url: env.optional(&THANK_YOU_URL)?,
+            practice_timezone: env.required(&PRACTICE_TIMEZONE)?,
+            retention_days: env.required(&RETENTION_DAYS)?,
+            notify_include_message: env.required(&NOTIFY_INCLUDE_MESSAGE)?,
+            phone_default_region: env.required(&PHONE_DEFAULT_REGION)?,
+            rate_limit_per_hour: env.required(&RATE_LIMIT_PER_HOUR)?,
+            turnstile,
+            ses_configuration_set: env.optional(&SES_CONFIGURATION_SET)?,
+            client_hash_key,
+            consent_version: env.required(&CONSENT_VERSION)?,
+            send_acknowledgement: env.required(&SEND_ACKNOWLEDGEMENT)?,
+            urgent_phrases: env.optional(&URGENT_PHRASES)?.unwrap_or_default(),
+            warm_connections: env.required(&WARM_CONNECTIONS)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> HashMap<String, String> {
+        EXAMPLE_REQUIRED
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    fn with(extra: &[(&str, &str)]) -> HashMap<String, String> {
+        let mut vars = minimal();
+        for (k, v) in extra {
+            vars.insert((*k).to_owned(), (*v).to_owned());
+        }
+        vars
+    }
+
+    #[test]
+    fn defaults_apply_when_only_required_variables_are_set() {
+        let config = Config::from_vars(&minimal()).unwrap();
+        assert_eq!(config.table_name, "consultations");
+        assert_eq!(config.notify_to.len(), 2);
+        assert_eq!(config.thank_you_url, None);
+        assert_eq!(config.practice_timezone, Tz::UTC);
+        assert_eq!(config.retention_days.get(), 365);
+        assert!(config.notify_include_message);
+        assert_eq!(config.phone_default_region, PhoneRegion::default());
+        assert_eq!(config.rate_limit_per_hour.get(), 5);
+        assert_eq!(config.turnstile, None);
+        assert_eq!(config.ses_configuration_set, None);
+        assert!(config.client_hash_key.generated);
+        assert_eq!(config.client_hash_key.as_bytes().len(), 32);
+        assert_eq!(config.consent_version, "1");
+        assert!(!config.send_acknowledgement);
+        assert_eq!(config.urgent_phrases, UrgentPhrases::default());
+        assert!(config.warm_connections);
+        assert!(config.allowed_origins.allows("http://localhost:8080"));
+        assert!(
+            config
+                .allowed_origins
+                .allows("https://WWW.practice.example")
+        );
+        assert!(!config.allowed_origins.allows("https://evil.example"));
+    }
+
+    #[test]
+    fn every_missing_required_variable_is_named() {
+        for name in ["TABLE_NAME", "NOTIFY_FROM", "NOTIFY_TO", "ALLOWED_ORIGINS"] {
+            let mut vars = minimal();
+            vars.remove(name);
+            assert_eq!(
+                Config::from_vars(&vars).unwrap_err(),
+                ConfigError::Missing(name)
+            );
+            vars.insert(name.to_owned(), "  ".to_owned());
+            assert_eq!(
+                Config::from_vars(&vars).unwrap_err(),
+                ConfigError::Missing(name)
+            );
+        }
+    }
+
+    #[test]
+    fn every_invalid_variable_is_named() {
+        let cases: &[(&str, &str)] = &[
+            ("TABLE_NAME", "no spaces allowed"),
+            ("NOTIFY_FROM", "Forms <forms@practice.example>"),
+            ("NOTIFY_TO", "intake@practice.example, nobody"),
+            ("ALLOWED_ORIGINS", "https://www.practice.example/"),
+            ("ALLOWED_ORIGINS", "www.practice.example"),
+            ("THANK_YOU_URL", "/thanks"),
+            ("PRACTICE_TIMEZONE", "Mars/Olympus"),
+            ("RETENTION_DAYS", "0"),
+            ("RETENTION_DAYS", "a year"),
+            ("NOTIFY_INCLUDE_MESSAGE", "maybe"),
+            ("PHONE_DEFAULT_REGION", "USA"),
+            ("RATE_LIMIT_PER_HOUR", "-1"),
+            ("TURNSTILE_VERIFY_URL", "ftp://verify"),
+            ("CLIENT_HASH_KEY", "too-short"),
+            ("SEND_ACKNOWLEDGEMENT", "sometimes"),
+            ("URGENT_PHRASES", " , ,"),
+            ("WARM_CONNECTIONS", "often"),
+        ];
+        for (name, value) in cases {
+            let err = Config::from_vars(&with(&[(name, value)])).unwrap_err();
+            assert_eq!(err.variable(), *name, "{name}={value:?} gave {err}");
+            assert!(
+                err.to_string().starts_with(name),
+                "message must name the variable: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn optional_variables_are_read() {
+        let config = Config::from_vars(&with(&[
+            ("THANK_YOU_URL", "https://www.practice.example/thank-you"),
+            ("PRACTICE_TIMEZONE", "America/New_York"),
+            ("RETENTION_DAYS", "90"),
+            ("NOTIFY_INCLUDE_MESSAGE", "false"),
+            ("PHONE_DEFAULT_REGION", "gb"),
+            ("RATE_LIMIT_PER_HOUR", "20"),
+            ("TURNSTILE_SECRET_KEY", "0x4AAA-secret"),
+            ("TURNSTILE_VERIFY_URL", "http://127.0.0.1:9999/siteverify"),
+            ("SES_CONFIGURATION_SET", "consultations"),
+            ("CLIENT_HASH_KEY", "0123456789abcdef0123456789abcdef"),
+            ("CONSENT_VERSION", "2026-11"),
+            ("SEND_ACKNOWLEDGEMENT", "true"),
+            ("URGENT_PHRASES", "crisis, give up"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            config.thank_you_url.as_deref(),
+            Some("https://www.practice.example/thank-you")
+        );
+        assert_eq!(config.practice_timezone, chrono_tz::America::New_York);
+        assert_eq!(config.retention_days.get(), 90);
+        assert!(!config.notify_include_message);
+        assert_eq!(config.phone_default_region, "GB".parse().unwrap());
+        assert_eq!(config.rate_limit_per_hour.get(), 20);
+        let turnstile = config.turnstile.unwrap();
+        assert_eq!(turnstile.secret.expose(), "0x4AAA-secret");
+        assert_eq!(turnstile.verify_url, "http://127.0.0.1:9999/siteverify");
+        assert_eq!(
+            config.ses_configuration_set.as_deref(),
+            Some("consultations")
+        );
+        assert!(!config.client_hash_key.generated);
+        assert_eq!(config.consent_version, "2026-11");
+        assert!(config.send_acknowledgement);
+        assert!(config.urgent_phrases.matches("I want to give up"));
+        assert!(!format!("{:?}", config.client_hash_key).contains("0123"));
+    }
+
+    #[test]
+    fn turnstile_defaults_to_cloudflare() {
+        let config = Config::from_vars(&with(&[("TURNSTILE_SECRET_KEY", "secret")])).unwrap();
+        assert_eq!(
+            config.turnstile.unwrap().verify_url,
+            "https://challenges.cloudflare.com/turnstile/v0/siteverify"
+        );
+    }
+
+    #[test]
+    fn every_variable_read_is_declared_and_every_declared_one_is_read() {
+        let vars = minimal();
+        let lookup = |name: &str| vars.get(name).cloned();
+        let env = Env::new(&lookup);
+        Config::read(&env).unwrap();
+        let mut read = env.asked.into_inner();
+        read.sort_unstable();
+        read.dedup();
+        let mut declared: Vec<&str> = VARIABLES.iter().map(|v| v.name()).collect();
+        declared.sort_unstable();
+        assert_eq!(read, declared);
+    }
+
+    #[test]
+    fn required_variables_have_no_default() {
+        for variable in VARIABLES {
+            let required = EXAMPLE_REQUIRED
+                .iter()
+                .any(|(name, _)| *name == variable.name());
+            assert_eq!(
+                variable.need() == vars::Need::Required,
+                required,
+                "{}",
+                variable.name()
+            );
+        }
+    }
+}

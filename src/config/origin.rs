@@ -1,0 +1,178 @@
+//! Web origins and absolute URLs, read with the `url` crate: what `ALLOWED_ORIGINS` lists, what a
+//! browser's `Origin` and `Referer` say, and the URLs the function links or posts to.
+
+use url::Url;
+
+/// An exact origin such as `https://www.example.com`: scheme, host, optional port; no path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// `scheme://host[:port]`, lower-case, default port left out.
+    serialized: String,
+    host: String,
+}
+
+impl Origin {
+    /// Parses an origin as written in configuration or sent in an `Origin` header. `null`, paths,
+    /// trailing slashes, credentials and other schemes are refused.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let authority = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))
+            .ok_or_else(|| format!("`{text}` must start with https:// or http://"))?;
+        if authority.is_empty() || authority.contains(['/', '?', '#', '@', '\\']) {
+            return Err(format!(
+                "`{text}` must be an origin: scheme and host, optional port, no path or trailing slash"
+            ));
+        }
+        Self::of_url(text).ok_or_else(|| format!("`{text}` is not a valid origin"))
+    }
+
+    /// The origin of an absolute http(s) URL (a `Referer`, say).
+    pub fn of_url(text: &str) -> Option<Self> {
+        let url = Url::parse(text).ok()?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return None;
+        }
+        let host = url.host_str()?.to_ascii_lowercase();
+        Some(Self {
+            serialized: url.origin().ascii_serialization(),
+            host,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.serialized
+    }
+
+    /// The host alone (`[::1]` for an IPv6 address), as Turnstile reports where a token was made.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.serialized)
+    }
+}
+
+/// The list of origins whose pages may post to the function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedOrigins(Vec<Origin>);
+
+impl AllowedOrigins {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let origins = raw
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(Origin::parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        if origins.is_empty() {
+            return Err("list at least one origin".to_owned());
+        }
+        Ok(Self(origins))
+    }
+
+    /// Whether `origin` (as a browser sends it) is one of the list.
+    pub fn allows(&self, origin: &str) -> bool {
+        Origin::parse(origin).is_ok_and(|origin| self.contains(&origin))
+    }
+
+    pub fn contains(&self, origin: &Origin) -> bool {
+        self.0.contains(origin)
+    }
+
+    /// Whether Turnstile's `hostname` belongs to one of the allowed origins.
+    pub fn has_host(&self, hostname: &str) -> bool {
+        self.0.iter().any(|o| o.host.eq_ignore_ascii_case(hostname))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Origin> {
+        self.0.iter()
+    }
+}
+
+/// An absolute http(s) URL, checked once (`THANK_YOU_URL`, `TURNSTILE_VERIFY_URL`).
+pub fn absolute_http_url(text: &str) -> Result<String, String> {
+    let invalid = || "must be an absolute http(s) URL".to_owned();
+    if text
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'))
+    {
+        return Err(invalid());
+    }
+    // `url` reads `https:///x` as the host `x`; a URL written like that is a mistake.
+    let authority = text.split_once("://").map_or("", |(_, rest)| rest);
+    let url = Url::parse(text).map_err(|_| invalid())?;
+    if !matches!(url.scheme(), "http" | "https")
+        || authority.is_empty()
+        || authority.starts_with('/')
+    {
+        return Err(invalid());
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_exact() {
+        let allowed =
+            AllowedOrigins::parse("https://www.example.com,http://localhost:8080").unwrap();
+        for origin in [
+            "https://www.example.com",
+            "https://WWW.Example.com",
+            "http://localhost:8080",
+        ] {
+            assert!(allowed.allows(origin), "{origin}");
+        }
+        for origin in [
+            "https://evil.example",
+            "https://www.example.com.evil.example",
+            "http://www.example.com",
+            "https://www.example.com:8443",
+            "https://www.example.com/",
+            "https://user@www.example.com",
+            "null",
+            "",
+        ] {
+            assert!(!allowed.allows(origin), "{origin}");
+        }
+        assert!(allowed.has_host("LOCALHOST"));
+        assert!(!allowed.has_host("evil.example"));
+    }
+
+    #[test]
+    fn origins_of_urls() {
+        let of = |url: &str| Origin::of_url(url).map(|o| o.as_str().to_owned());
+        assert_eq!(
+            of("https://www.example.com/contact?x=1").as_deref(),
+            Some("https://www.example.com")
+        );
+        assert_eq!(
+            of("http://localhost:8080#top").as_deref(),
+            Some("http://localhost:8080")
+        );
+        assert_eq!(of("/relative"), None);
+        assert_eq!(of("javascript:alert(1)"), None);
+        assert_eq!(Origin::parse("http://[::1]:8080").unwrap().host(), "[::1]");
+    }
+
+    #[test]
+    fn urls_must_be_absolute_http() {
+        assert!(absolute_http_url("https://www.example.com/thanks").is_ok());
+        assert!(absolute_http_url("http://127.0.0.1:9999/siteverify").is_ok());
+        for bad in [
+            "/thanks",
+            "ftp://verify",
+            "https:///x",
+            "https://a b",
+            "mailto:a@b.c",
+        ] {
+            assert!(absolute_http_url(bad).is_err(), "{bad}");
+        }
+    }
+}

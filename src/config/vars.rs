@@ -1,0 +1,221 @@
+//! Every environment variable the function reads, declared once: its name, whether it is required
+//! or what it defaults to, and how its value is parsed. Reading goes only through these
+//! declarations, so a variable cannot be read in one place and forgotten in another.
+
+use super::ConfigError;
+use super::origin::{AllowedOrigins, absolute_http_url};
+use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
+use chrono_tz::Tz;
+use std::cell::RefCell;
+use std::num::NonZeroU32;
+
+/// Whether a variable must be set, and what it means when it is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    /// Unset means this value, parsed like any other.
+    Default(&'static str),
+    /// Unset means the feature is off (or, for a secret, made up at cold start).
+    Optional,
+}
+
+/// One declared variable: `T` is what its value parses into.
+pub struct Var<T> {
+    pub name: &'static str,
+    pub need: Need,
+    parse: fn(&str) -> Result<T, String>,
+}
+
+/// What every declaration says, whatever its type.
+pub trait Declared: Sync {
+    fn name(&self) -> &'static str;
+    fn need(&self) -> Need;
+}
+
+impl<T> Declared for Var<T> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn need(&self) -> Need {
+        self.need
+    }
+}
+
+const fn var<T>(name: &'static str, need: Need, parse: fn(&str) -> Result<T, String>) -> Var<T> {
+    Var { name, need, parse }
+}
+
+use Need::{Default, Optional, Required};
+
+pub const TABLE_NAME: Var<String> = var("TABLE_NAME", Required, table_name);
+pub const NOTIFY_FROM: Var<EmailAddress> = var("NOTIFY_FROM", Required, email_address);
+pub const NOTIFY_TO: Var<Vec<EmailAddress>> = var("NOTIFY_TO", Required, email_addresses);
+pub const ALLOWED_ORIGINS: Var<AllowedOrigins> =
+    var("ALLOWED_ORIGINS", Required, AllowedOrigins::parse);
+pub const THANK_YOU_URL: Var<String> = var("THANK_YOU_URL", Optional, absolute_http_url);
+pub const PRACTICE_TIMEZONE: Var<Tz> = var("PRACTICE_TIMEZONE", Default("UTC"), time_zone);
+pub const RETENTION_DAYS: Var<NonZeroU32> =
+    var("RETENTION_DAYS", Default("365"), |v| positive(v, 36_500));
+pub const NOTIFY_INCLUDE_MESSAGE: Var<bool> =
+    var("NOTIFY_INCLUDE_MESSAGE", Default("true"), boolean);
+pub const PHONE_DEFAULT_REGION: Var<PhoneRegion> =
+    var("PHONE_DEFAULT_REGION", Default("US"), phone_region);
+pub const RATE_LIMIT_PER_HOUR: Var<NonZeroU32> = var("RATE_LIMIT_PER_HOUR", Default("5"), |v| {
+    positive(v, 100_000)
+});
+pub const TURNSTILE_SECRET_KEY: Var<String> =
+    var("TURNSTILE_SECRET_KEY", Optional, |v| Ok(v.to_owned()));
+pub const TURNSTILE_VERIFY_URL: Var<String> = var(
+    "TURNSTILE_VERIFY_URL",
+    Default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
+    absolute_http_url,
+);
+pub const SES_CONFIGURATION_SET: Var<String> =
+    var("SES_CONFIGURATION_SET", Optional, |v| Ok(v.to_owned()));
+pub const CLIENT_HASH_KEY: Var<Vec<u8>> = var("CLIENT_HASH_KEY", Optional, secret_key);
+pub const CONSENT_VERSION: Var<String> = var("CONSENT_VERSION", Default("1"), consent_version);
+pub const SEND_ACKNOWLEDGEMENT: Var<bool> = var("SEND_ACKNOWLEDGEMENT", Default("false"), boolean);
+pub const URGENT_PHRASES: Var<UrgentPhrases> = var("URGENT_PHRASES", Optional, urgent_phrases);
+/// Open the DynamoDB and SES connections during init, so the first request waits for neither.
+pub const WARM_CONNECTIONS: Var<bool> = var("WARM_CONNECTIONS", Default("true"), boolean);
+
+/// Every variable, in the order of the contract's table.
+pub static VARIABLES: &[&dyn Declared] = &[
+    &TABLE_NAME,
+    &NOTIFY_FROM,
+    &NOTIFY_TO,
+    &ALLOWED_ORIGINS,
+    &THANK_YOU_URL,
+    &PRACTICE_TIMEZONE,
+    &RETENTION_DAYS,
+    &NOTIFY_INCLUDE_MESSAGE,
+    &PHONE_DEFAULT_REGION,
+    &RATE_LIMIT_PER_HOUR,
+    &TURNSTILE_SECRET_KEY,
+    &TURNSTILE_VERIFY_URL,
+    &SES_CONFIGURATION_SET,
+    &CLIENT_HASH_KEY,
+    &CONSENT_VERSION,
+    &SEND_ACKNOWLEDGEMENT,
+    &URGENT_PHRASES,
+    &WARM_CONNECTIONS,
+];
+
+/// The environment as the configuration reads it: empty values count as unset, and every name
+/// asked for is remembered (a test checks they are all declared).
+pub struct Env<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    pub(super) asked: RefCell<Vec<&'static str>>,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
+        Self {
+            lookup,
+            asked: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The variable's value (or default), parsed; `None` when an optional one is unset.
+    pub fn optional<T>(&self, var: &Var<T>) -> Result<Option<T>, ConfigError> {
+        self.asked.borrow_mut().push(var.name);
+        let raw = (self.lookup)(var.name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        let value = match (raw.as_deref(), var.need) {
+            (Some(value), _) | (None, Need::Default(value)) => value,
+            (None, _) => return Ok(None),
+        };
+        (var.parse)(value)
+            .map(Some)
+            .map_err(|reason| ConfigError::Invalid {
+                variable: var.name,
+                reason,
+            })
+    }
+
+    /// The value of a required variable, or of one with a default.
+    pub fn required<T>(&self, var: &Var<T>) -> Result<T, ConfigError> {
+        self.optional(var)?.ok_or(ConfigError::Missing(var.name))
+    }
+}
+
+fn table_name(name: &str) -> Result<String, String> {
+    let valid = (3..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    valid
+        .then(|| name.to_owned())
+        .ok_or_else(|| "3–255 characters of letters, digits, '_', '-' and '.'".to_owned())
+}
+
+fn email_address(text: &str) -> Result<EmailAddress, String> {
+    EmailAddress::parse(text).map_err(|_| "not a valid email address".to_owned())
+}
+
+fn email_addresses(list: &str) -> Result<Vec<EmailAddress>, String> {
+    let addresses = list
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            EmailAddress::parse(s.trim())
+                .map_err(|_| "each comma-separated entry must be an email address".to_owned())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    match addresses.len() {
+        0 => Err("list at least one address".to_owned()),
+        51.. => Err("SES accepts at most 50 recipients".to_owned()),
+        _ => Ok(addresses),
+    }
+}
+
+fn time_zone(name: &str) -> Result<Tz, String> {
+    name.parse()
+        .map_err(|_| "not an IANA time zone name".to_owned())
+}
+
+fn phone_region(code: &str) -> Result<PhoneRegion, String> {
+    code.parse()
+        .map_err(|_| "not a two-letter region code such as US or GB".to_owned())
+}
+
+fn positive(value: &str, max: u32) -> Result<NonZeroU32, String> {
+    value
+        .parse::<u32>()
+        .ok()
+        .and_then(NonZeroU32::new)
+        .filter(|n| n.get() <= max)
+        .ok_or_else(|| format!("must be a whole number from 1 to {max}"))
+}
+
+fn boolean(value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err("must be true or false".to_owned()),
+    }
+}
+
+fn secret_key(key: &str) -> Result<Vec<u8>, String> {
+    if key.len() >= 32 {
+        Ok(key.as_bytes().to_vec())
+    } else {
+        Err("must be at least 32 characters of secret".to_owned())
+    }
+}
+
+fn consent_version(version: &str) -> Result<String, String> {
+    if version.chars().count() > 64 || version.chars().any(char::is_control) {
+        return Err("at most 64 characters on one line".to_owned());
+    }
+    Ok(version.to_owned())
+}
+
+fn urgent_phrases(list: &str) -> Result<UrgentPhrases, String> {
+    let phrases = UrgentPhrases::from_phrases(list.split(','));
+    if phrases.is_empty() {
+        return Err("list at least one phrase, comma-separated".to_owned());
+    }
+    Ok(phrases)
+}

@@ -1,0 +1,111 @@
+//! Did a person get it: the staff email and its state, the acknowledgement to the person, and the
+//! retry run that sends what failed. Every staff email, from the request path, the retry run or
+//! the operator's `resend`, goes through [`Delivery::send_staff_email`].
+
+mod retry;
+
+pub use retry::RetryReport;
+
+use crate::clock::Clock;
+use crate::domain::{NotifyStatus, ReceivedRequest};
+use crate::notify::{
+    NotificationSettings, NotifyError, SesNotifier, render_acknowledgement, render_notification,
+};
+use crate::store::Store;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("the email could not be rendered")]
+    Render(#[source] askama::Error),
+    #[error(transparent)]
+    Send(#[from] NotifyError),
+}
+
+/// Sends emails about stored requests and keeps their notification state.
+#[derive(Clone)]
+pub struct Delivery {
+    store: Store,
+    notifier: SesNotifier,
+    settings: NotificationSettings,
+    clock: Arc<dyn Clock>,
+}
+
+impl Delivery {
+    pub fn new(
+        store: Store,
+        notifier: SesNotifier,
+        settings: NotificationSettings,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            store,
+            notifier,
+            settings,
+            clock,
+        }
+    }
+
+    pub fn notifier(&self) -> &SesNotifier {
+        &self.notifier
+    }
+
+    /// Renders and sends the staff email, and records it as sent; returns SES's message id.
+    pub async fn send_staff_email(
+        &self,
+        received: &ReceivedRequest,
+    ) -> Result<String, DeliveryError> {
+        let email = render_notification(received, self.settings).map_err(DeliveryError::Render)?;
+        let message_id = self.notifier.send(&email, &received.request.email).await?;
+        if let Err(e) = self
+            .store
+            .mark_sent(received.id, &message_id, self.clock.now())
+            .await
+        {
+            tracing::warn!(submission_id = %received.id, error = %e, "notification sent but not recorded as sent");
+        }
+        Ok(message_id)
+    }
+
+    /// Emails staff about a request whose notification the caller has claimed (attempt number
+    /// `attempts`). A failure leaves it `pending` for the retry path, or `failed` after the last
+    /// attempt; the person is not told, because their request is safe.
+    pub async fn notify_staff(&self, received: &ReceivedRequest, attempts: u32) -> NotifyStatus {
+        let error = match self.send_staff_email(received).await {
+            Ok(_) => return NotifyStatus::Sent,
+            Err(error) => error,
+        };
+        let released = self
+            .store
+            .release_failed_notification(received.id, attempts)
+            .await;
+        let status = match &released {
+            Ok(status) => *status,
+            // The claim runs out by itself, so the retry path still gets it.
+            Err(_) => NotifyStatus::Pending,
+        };
+        let release_error = released.err().map(|e| e.to_string());
+        if status == NotifyStatus::Failed {
+            tracing::error!(event = "notification_failed", submission_id = %received.id, attempts, error = %error, "notification failed for good; staff were not told");
+        } else {
+            tracing::warn!(event = "notification_deferred", submission_id = %received.id, attempts, error = %error, release_error = release_error.as_deref(), "notification not sent; request stays pending");
+        }
+        status
+    }
+
+    /// The short reply to the person. Only a new, accepted request gets one (so it is rate-limited
+    /// like the rest, and a repeat never sends a second); a failure is logged, not retried.
+    pub async fn acknowledge(&self, received: &ReceivedRequest) {
+        let sent = match render_acknowledgement() {
+            Ok(email) => self
+                .notifier
+                .acknowledge(&received.request.email, &email)
+                .await
+                .map_err(DeliveryError::from),
+            Err(e) => Err(DeliveryError::Render(e)),
+        };
+        if let Err(error) = sent {
+            tracing::warn!(event = "acknowledgement_failed", submission_id = %received.id, error = %error, "acknowledgement not sent");
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The edge's reading of a Lambda request, done once: everything the rest of the function needs
+//! to know about it, as one value.
+
+use super::cors::{OriginCheck, check_origin};
+use super::envelope::UNDECODABLE_BODY_HEADER;
+use crate::config::{AllowedOrigins, Origin};
+use crate::deadline::Deadline;
+use crate::intake::{Intake, MediaType};
+use lambda_http::http::Method;
+use lambda_http::request::RequestContext;
+use lambda_http::{Request, RequestExt};
+
+/// The one path the function serves.
+pub const PATH: &str = "/consultations";
+
+/// What the request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Consultations,
+    NotFound,
+}
+
+/// Who is asking, which decides the shape of every answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    /// The body is JSON or `Accept` names `application/json`.
+    Json,
+    /// A plain HTML form post.
+    Html,
+}
+
+/// A Lambda request, read.
+#[derive(Debug)]
+pub struct Inbound<'a> {
+    /// Lambda's request id when running under the runtime, else API Gateway's.
+    pub request_id: String,
+    pub method: Method,
+    pub route: Route,
+    pub origin: OriginCheck,
+    pub client: ClientKind,
+    /// Where the "back to the form" link of an HTML error page points (an allowed page only).
+    pub back_link: Option<String>,
+    /// The address API Gateway saw (not a header a client could set).
+    pub source_ip: Option<String>,
+    pub deadline: Deadline,
+    pub intake: Intake<'a>,
+}
+
+impl<'a> Inbound<'a> {
+    pub fn read(request: &'a Request, allowed: &AllowedOrigins) -> Self {
+        let path = request.uri().path();
+        let route = if path == PATH || path.strip_suffix('/') == Some(PATH) {
+            Route::Consultations
+        } else {
+            Route::NotFound
+        };
+        let content_type = header(request, "content-type");
+        let is_json = MediaType::from_content_type(content_type).ok() == Some(MediaType::Json);
+        let client = if is_json || accepts_json(header(request, "accept")) {
+            ClientKind::Json
+        } else {
+            ClientKind::Html
+        };
+        let origin = check_origin(header(request, "origin"), allowed);
+        // Link back only to a page of an allowed site, never to wherever a Referer points.
+        let back_link = header(request, "referer")
+            .filter(|referer| Origin::of_url(referer).is_some_and(|o| allowed.contains(&o)))
+            .map(str::to_owned)
+            .or_else(|| match &origin {
+                OriginCheck::Allowed(origin) => Some(format!("{origin}/")),
+                _ => None,
+            });
+        Self {
+            request_id: request_id(request),
+            method: request.method().clone(),
+            route,
+            origin,
+            client,
+            back_link,
+            source_ip: source_ip(request),
+            deadline: request
+                .lambda_context_ref()
+                .map_or_else(Deadline::unknown, Deadline::of),
+            intake: Intake {
+                undecodable_body: request.headers().contains_key(UNDECODABLE_BODY_HEADER),
+                content_type,
+                idempotency_header: request
+                    .headers()
+                    .get("idempotency-key")
+                    .map(|v| v.to_str().map(str::trim).map_err(|_| ())),
+                body: request.body().as_ref(),
+            },
+        }
+    }
+}
+
+fn accepts_json(accept: Option<&str>) -> bool {
+    accept.is_some_and(|accept| {
+        accept.split(',').any(|part| {
+            part.split(';')
+                .next()
+                .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+        })
+    })
+}
+
+fn request_id(request: &Request) -> String {
+    if let Some(context) = request.lambda_context_ref() {
+        return context.request_id.clone();
+    }
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
+        _ => None,
+    }
+    .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn source_ip(request: &Request) -> Option<String> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
+        _ => None,
+    }
+}
+
+/// A header as text; a header that is not visible ASCII counts as absent.
+fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_asked_for_by_accept() {
+        for (accept, json) in [
+            (Some("application/json"), true),
+            (Some("text/html, Application/JSON;q=0.9"), true),
+            (Some("text/html,application/xhtml+xml"), false),
+            (None, false),
+        ] {
+            assert_eq!(accepts_json(accept), json, "{accept:?}");
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! The table's layout: every attribute name, every key format and index, and the conversion of a
+//! request to and from its item. Shared with the infrastructure template and the tests.
+//!
+//! - `request#<id>`: a request, with `expires_at` (epoch seconds) `RETENTION_DAYS` after receipt;
+//! - `dup#key#<hmac>` / `dup#content#<hmac>`: which request a repeat belongs to, for 24 hours or 10
+//!   minutes;
+//! - `rate#<hmac>#<yyyymmddhh>`: a client's count of accepted requests in one clock hour.
+//!
+//! While a request's staff email is not yet sent it carries `retry_queue = "pending"`, the key of
+//! the sparse index `pending-notifications` that the retry path queries.
+
+use super::StoreError;
+use crate::domain::{
+    BestTime, ConsultationRequest, Field, FieldInput, Message, NotifyStatus, PhoneRegion,
+    ReceivedRequest, SessionFormat, SubmissionId, SubmissionRules, SubmittedForm, Verification,
+};
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, SecondsFormat, Utc};
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// Attribute names.
+pub mod attr {
+    pub const PK: &str = "pk";
+    pub const ID: &str = "id";
+    pub const RECEIVED_AT: &str = "received_at";
+    pub const NAME: &str = "name";
+    pub const EMAIL: &str = "email";
+    pub const PHONE: &str = "phone";
+    pub const PREFERRED_CONTACT: &str = "preferred_contact";
+    pub const BEST_TIME: &str = "best_time";
+    pub const SESSION_FORMAT: &str = "session_format";
+    pub const MESSAGE: &str = "message";
+    pub const NOTIFY_STATUS: &str = "notify_status";
+    pub const EXPIRES_AT: &str = "expires_at";
+    pub const CONSENT_VERSION: &str = "consent_version";
+    pub const CONSENTED_AT: &str = "consented_at";
+    pub const URGENT: &str = "urgent";
+    pub const SES_MESSAGE_ID: &str = "ses_message_id";
+    pub const NOTIFIED_AT: &str = "notified_at";
+    pub const NOTIFY_ATTEMPTS: &str = "notify_attempts";
+    pub const LEASE_UNTIL: &str = "lease_until";
+    pub const RETRY_QUEUE: &str = "retry_queue";
+    pub const SUBMISSION_ID: &str = "submission_id";
+    pub const PAYLOAD_HASH: &str = "payload_hash";
+    pub const VERIFICATION: &str = "verification";
+    pub const EMAIL_HASH: &str = "email_hash";
+    pub const COUNT: &str = "count";
+}
+
+/// The sparse index of requests whose staff email is not yet sent.
+pub const PENDING_INDEX: &str = "pending-notifications";
+/// Every item about a person, by the keyed fingerprint of their address (for erasure).
+pub const EMAIL_INDEX: &str = "by-email";
+/// The `retry_queue` value of a request in [`PENDING_INDEX`].
+pub const PENDING: &str = "pending";
+
+const REQUEST_PREFIX: &str = "request#";
+
+/// The partition key of a request item.
+pub fn request_key(id: SubmissionId) -> String {
+    format!("{REQUEST_PREFIX}{id}")
+}
+
+/// The id in a request item's partition key; `None` for any other item.
+pub fn request_id_of_key(key: &str) -> Option<SubmissionId> {
+    key.strip_prefix(REQUEST_PREFIX)
+        .and_then(SubmissionId::parse)
+}
+
+pub fn is_request_key(key: &str) -> bool {
+    key.starts_with(REQUEST_PREFIX)
+}
+
+/// The scan filter value that selects request items.
+pub const REQUEST_KEY_PREFIX: &str = REQUEST_PREFIX;
+
+/// The duplicate record of a request sent with an idempotency key (by the key's fingerprint).
+pub fn duplicate_key_by_idempotency_key(fingerprint: &str) -> String {
+    format!("dup#key#{fingerprint}")
+}
+
+/// The duplicate record of a request sent without a key (by its content's fingerprint).
+pub fn duplicate_key_by_content(fingerprint: &str) -> String {
+    format!("dup#content#{fingerprint}")
+}
+
+/// A client's rate-limit counter for the clock hour that starts at `hour_start`.
+pub fn rate_key(client_fingerprint: &str, hour_start: DateTime<Utc>) -> String {
+    format!(
+        "rate#{client_fingerprint}#{}",
+        hour_start.format("%Y%m%d%H")
+    )
+}
+
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub(super) fn s(value: &str) -> AttributeValue {
+    AttributeValue::S(value.to_owned())
+}
+
+pub(super) fn n(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+/// An item's partition key.
+pub(super) fn partition_key(item: &Item) -> Option<String> {
+    item.get(attr::PK).and_then(|v| v.as_s().ok()).cloned()
+}
+
+/// A stored request with its notification state (for tools and tests).
+#[derive(Debug, Clone)]
+pub struct StoredRequest {
+    pub received: ReceivedRequest,
+    pub notify_status: NotifyStatus,
+    pub attempts: u32,
+}
+
+/// The item for a new request: only the fields the contract names (absent optionals left out),
+/// plus the notification bookkeeping.
+pub fn request_item(
+    received: &ReceivedRequest,
+    email_hash: &str,
+    lease_until: DateTime<Utc>,
+) -> Item {
+    let request = &received.request;
+    let received_at = rfc3339(received.received_at);
+    let mut item: Item = [
+        (attr::PK, s(&request_key(received.id))),
+        (attr::ID, s(&received.id.to_string())),
+        (attr::RECEIVED_AT, s(&received_at)),
+        (attr::NAME, s(request.name.as_str())),
+        (attr::EMAIL, s(request.email.as_str())),
+        (
+            attr::PREFERRED_CONTACT,
+            s(request.preferred_contact.as_str()),
+        ),
+        (attr::NOTIFY_STATUS, s(NotifyStatus::Pending.as_str())),
+        (attr::NOTIFY_ATTEMPTS, n(1)),
+        (attr::LEASE_UNTIL, n(lease_until.timestamp_millis())),
+        (attr::RETRY_QUEUE, s(PENDING)),
+        (attr::EXPIRES_AT, n(received.expires_at.timestamp())),
+        (attr::CONSENT_VERSION, s(&received.consent_version)),
+        (attr::CONSENTED_AT, s(&received_at)),
+        (attr::URGENT, AttributeValue::Bool(received.urgent)),
+        (attr::EMAIL_HASH, s(email_hash)),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), value))
+    .collect();
+    let optional = [
+        (attr::VERIFICATION, received.verification.as_stored()),
+        (attr::PHONE, request.phone.as_ref().map(|p| p.as_str())),
+        (
+            attr::BEST_TIME,
+            request.best_time.as_ref().map(BestTime::as_str),
+        ),
+        (
+            attr::SESSION_FORMAT,
+            request.session_format.map(SessionFormat::as_str),
+        ),
+        (attr::MESSAGE, request.message.as_ref().map(Message::as_str)),
+    ];
+    for (name, value) in optional {
+        if let Some(value) = value {
+            item.insert(name.to_owned(), s(value));
+        }
+    }
+    item
+}
+
+/// Reads a request item back into the domain types, through the same parsers as a submission.
+pub fn stored_request(key: &str, item: &Item) -> Result<StoredRequest, StoreError> {
+    let reader = ItemReader::new(key, item);
+    let id = SubmissionId::parse(reader.string(attr::ID)?).ok_or_else(|| reader.corrupt("id"))?;
+    let mut form = SubmittedForm::new()
+        .with(Field::Name, reader.string(attr::NAME)?)
+        .with(Field::Email, reader.string(attr::EMAIL)?)
+        .with(
+            Field::PreferredContact,
+            reader.string(attr::PREFERRED_CONTACT)?,
+        )
+        .with(Field::Consent, "true");
+    for (field, name) in [
+        (Field::Phone, attr::PHONE),
+        (Field::BestTime, attr::BEST_TIME),
+        (Field::SessionFormat, attr::SESSION_FORMAT),
+        (Field::Message, attr::MESSAGE),
+    ] {
+        if let Some(value) = reader.optional_string(name) {
+            form.insert(field, FieldInput::Text(value.to_owned()));
+        }
+    }
+    let rules = SubmissionRules {
+        phone_region: PhoneRegion::default(),
+    };
+    let request: ConsultationRequest = ConsultationRequest::parse(&form, rules)
+        .map_err(|errors| reader.corrupt(&format!("fields {:?}", errors.codes())))?
+        .request;
+    let received_at = DateTime::parse_from_rfc3339(reader.string(attr::RECEIVED_AT)?)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| reader.corrupt("received_at"))?;
+    let expires_at = DateTime::from_timestamp(reader.number(attr::EXPIRES_AT)?, 0)
+        .ok_or_else(|| reader.corrupt("expires_at"))?;
+    let notify_status = NotifyStatus::parse(reader.string(attr::NOTIFY_STATUS)?)
+        .ok_or_else(|| reader.corrupt("notify_status"))?;
+    Ok(StoredRequest {
+        received: ReceivedRequest {
+            id,
+            received_at,
+            request,
+            consent_version: reader.string(attr::CONSENT_VERSION)?.to_owned(),
+            urgent: matches!(item.get(attr::URGENT), Some(AttributeValue::Bool(true))),
+            expires_at,
+            verification: Verification::from_stored(reader.optional_string(attr::VERIFICATION)),
+        },
+        notify_status,
+        attempts: u32::try_from(reader.number(attr::NOTIFY_ATTEMPTS).unwrap_or(0)).unwrap_or(0),
+    })
+}
+
+/// Typed access to an item's attributes, with errors that name the item and attribute only.
+pub(super) struct ItemReader<'a> {
+    key: &'a str,
+    item: &'a Item,
+}
+
+impl<'a> ItemReader<'a> {
+    pub(super) fn new(key: &'a str, item: &'a Item) -> Self {
+        Self { key, item }
+    }
+
+    pub(super) fn corrupt(&self, problem: &str) -> StoreError {
+        StoreError::Corrupt {
+            key: self.key.to_owned(),
+            problem: problem.to_owned(),
+        }
+    }
+
+    pub(super) fn optional_string(&self, name: &str) -> Option<&'a str> {
+        self.item
+            .get(name)
+            .and_then(|v| v.as_s().ok())
+            .map(String::as_str)
+    }
+
+    pub(super) fn string(&self, name: &str) -> Result<&'a str, StoreError> {
+        self.optional_string(name)
+            .ok_or_else(|| self.corrupt(&format!("{name} missing")))
+    }
+
+    pub(super) fn number(&self, name: &str) -> Result<i64, StoreError> {
+        self.item
+            .get(name)
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| self.corrupt(&format!("{name} missing")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Field, SubmittedForm};
+
+    #[test]
+    fn an_item_reads_back_as_the_request_it_was_written_from() {
+        let form = SubmittedForm::new()
+            .with(Field::Name, "Ana Lima")
+            .with(Field::Email, "ana@example.com")
+            .with(Field::Phone, "+44 20 7946 0958")
+            .with(Field::PreferredContact, "phone")
+            .with(Field::BestTime, "mornings")
+            .with(Field::SessionFormat, "either")
+            .with(Field::Message, "line one\nline two")
+            .with(Field::Consent, "on");
+        let request = ConsultationRequest::parse(&form, SubmissionRules::default())
+            .unwrap()
+            .request;
+        let at: DateTime<Utc> = "2026-11-26T14:05:00.123Z".parse().unwrap();
+        let received = ReceivedRequest {
+            consent_version: "3".into(),
+            urgent: true,
+            verification: Verification::Unverified,
+            ..ReceivedRequest::example(request, at)
+        };
+        let item = request_item(&received, "hash", at);
+        let stored = stored_request("k", &item).unwrap();
+        assert_eq!(stored.received, received);
+        assert_eq!(stored.notify_status, NotifyStatus::Pending);
+        assert_eq!(stored.attempts, 1);
+    }
+
+    #[test]
+    fn a_damaged_item_names_the_attribute_not_the_value() {
+        let mut item = HashMap::new();
+        item.insert("id".to_owned(), s("not-an-id-but-a-secret"));
+        let error = stored_request("request#x", &item).unwrap_err().to_string();
+        assert!(error.contains("request#x"));
+        assert!(!error.contains("secret"));
+    }
+
+    #[test]
+    fn keys_name_their_kind_and_requests_round_trip() {
+        let id = SubmissionId::new(Utc::now());
+        assert_eq!(request_id_of_key(&request_key(id)), Some(id));
+        assert_eq!(request_id_of_key(&duplicate_key_by_content("ab")), None);
+        assert_eq!(duplicate_key_by_idempotency_key("ab"), "dup#key#ab");
+        let hour: DateTime<Utc> = "2026-11-26T14:00:00Z".parse().unwrap();
+        assert_eq!(rate_key("cd", hour), "rate#cd#2026112614");
+    }
+}

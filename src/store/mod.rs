@@ -1,0 +1,115 @@
+//! DynamoDB: where requests are kept, with their duplicate records, rate-limit counters and
+//! notification state. One table, partition key `pk`; `item` says what every item looks like.
+//!
+//! DynamoDB's TTL deletes lazily (up to days late), so every condition compares `expires_at` or
+//! `lease_until` with the current time itself.
+
+mod duplicates;
+mod intake;
+pub mod item;
+mod notifications;
+mod operator;
+
+pub use duplicates::{CONTENT_WINDOW, DuplicateGuard, KEY_WINDOW};
+pub use intake::{InsertOutcome, RateLimit};
+pub use item::{EMAIL_INDEX, PENDING_INDEX, StoredRequest, attr, request_key, rfc3339};
+pub use notifications::{ClaimedNotification, MAX_NOTIFY_ATTEMPTS};
+
+use crate::aws::AwsError;
+use crate::domain::SubmissionId;
+use aws_sdk_dynamodb::Client;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Unavailable(#[from] AwsError),
+    #[error("stored item {key} cannot be read: {problem}")]
+    Corrupt { key: String, problem: String },
+}
+
+/// The one mapping from a DynamoDB SDK error: `.map_err(dynamodb("GetItem"))`.
+fn dynamodb<E, R>(
+    operation: &'static str,
+) -> impl FnOnce(aws_sdk_dynamodb::error::SdkError<E, R>) -> StoreError
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    move |error| StoreError::Unavailable(AwsError::of("DynamoDB", operation)(error))
+}
+
+/// A request that could not be built never left the function; it reads like any other failure.
+fn unbuildable(
+    operation: &'static str,
+) -> impl FnOnce(aws_sdk_dynamodb::error::BuildError) -> StoreError {
+    move |error| StoreError::Unavailable(AwsError::other("DynamoDB", operation, error.to_string()))
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    client: Client,
+    table_name: String,
+}
+
+impl Store {
+    pub fn new(client: Client, table_name: String) -> Self {
+        Self { client, table_name }
+    }
+
+    pub fn table_name(&self) -> &str {
+        &self.table_name
+    }
+
+    /// A cheap call that opens (and so warms) the connection to DynamoDB.
+    pub async fn warm_up(&self) -> Result<(), StoreError> {
+        self.client
+            .describe_table()
+            .table_name(&self.table_name)
+            .send()
+            .await
+            .map_err(dynamodb("DescribeTable"))?;
+        Ok(())
+    }
+
+    /// A stored request with its notification state.
+    pub async fn get_request(&self, id: SubmissionId) -> Result<Option<StoredRequest>, StoreError> {
+        let key = request_key(id);
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, item::s(&key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(dynamodb("GetItem"))?;
+        output
+            .item
+            .map(|item| item::stored_request(&key, &item))
+            .transpose()
+    }
+
+    /// The partition keys of every item in `index` whose `key` attribute equals `value`.
+    async fn index_keys(
+        &self,
+        index: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let items = self
+            .client
+            .query()
+            .table_name(&self.table_name)
+            .index_name(index)
+            .key_condition_expression("#key = :value")
+            .expression_attribute_names("#key", key)
+            .expression_attribute_values(":value", item::s(value))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(dynamodb("Query"))?;
+        Ok(items.iter().filter_map(item::partition_key).collect())
+    }
+}

@@ -1,0 +1,150 @@
+//! The staff email's state on a request: claimed with a lease (so the request path and the retry
+//! path never send the same email at once), then sent, deferred or failed.
+
+use super::item::{PENDING, PENDING_INDEX, attr, n, request_id_of_key, request_key, rfc3339, s};
+use super::{Store, StoreError, dynamodb};
+use crate::domain::{NotifyStatus, ReceivedRequest, SubmissionId};
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use chrono::{DateTime, Utc};
+
+/// After this many failed attempts a notification is `failed` and an alarm fires.
+pub const MAX_NOTIFY_ATTEMPTS: u32 = 5;
+
+/// A request whose notification this caller has claimed.
+#[derive(Debug, Clone)]
+pub struct ClaimedNotification {
+    pub received: ReceivedRequest,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+}
+
+/// Whether an update was refused by its condition (someone else's state won).
+fn condition_failed<R>(error: &SdkError<UpdateItemError, R>) -> bool {
+    matches!(
+        error.as_service_error(),
+        Some(UpdateItemError::ConditionalCheckFailedException(_))
+    )
+}
+
+impl Store {
+    /// Claims a pending notification whose lease is free, counting the attempt. `None` when it is
+    /// sent, failed, gone, or claimed by someone else right now.
+    pub async fn claim_notification(
+        &self,
+        id: SubmissionId,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Option<ClaimedNotification>, StoreError> {
+        let key = request_key(id);
+        let claimed = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&key))
+            .update_expression("SET #lease = :until ADD #attempts :one")
+            .condition_expression(
+                "#status = :pending AND (attribute_not_exists(#lease) OR #lease < :now)",
+            )
+            .expression_attribute_names("#lease", attr::LEASE_UNTIL)
+            .expression_attribute_names("#attempts", attr::NOTIFY_ATTEMPTS)
+            .expression_attribute_names("#status", attr::NOTIFY_STATUS)
+            .expression_attribute_values(":until", n(lease_until.timestamp_millis()))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":pending", s(NotifyStatus::Pending.as_str()))
+            .expression_attribute_values(":now", n(now.timestamp_millis()))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match claimed {
+            Ok(output) => {
+                let item = output.attributes.unwrap_or_default();
+                let stored = super::item::stored_request(&key, &item)?;
+                Ok(Some(ClaimedNotification {
+                    received: stored.received,
+                    attempts: stored.attempts,
+                }))
+            }
+            Err(e) if condition_failed(&e) => Ok(None),
+            Err(e) => Err(dynamodb("UpdateItem")(e)),
+        }
+    }
+
+    /// Records that SES accepted the staff notification.
+    pub async fn mark_sent(
+        &self,
+        id: SubmissionId,
+        ses_message_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&request_key(id)))
+            .update_expression(
+                "SET #status = :sent, #message_id = :message_id, #notified_at = :at REMOVE #queue, #lease",
+            )
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_names("#status", attr::NOTIFY_STATUS)
+            .expression_attribute_names("#message_id", attr::SES_MESSAGE_ID)
+            .expression_attribute_names("#notified_at", attr::NOTIFIED_AT)
+            .expression_attribute_names("#queue", attr::RETRY_QUEUE)
+            .expression_attribute_names("#lease", attr::LEASE_UNTIL)
+            .expression_attribute_values(":sent", s(NotifyStatus::Sent.as_str()))
+            .expression_attribute_values(":message_id", s(ses_message_id))
+            .expression_attribute_values(":at", s(&rfc3339(at)))
+            .send()
+            .await
+            .map_err(dynamodb("UpdateItem"))?;
+        Ok(())
+    }
+
+    /// After a failed attempt: frees the lease for the next try, or gives up (`failed`) after
+    /// [`MAX_NOTIFY_ATTEMPTS`]. Returns the status the request is left in.
+    pub async fn release_failed_notification(
+        &self,
+        id: SubmissionId,
+        attempts: u32,
+    ) -> Result<NotifyStatus, StoreError> {
+        let give_up = attempts >= MAX_NOTIFY_ATTEMPTS;
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&request_key(id)))
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", attr::NOTIFY_STATUS)
+            .expression_attribute_names("#lease", attr::LEASE_UNTIL)
+            .expression_attribute_values(":pending", s(NotifyStatus::Pending.as_str()));
+        update = if give_up {
+            update
+                .update_expression("SET #status = :failed REMOVE #queue, #lease")
+                .expression_attribute_names("#queue", attr::RETRY_QUEUE)
+                .expression_attribute_values(":failed", s(NotifyStatus::Failed.as_str()))
+        } else {
+            update.update_expression("REMOVE #lease")
+        };
+        match update.send().await {
+            Ok(_) if give_up => Ok(NotifyStatus::Failed),
+            Ok(_) => Ok(NotifyStatus::Pending),
+            Err(e) if condition_failed(&e) => Ok(NotifyStatus::Sent),
+            Err(e) => Err(dynamodb("UpdateItem")(e)),
+        }
+    }
+
+    /// Ids of requests whose notification is pending, oldest first (at most `limit`).
+    pub async fn pending_notifications(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<SubmissionId>, StoreError> {
+        let keys = self
+            .index_keys(PENDING_INDEX, attr::RETRY_QUEUE, PENDING)
+            .await?;
+        Ok(keys
+            .iter()
+            .filter_map(|key| request_id_of_key(key))
+            .take(limit)
+            .collect())
+    }
+}

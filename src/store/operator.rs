@@ -1,0 +1,104 @@
+//! What the operator tools read and delete: scans (never on a request path), erasure by the email
+//! fingerprint, purging what has expired.
+
+use super::item::{
+    EMAIL_INDEX, Item, REQUEST_KEY_PREFIX, StoredRequest, attr, n, partition_key, rfc3339, s,
+    stored_request,
+};
+use super::{Store, StoreError, dynamodb};
+use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
+use chrono::{DateTime, Utc};
+
+impl Store {
+    /// Every item a scan finds, page by page; `progress` hears how many items were scanned.
+    async fn scan_all(
+        &self,
+        scan: ScanFluentBuilder,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut pages = scan.into_paginator().send();
+        let mut items = Vec::new();
+        let mut seen = 0;
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(dynamodb("Scan"))?;
+            seen += usize::try_from(page.scanned_count()).unwrap_or_default();
+            progress(seen);
+            items.extend(page.items.unwrap_or_default());
+        }
+        Ok(items)
+    }
+
+    /// Every stored request received at or after `since`, oldest first. A scan: for the operator's
+    /// occasional list and export, never for a request path. `progress` hears the items seen.
+    pub async fn requests_since(
+        &self,
+        since: Option<DateTime<Utc>>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<StoredRequest>, StoreError> {
+        let mut scan = self
+            .client
+            .scan()
+            .table_name(&self.table_name)
+            .filter_expression("begins_with(#pk, :request)")
+            .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_values(":request", s(REQUEST_KEY_PREFIX));
+        if let Some(since) = since {
+            scan = scan
+                .filter_expression("begins_with(#pk, :request) AND #received >= :since")
+                .expression_attribute_names("#received", attr::RECEIVED_AT)
+                .expression_attribute_values(":since", s(&rfc3339(since)));
+        }
+        let mut found = self
+            .scan_all(scan, progress)
+            .await?
+            .iter()
+            .map(|item| stored_request(&partition_key(item).unwrap_or_default(), item))
+            .collect::<Result<Vec<_>, _>>()?;
+        found.sort_by_key(|r| r.received.id);
+        Ok(found)
+    }
+
+    /// The keys of every item carrying this email fingerprint (requests and duplicate records).
+    pub async fn keys_for_email(&self, email_hash: &str) -> Result<Vec<String>, StoreError> {
+        self.index_keys(EMAIL_INDEX, attr::EMAIL_HASH, email_hash)
+            .await
+    }
+
+    /// The keys of every item whose `expires_at` has passed (DynamoDB's TTL may not have run yet).
+    pub async fn expired_keys(
+        &self,
+        now: DateTime<Utc>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<String>, StoreError> {
+        let scan = self
+            .client
+            .scan()
+            .table_name(&self.table_name)
+            .filter_expression("#expires < :now")
+            .projection_expression("#pk")
+            .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_names("#expires", attr::EXPIRES_AT)
+            .expression_attribute_values(":now", n(now.timestamp()));
+        let items = self.scan_all(scan, progress).await?;
+        Ok(items.iter().filter_map(partition_key).collect())
+    }
+
+    /// Deletes items by key; `progress` hears how many are gone.
+    pub async fn delete(
+        &self,
+        keys: &[String],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize, StoreError> {
+        for (done, key) in keys.iter().enumerate() {
+            self.client
+                .delete_item()
+                .table_name(&self.table_name)
+                .key(attr::PK, s(key))
+                .send()
+                .await
+                .map_err(dynamodb("DeleteItem"))?;
+            progress(done + 1);
+        }
+        Ok(keys.len())
+    }
+}
