@@ -2,8 +2,8 @@
 //! the summary and alarm lines operators rely on, and never a name, email, phone, message or client
 //! address, even with every crate asked for `trace`.
 
-#[allow(dead_code)]
-#[path = "api/helpers.rs"]
+#[allow(dead_code, unused_imports)]
+#[path = "api/helpers/mod.rs"]
 mod helpers;
 
 use chrono::Duration;

@@ -5,23 +5,13 @@ use chrono::Duration;
 use serde_json::{Value, json};
 use std::process::Output;
 
-const HASH_KEY: &str = "test-client-hash-key-0123456789abcdef";
-
 async fn admin(test: &TestApp, args: &[&str]) -> Output {
     admin_with(test, args, &[]).await
 }
 
 async fn admin_with(test: &TestApp, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_consultation-admin"));
-    command
-        .args(args)
-        .env("TABLE_NAME", &test.table)
-        .env("NOTIFY_FROM", crate::helpers::SENDER)
-        .env("NOTIFY_TO", &test.staff)
-        .env("ALLOWED_ORIGINS", "https://www.practice.test")
-        .env("CLIENT_HASH_KEY", HASH_KEY)
-        .env("PRACTICE_TIMEZONE", "America/New_York")
-        .env_remove("RUST_LOG");
+    command.args(args).envs(&test.vars).env_remove("RUST_LOG");
     for (k, v) in env {
         command.env(k, v);
     }
@@ -193,7 +183,7 @@ async fn erase_deletes_every_item_about_a_person_and_leaves_no_trace() {
     assert!(!everything.contains("person-erase"));
     let hash = consultation_form::fingerprint::email_hash(
         "person-erase@example.com",
-        &crate::helpers::test_config(&[]).0.client_hash_key,
+        &crate::helpers::test_config(&[]).config.client_hash_key,
     );
     assert!(
         !everything.contains(&hash),

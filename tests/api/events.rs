@@ -109,7 +109,7 @@ async fn the_scheduled_retry_event_sends_pending_notifications_through_the_binar
         ("TABLE_NAME", &test.table),
         ("NOTIFY_TO", &test.staff),
         ("NOTIFY_FROM", &sender),
-        ("CLIENT_HASH_KEY", "test-client-hash-key-0123456789abcdef"),
+        ("CLIENT_HASH_KEY", crate::helpers::CLIENT_HASH_KEY),
     ]));
     let event = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("events/scheduled/retry-notifications.json"),

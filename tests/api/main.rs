@@ -7,7 +7,7 @@ mod cors;
 mod duplicates;
 mod events;
 mod faults;
-#[allow(dead_code)] // shared with tests/logs.rs, which uses other parts
+#[allow(dead_code, unused_imports)] // shared with tests/logs.rs, which uses other parts
 mod helpers;
 mod hostile;
 mod http_surface;

@@ -1,0 +1,35 @@
+//! Test helpers: the app against the emulator (moto, started by `make test`) with real SDK clients,
+//! requests as API Gateway events, and what was stored, sent and logged.
+
+mod app;
+mod clock;
+mod emulator;
+mod event;
+mod logs;
+
+pub use app::*;
+pub use clock::*;
+pub use emulator::*;
+pub use event::*;
+pub use logs::*;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+
+pub const SENDER: &str = "forms@practice.test";
+pub const ALLOWED_ORIGIN: &str = "https://www.practice.test";
+pub const OTHER_ORIGIN: &str = "https://evil.example";
+pub const SOURCE_IP: &str = "198.51.100.23";
+pub const CLIENT_HASH_KEY: &str = "test-client-hash-key-0123456789abcdef";
+
+/// A unique lower-case suffix, so parallel tests never share a table or a mailbox.
+pub fn unique() -> String {
+    ulid::Ulid::new().to_string().to_lowercase()
+}
+
+pub fn s(item: &HashMap<String, AttributeValue>, name: &str) -> String {
+    match item.get(name) {
+        Some(AttributeValue::S(v)) => v.clone(),
+        other => panic!("attribute {name} is not a string: {other:?}"),
+    }
+}
