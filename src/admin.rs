@@ -125,12 +125,7 @@ impl<'a> Admin<'a> {
         out: &mut dyn Write,
         progress: &mut dyn Write,
     ) -> Result<usize, AdminError> {
-        let requests = self
-            .app
-            .store()
-            .requests_since(Some(since), &mut reporter(progress, "scanned"))
-            .await?;
-        writeln!(progress)?;
+        let requests = self.requests_since(Some(since), progress).await?;
         writeln!(
             out,
             "{:<26}  {:<24}  {:<7}  {:<6}  {:<7}  name",
@@ -150,6 +145,37 @@ impl<'a> Admin<'a> {
             )?;
         }
         Ok(requests.len())
+    }
+
+    /// The requests since a time (all without one), the scan's progress on one line.
+    async fn requests_since(
+        &self,
+        since: Option<DateTime<Utc>>,
+        progress: &mut dyn Write,
+    ) -> Result<Vec<StoredRequest>, AdminError> {
+        let requests = self
+            .app
+            .store()
+            .requests_since(since, &mut reporter(progress, "scanned"))
+            .await?;
+        writeln!(progress)?;
+        Ok(requests)
+    }
+
+    /// Deletes the items, the progress on one line.
+    async fn delete(
+        &self,
+        keys: &[String],
+        verb: &str,
+        progress: &mut dyn Write,
+    ) -> Result<usize, AdminError> {
+        let deleted = self
+            .app
+            .store()
+            .delete(keys, &mut reporter(progress, verb))
+            .await?;
+        writeln!(progress)?;
+        Ok(deleted)
     }
 
     async fn stored(&self, id: &str) -> Result<StoredRequest, AdminError> {
@@ -175,12 +201,7 @@ impl<'a> Admin<'a> {
         out: &mut dyn Write,
         progress: &mut dyn Write,
     ) -> Result<usize, AdminError> {
-        let requests = self
-            .app
-            .store()
-            .requests_since(since, &mut reporter(progress, "scanned"))
-            .await?;
-        writeln!(progress)?;
+        let requests = self.requests_since(since, progress).await?;
         match format {
             ExportFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
@@ -244,13 +265,7 @@ impl<'a> Admin<'a> {
             .store()
             .keys_for_email(&email_hash(address.as_str(), &config.client_hash_key))
             .await?;
-        let erased = self
-            .app
-            .store()
-            .delete(&keys, &mut reporter(progress, "erased"))
-            .await?;
-        writeln!(progress)?;
-        Ok(erased)
+        self.delete(&keys, "erased", progress).await
     }
 
     /// Deletes every item whose `expires_at` has passed.
@@ -265,13 +280,7 @@ impl<'a> Admin<'a> {
             .expired_keys(now, &mut reporter(progress, "scanned"))
             .await?;
         writeln!(progress)?;
-        let purged = self
-            .app
-            .store()
-            .delete(&keys, &mut reporter(progress, "purged"))
-            .await?;
-        writeln!(progress)?;
-        Ok(purged)
+        self.delete(&keys, "purged", progress).await
     }
 }
 

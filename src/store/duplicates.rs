@@ -71,38 +71,33 @@ impl DuplicateGuard {
                 &message,
             ],
         );
-        let email_hash = email_hash(request.email.as_str(), secret);
-        match idempotency_key {
-            Some(key) => Self {
-                record_key: duplicate_key_by_idempotency_key(&fingerprint(
-                    secret,
-                    "key",
-                    &[key.as_str()],
-                )),
-                payload_hash,
-                window: KEY_WINDOW,
-                email_hash,
-            },
+        let (record_key, payload_hash, window) = match idempotency_key {
+            Some(key) => {
+                let key = fingerprint(secret, "key", &[key.as_str()]);
+                (
+                    duplicate_key_by_idempotency_key(&key),
+                    payload_hash,
+                    KEY_WINDOW,
+                )
+            }
             None => {
-                let content = fingerprint(
-                    secret,
-                    "content",
-                    &[
-                        request.name.as_str(),
-                        request.email.as_str(),
-                        &phone,
-                        &message,
-                    ],
-                );
+                let identity = [
+                    request.name.as_str(),
+                    request.email.as_str(),
+                    &phone,
+                    &message,
+                ];
+                let content = fingerprint(secret, "content", &identity);
                 // Without a key, the content *is* the identity: a repeat that changed only a
                 // choice is still the same request, never a conflict.
-                Self {
-                    record_key: duplicate_key_by_content(&content),
-                    payload_hash: content,
-                    window: CONTENT_WINDOW,
-                    email_hash,
-                }
+                (duplicate_key_by_content(&content), content, CONTENT_WINDOW)
             }
+        };
+        Self {
+            record_key,
+            payload_hash,
+            window,
+            email_hash: email_hash(request.email.as_str(), secret),
         }
     }
 }
