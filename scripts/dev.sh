@@ -61,8 +61,10 @@ cat <<MSG
   Ctrl-C stops the function and the emulator.
 
 MSG
-# In the background, so that a signal to this script runs the clean-up at once.
-"$VENV/bin/cargo-lambda" lambda watch --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" \
+# In the background, so that a signal to this script runs the clean-up at once. cargo-lambda's own
+# logs are held to warnings: at info, Ctrl-C makes it print its whole configuration as it shuts
+# down. The function's level comes from local.env (RUST_LOG there), which cargo-lambda passes on.
+RUST_LOG=warn "$VENV/bin/cargo-lambda" lambda watch --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" \
   --disable-cors --env-file "$ROOT/local.env" &
 WATCH_PID=$!
 wait "$WATCH_PID"
