@@ -180,9 +180,14 @@ impl App {
             .await;
         match verdict {
             Verdict::Passed => Ok(Verification::Passed),
-            Verdict::Rejected => {
+            Verdict::Rejected | Verdict::Expired => {
+                let error = if verdict == Verdict::Expired {
+                    FieldError::CaptchaExpired
+                } else {
+                    FieldError::CaptchaFailed
+                };
                 let mut errors = FieldErrors::new();
-                errors.add(Field::TurnstileToken, FieldError::CaptchaFailed);
+                errors.add(Field::TurnstileToken, error);
                 Err(RequestError::Validation(errors))
             }
             Verdict::Unavailable(reason) => {

@@ -77,7 +77,7 @@ impl RequestError {
                 413,
                 "payload_too_large",
                 "Request too large",
-                "The form is larger than we can accept (16 KiB). Please shorten your message.",
+                "The form is larger than we can accept (64 KiB). Please shorten your message.",
                 None,
             ),
             RequestError::Malformed(_) => (

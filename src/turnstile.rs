@@ -20,6 +20,9 @@ pub enum Verdict {
     Passed,
     /// Cloudflare said no (or vouched for another site): a `422 captcha_failed`.
     Rejected,
+    /// The token expired while the person was writing, or was used twice: `422 captcha_expired`,
+    /// and sending again (with a fresh token) goes through.
+    Expired,
     /// The verifier could not be asked; the reason is safe to log.
     Unavailable(String),
 }
@@ -108,20 +111,44 @@ impl TurnstileVerifier {
     }
 }
 
-/// Reads siteverify's answer: success, and a hostname that is one of our allowed origins' hosts.
+/// Error codes that say the check failed on Cloudflare's side or on ours (a wrong or missing
+/// secret, a malformed call): no judgement of the person, so the request is kept unverified.
+const NOT_THE_PERSON: [&str; 4] = [
+    "internal-error",
+    "invalid-input-secret",
+    "missing-input-secret",
+    "bad-request",
+];
+
+/// Reads siteverify's answer: success, and a hostname that is one of our allowed origins' hosts;
+/// or, on failure, whose failure it was.
 fn judge(body: &[u8], allowed: &AllowedOrigins) -> Verdict {
     let Ok(answer) = serde_json::from_slice::<serde_json::Value>(body) else {
         return Verdict::Unavailable("verifier answered something other than JSON".to_owned());
     };
-    let success = answer["success"].as_bool() == Some(true);
-    let ours = answer["hostname"]
-        .as_str()
-        .is_some_and(|hostname| allowed.has_host(hostname));
-    if success && ours {
-        Verdict::Passed
-    } else {
-        Verdict::Rejected
+    if answer["success"].as_bool() == Some(true) {
+        let ours = answer["hostname"]
+            .as_str()
+            .is_some_and(|hostname| allowed.has_host(hostname));
+        return if ours {
+            Verdict::Passed
+        } else {
+            Verdict::Rejected
+        };
     }
+    let codes: Vec<&str> = answer["error-codes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    if let Some(code) = codes.iter().find(|code| NOT_THE_PERSON.contains(code)) {
+        return Verdict::Unavailable(format!("verifier error {code}"));
+    }
+    if codes.contains(&"timeout-or-duplicate") {
+        return Verdict::Expired;
+    }
+    Verdict::Rejected
 }
 
 fn form_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
@@ -169,9 +196,22 @@ mod tests {
                 r#"{"success":"true","hostname":"www.practice.example"}"#,
                 Verdict::Rejected,
             ),
+            (
+                r#"{"success":false,"error-codes":["timeout-or-duplicate"]}"#,
+                Verdict::Expired,
+            ),
+            (r#"{"success":false,"error-codes":[]}"#, Verdict::Rejected),
+            (r#"{"success":false}"#, Verdict::Rejected),
         ];
         for (body, expected) in cases {
             assert_eq!(&judge(body.as_bytes(), &allowed()), expected, "{body}");
+        }
+        for code in NOT_THE_PERSON {
+            let body = format!(r#"{{"success":false,"error-codes":["{code}"]}}"#);
+            assert_eq!(
+                judge(body.as_bytes(), &allowed()),
+                Verdict::Unavailable(format!("verifier error {code}"))
+            );
         }
         assert!(matches!(
             judge(b"<html>", &allowed()),

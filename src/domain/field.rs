@@ -76,13 +76,17 @@ impl Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldError {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     Invalid,
     InvalidEmail,
     InvalidPhone,
     InvalidChoice,
     ConsentRequired,
     CaptchaFailed,
+    /// The Turnstile token expired (after 300 s) or was used twice: sending again fixes it.
+    CaptchaExpired,
 }
 
 impl FieldError {
@@ -96,6 +100,7 @@ impl FieldError {
             FieldError::InvalidChoice => "invalid_choice",
             FieldError::ConsentRequired => "consent_required",
             FieldError::CaptchaFailed => "captcha_failed",
+            FieldError::CaptchaExpired => "captcha_expired",
         }
     }
 
@@ -134,6 +139,9 @@ impl FieldError {
             }
             (FieldError::CaptchaFailed, _) => {
                 "We could not verify that you are not a robot. Please try again.".to_owned()
+            }
+            (FieldError::CaptchaExpired, _) => {
+                "The security check expired while you were writing. Please send the form again; your answers are kept.".to_owned()
             }
         }
     }

@@ -1,7 +1,8 @@
 //! A consultation request: the whole submission, parsed.
 
 use super::text::{
-    char_count, is_forbidden_in_line, is_forbidden_in_text, normalize, unify_line_breaks,
+    char_count, hides_tagged_text, is_forbidden_in_line, is_forbidden_in_text, normalize,
+    unify_line_breaks,
 };
 use super::{
     Consent, EmailAddress, Field, FieldError, FieldErrors, FieldInput, IdempotencyKey, PersonName,
@@ -41,7 +42,7 @@ impl Message {
 
     fn parse(normalized: String) -> Result<Self, FieldError> {
         let text = unify_line_breaks(&normalized);
-        if text.chars().any(is_forbidden_in_text) {
+        if text.chars().any(is_forbidden_in_text) || hides_tagged_text(&text) {
             return Err(FieldError::Invalid);
         }
         if char_count(&text) > Self::MAX_CHARS {

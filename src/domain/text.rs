@@ -1,6 +1,7 @@
 //! Shared text rules: trimming, Unicode normalisation and the characters no field may hold.
 
 use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// Trims and NFC-normalises a submitted string; an empty result counts as absent.
 pub(crate) fn normalize(raw: &str) -> Option<String> {
@@ -15,20 +16,52 @@ pub(crate) fn normalize(raw: &str) -> Option<String> {
     }
 }
 
-/// Characters that would let a value break out of one line or reorder how it is displayed.
-///
-/// Bidirectional overrides and isolates are refused because they can make a name or address read
-/// differently in a staff mailbox from what was actually submitted.
+/// Characters no one-line field (a name, a best time, a phone number) may hold: controls, line
+/// separators, and every invisible character that can hide or fake text — format characters
+/// (Unicode category Cf: zero-width spaces and joiners, bidi controls, tag characters, …) and the
+/// Hangul fillers, which render as nothing (a name of only U+3164 would show blank to staff).
 pub(crate) fn is_forbidden_in_line(c: char) -> bool {
-    c.is_control() || is_line_separator(c) || is_bidi_control(c)
+    c.is_control()
+        || is_line_separator(c)
+        || c.general_category() == GeneralCategory::Format
+        || matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
 }
 
-/// Like [`is_forbidden_in_line`], but line breaks and tabs are allowed (for the free-text message).
+/// Characters the free-text message may not hold: controls other than line breaks and tabs, and
+/// bidi controls, which can make it read differently from what was submitted. Joiners stay, since
+/// emoji sequences need them; tag characters are checked by [`hides_tagged_text`].
 pub(crate) fn is_forbidden_in_text(c: char) -> bool {
     if c == '\n' || c == '\t' {
         return false;
     }
     c.is_control() || is_bidi_control(c)
+}
+
+/// Whether the text holds tag characters (U+E0000–E007F) outside an emoji tag sequence. Tags are
+/// invisible and can carry a hidden message; the only visible use is a subdivision flag (🏴 + tags
+/// + CANCEL TAG, e.g. Scotland's), which a person may well write and which stays allowed.
+pub(crate) fn hides_tagged_text(text: &str) -> bool {
+    const BLACK_FLAG: char = '\u{1F3F4}';
+    const CANCEL_TAG: char = '\u{E007F}';
+    let is_tag = |c: char| ('\u{E0000}'..='\u{E007F}').contains(&c);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_tag(c) {
+            return true;
+        }
+        if c != BLACK_FLAG || !chars.peek().copied().is_some_and(is_tag) {
+            continue;
+        }
+        let mut spec = 0;
+        loop {
+            match chars.next() {
+                Some(CANCEL_TAG) if spec > 0 => break,
+                Some('\u{E0020}'..='\u{E007E}') if spec < 6 => spec += 1,
+                _ => return true,
+            }
+        }
+    }
+    false
 }
 
 fn is_line_separator(c: char) -> bool {
@@ -88,17 +121,60 @@ mod tests {
     #[test]
     fn forbidden_characters() {
         for c in [
-            '\0', '\r', '\n', '\u{7f}', '\u{85}', '\u{2028}', '\u{202E}', '\u{2066}',
+            '\0',
+            '\r',
+            '\n',
+            '\u{7f}',
+            '\u{85}',
+            '\u{2028}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{2060}',
+            '\u{FEFF}',
+            '\u{00AD}',
+            '\u{E0041}',
+            '\u{3164}',
+            '\u{115F}',
+            '\u{1160}',
+            '\u{FFA0}',
         ] {
             assert!(is_forbidden_in_line(c), "{c:?} must be refused in a line");
         }
-        for c in ['a', ' ', 'é', '\u{200D}', '漢'] {
+        for c in ['a', ' ', 'é', '漢', 'ㄱ', '한'] {
             assert!(!is_forbidden_in_line(c), "{c:?} must be allowed in a line");
         }
+        assert!(
+            !is_forbidden_in_text('\u{200D}'),
+            "joiners stay in the message"
+        );
         assert!(!is_forbidden_in_text('\n'));
         assert!(!is_forbidden_in_text('\t'));
         assert!(is_forbidden_in_text('\0'));
         assert!(is_forbidden_in_text('\u{1b}'));
         assert!(is_forbidden_in_text('\u{202E}'));
+    }
+
+    #[test]
+    fn tags_are_allowed_only_as_a_flag() {
+        let scotland = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+        let family = "👩\u{200D}👩\u{200D}👧";
+        for text in [
+            "plain",
+            scotland,
+            &format!("Go {scotland}!"),
+            family,
+            "🏴 black flag",
+        ] {
+            assert!(!hides_tagged_text(text), "{text:?}");
+        }
+        let hidden = "hi\u{E0069}\u{E0067}\u{E006E}\u{E006F}\u{E0072}\u{E0065}";
+        let unterminated = "\u{1F3F4}\u{E0067}\u{E0062}";
+        let too_long =
+            "\u{1F3F4}\u{E0061}\u{E0061}\u{E0061}\u{E0061}\u{E0061}\u{E0061}\u{E0061}\u{E007F}";
+        for text in [hidden, unterminated, too_long, "\u{E007F}", "\u{E0001}"] {
+            assert!(hides_tagged_text(text), "{text:?}");
+        }
     }
 }

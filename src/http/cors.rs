@@ -18,9 +18,18 @@ pub enum OriginCheck {
     Refused,
 }
 
-pub fn check_origin(origin: Option<&str>, allowed: &AllowedOrigins) -> OriginCheck {
+/// Judges a request's `Origin`. A plain HTML form post (`form_post`) with `Origin: null` counts as
+/// one with no `Origin`: browsers send `null` for a cross-origin form post from a page whose
+/// `Referrer-Policy` is `no-referrer` or `same-origin`, which a health site may well choose. A
+/// script's request or a preflight with `null` stays refused.
+pub fn check_origin(
+    origin: Option<&str>,
+    allowed: &AllowedOrigins,
+    form_post: bool,
+) -> OriginCheck {
     match origin {
         None => OriginCheck::Absent,
+        Some("null") if form_post => OriginCheck::Absent,
         Some(o) if allowed.allows(o) => OriginCheck::Allowed(o.to_owned()),
         Some(_) => OriginCheck::Refused,
     }
@@ -49,9 +58,9 @@ mod tests {
     #[test]
     fn origins_are_checked_exactly() {
         let allowed = origins();
-        assert_eq!(check_origin(None, &allowed), OriginCheck::Absent);
+        assert_eq!(check_origin(None, &allowed, false), OriginCheck::Absent);
         assert_eq!(
-            check_origin(Some("http://localhost:8080"), &allowed),
+            check_origin(Some("http://localhost:8080"), &allowed, false),
             OriginCheck::Allowed("http://localhost:8080".into())
         );
         for refused in [
@@ -63,10 +72,27 @@ mod tests {
             "",
         ] {
             assert_eq!(
-                check_origin(Some(refused), &allowed),
+                check_origin(Some(refused), &allowed, false),
                 OriginCheck::Refused,
                 "{refused}"
             );
         }
+    }
+
+    #[test]
+    fn a_null_origin_counts_as_none_only_for_a_form_post() {
+        let allowed = origins();
+        assert_eq!(
+            check_origin(Some("null"), &allowed, true),
+            OriginCheck::Absent
+        );
+        assert_eq!(
+            check_origin(Some("null"), &allowed, false),
+            OriginCheck::Refused
+        );
+        assert_eq!(
+            check_origin(Some("https://evil.example"), &allowed, true),
+            OriginCheck::Refused
+        );
     }
 }

@@ -61,7 +61,8 @@ impl<'a> Inbound<'a> {
         } else {
             ClientKind::Html
         };
-        let origin = check_origin(header(request, "origin"), allowed);
+        let form_post = request.method() == Method::POST && client == ClientKind::Html;
+        let origin = check_origin(header(request, "origin"), allowed, form_post);
         // Link back only to a page of an allowed site, never to wherever a Referer points.
         let back_link = header(request, "referer")
             .filter(|referer| Origin::of_url(referer).is_some_and(|o| allowed.contains(&o)))

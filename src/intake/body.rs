@@ -5,7 +5,7 @@ use crate::error::RequestError;
 use percent_encoding::percent_decode;
 
 /// The largest body accepted, after base64 decoding.
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MediaType {

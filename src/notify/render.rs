@@ -25,8 +25,11 @@ struct Fields<'a> {
     urgent: bool,
     name: &'a str,
     email: &'a str,
+    /// `mailto:` and `tel:` targets, percent-encoded: an address may legally hold `?`, `&` or `=`,
+    /// which would otherwise turn the link into one that adds recipients or a body.
+    email_link: String,
     phone: &'a str,
-    phone_link: Option<&'a str>,
+    phone_link: Option<String>,
     preferred_contact: &'a str,
     best_time: &'a str,
     session_format: &'a str,
@@ -89,8 +92,12 @@ pub fn render_notification(
         urgent: received.urgent,
         name: request.name.as_str(),
         email: request.email.as_str(),
+        email_link: format!("mailto:{}", link_encode(request.email.as_str())),
         phone: request.phone.as_ref().map_or(NOT_GIVEN, |p| p.as_str()),
-        phone_link: request.phone.as_ref().map(|p| p.as_str()),
+        phone_link: request
+            .phone
+            .as_ref()
+            .map(|p| format!("tel:{}", link_encode(p.as_str()))),
         preferred_contact: request.preferred_contact.label(),
         best_time: request.best_time.as_ref().map_or(NOT_GIVEN, |b| b.as_str()),
         session_format: request.session_format.map_or(NOT_GIVEN, |f| f.label()),
@@ -113,6 +120,17 @@ pub fn render_notification(
     })
 }
 
+/// Percent-encodes a value for a URI's path: everything but letters, digits and `@ . - _ +`.
+fn link_encode(value: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'@')
+        .remove(b'.')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'+');
+    percent_encoding::utf8_percent_encode(value, KEEP).to_string()
+}
+
 /// `New consultation request from <name>`, prefixed `Urgent: ` when flagged. The name is one line by
 /// construction; any stray whitespace character is still flattened so no header can break.
 fn subject(received: &ReceivedRequest) -> String {
@@ -131,7 +149,10 @@ fn subject(received: &ReceivedRequest) -> String {
         .take(SUBJECT_NAME_CHARS)
         .collect();
     let prefix = if received.urgent { "Urgent: " } else { "" };
-    format!("{prefix}New consultation request from {}", name.trim_end())
+    // Mail clients decode `=?charset?encoding?text?=` in a subject as an RFC 2047 encoded word,
+    // which would let a submitted name show staff any text it likes: such a name never forms one.
+    let name = name.trim_end().replace("=?", "= ?");
+    format!("{prefix}New consultation request from {name}")
 }
 
 fn format_received(received: &ReceivedRequest, timezone: Tz) -> String {
@@ -249,6 +270,26 @@ mod tests {
             assert!(part.contains("one business day"));
         }
         assert!(!email.subject.contains('{'));
+    }
+
+    #[test]
+    fn links_are_percent_encoded_and_the_subject_holds_no_encoded_word() {
+        let form = form()
+            .with(Field::Email, "ana?cc=spy&body=x@mail.example")
+            .with(Field::Name, "=?UTF-8?B?SGFja2Vk?=");
+        let email = render_notification(&received(form, false), settings(true)).unwrap();
+        assert!(
+            email
+                .html
+                .contains("href=\"mailto:ana%3Fcc%3Dspy%26body%3Dx@mail.example\""),
+            "{}",
+            email.html
+        );
+        assert!(!email.subject.contains("=?"), "{}", email.subject);
+        assert_eq!(
+            email.subject,
+            "New consultation request from = ?UTF-8?B?SGFja2Vk?="
+        );
     }
 
     #[test]

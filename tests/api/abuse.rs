@@ -21,6 +21,8 @@ pub enum Verifier {
     OtherHost,
     Hang,
     Fail,
+    /// `success: false` with this error code.
+    Refuse(&'static str),
 }
 
 /// A stand-in for Cloudflare's siteverify. Records the form fields of every check.
@@ -50,6 +52,9 @@ pub async fn stand_in(mode: Verifier) -> (String, Arc<Mutex<Vec<String>>>) {
                             }
                             Verifier::Reject => {
                                 json!({"success": false, "error-codes": ["invalid-input-response"]})
+                            }
+                            Verifier::Refuse(code) => {
+                                json!({"success": false, "error-codes": [code]})
                             }
                             Verifier::Hang => {
                                 tokio::time::sleep(std::time::Duration::from_secs(60)).await;
@@ -175,6 +180,53 @@ async fn a_verifier_that_hangs_or_fails_never_turns_a_person_away() {
                 .unwrap()
                 .contains("Bot check:         not verified")
         );
+    }
+}
+
+#[tokio::test]
+async fn an_expired_or_reused_token_is_422_captcha_expired_and_nothing_is_kept() {
+    let (test, seen) = with_turnstile(Verifier::Refuse("timeout-or-duplicate")).await;
+    let response = test.post_json(&with_token()).await;
+    assert_eq!(response.status, 422);
+    let body = response.json();
+    assert_eq!(
+        body["fields"]["cf-turnstile-response"][0]["code"],
+        "captcha_expired"
+    );
+    assert!(
+        body["fields"]["cf-turnstile-response"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("send the form again")
+    );
+    let page = test
+        .post_form("name=Ana+Lima&email=ana%40example.com&consent=on&cf-turnstile-response=old")
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("security check expired"),
+        "{}",
+        page.body
+    );
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    test.assert_nothing_kept().await;
+}
+
+#[tokio::test]
+async fn the_verifiers_own_errors_keep_the_request_unverified() {
+    for code in [
+        "internal-error",
+        "invalid-input-secret",
+        "missing-input-secret",
+    ] {
+        let (test, _) = with_turnstile(Verifier::Refuse(code)).await;
+        assert_eq!(test.post_json(&with_token()).await.status, 201, "{code}");
+        assert_eq!(
+            s(&test.items().await[0], "verification"),
+            "unverified",
+            "{code}"
+        );
+        assert_eq!(test.sent_emails().await.len(), 1, "{code}: staff are told");
     }
 }
 

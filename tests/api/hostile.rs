@@ -2,6 +2,7 @@
 //! send anything.
 
 use crate::helpers::{RequestSpec, TestApp, full_submission, s};
+use consultation_form::intake::MAX_BODY_BYTES;
 use serde_json::{Value, json};
 
 /// The expected answer: status, the `error` code, and for a 422 the field and its code.
@@ -31,7 +32,7 @@ fn invalid(field: &'static str, code: &'static str) -> Expected {
 fn corpus() -> Vec<(&'static str, RequestSpec, Expected)> {
     let mut body_over = full_submission();
     body_over["message"] = json!("");
-    let over = 16 * 1024 + 1 - body_over.to_string().len();
+    let over = MAX_BODY_BYTES + 1 - body_over.to_string().len();
     body_over["message"] = json!("m".repeat(over));
     vec![
         // Line breaks and control characters in every single-line field, raw (JSON) and encoded (form).
@@ -264,7 +265,7 @@ fn corpus() -> Vec<(&'static str, RequestSpec, Expected)> {
         ),
         // Sizes.
         (
-            "body one byte over 16 KiB",
+            "body one byte over 64 KiB",
             RequestSpec::post_json(&body_over),
             (413, "payload_too_large", None),
         ),

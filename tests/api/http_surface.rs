@@ -1,6 +1,7 @@
 //! Paths, methods, media types, sizes and unreadable bodies: a clear 4xx, nothing kept.
 
 use crate::helpers::{RequestSpec, TestApp, full_submission};
+use consultation_form::intake::MAX_BODY_BYTES;
 
 async fn answer(test: &TestApp, spec: RequestSpec) -> crate::helpers::TestResponse {
     let response = test.send(spec).await;
@@ -74,8 +75,8 @@ async fn a_body_over_16_kib_is_413_and_at_16_kib_is_read() {
         body["padding"] = serde_json::json!("p".repeat(total - overhead));
         body
     };
-    let just_over = padding(16 * 1024 + 1);
-    assert_eq!(just_over.to_string().len(), 16 * 1024 + 1);
+    let just_over = padding(MAX_BODY_BYTES + 1);
+    assert_eq!(just_over.to_string().len(), MAX_BODY_BYTES + 1);
     let response = answer(&test, RequestSpec::post_json(&just_over)).await;
     assert_eq!(response.status, 413);
     assert_eq!(response.json()["error"], "payload_too_large");
@@ -83,7 +84,7 @@ async fn a_body_over_16_kib_is_413_and_at_16_kib_is_read() {
     let far_over = RequestSpec::post_form(&"a".repeat(1024 * 1024));
     assert_eq!(answer(&test, far_over).await.status, 413);
 
-    let at_limit = padding(16 * 1024);
+    let at_limit = padding(MAX_BODY_BYTES);
     assert_eq!(
         test.send(RequestSpec::post_json(&at_limit)).await.status,
         201

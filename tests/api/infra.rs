@@ -229,10 +229,41 @@ fn there_is_an_alarm_for_each_way_a_request_can_be_lost() {
         "Throttles",
         "Duration",
         "5xx",
+        "4xx",
         "NotificationsFailed",
+        "CaptchaUnavailable",
     ] {
         assert!(alarms.contains(metric), "no alarm on {metric}");
     }
+}
+
+#[test]
+fn one_busy_client_cannot_use_up_the_stage_and_the_cost_is_capped() {
+    let template = template();
+    let parameters = &template["Parameters"];
+    assert!(
+        parameters["ThrottlingRateLimit"]["Default"]
+            .as_u64()
+            .unwrap()
+            >= 50
+    );
+    assert!(
+        parameters["ThrottlingBurstLimit"]["Default"]
+            .as_u64()
+            .unwrap()
+            >= 100
+    );
+    assert!(
+        parameters["ReservedConcurrency"]["Default"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+    let functions = resources_of_type(&template, "AWS::Serverless::Function");
+    assert_eq!(
+        functions[0].1["Properties"]["ReservedConcurrentExecutions"],
+        json!({"Fn::If": ["ReserveConcurrency", {"Ref": "ReservedConcurrency"}, {"Ref": "AWS::NoValue"}]})
+    );
 }
 
 #[test]

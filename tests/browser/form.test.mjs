@@ -32,9 +32,16 @@ function stateFor(name) {
   };
 }
 
-async function openForm({ javaScript = true, origin = WEB_URL } = {}) {
+async function openForm({ javaScript = true, origin = WEB_URL, referrerPolicy = null } = {}) {
   const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 420, height: 1100 } });
   const page = await context.newPage();
+  if (referrerPolicy) {
+    // The practice's site serves its pages with a strict Referrer-Policy header.
+    await page.route("**/index.html", async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), "referrer-policy": referrerPolicy } });
+    });
+  }
   await page.goto(`${origin}/index.html`);
   // What a practice does when it pastes the form into its site: point the one attribute at the API.
   if (javaScript) {
@@ -93,6 +100,23 @@ test("without JavaScript the form posts and lands on the thank-you page", async 
   const state = stateFor(name);
   assert.equal(state.requests.length, 1);
   assert.equal(state.requests[0].phone, "+14155552671");
+  assert.equal(state.emails.length, 1);
+  await context.close();
+});
+
+test("from a page with Referrer-Policy no-referrer, a form post without JavaScript is stored", async () => {
+  const { context, page } = await openForm({ javaScript: false, referrerPolicy: "no-referrer" });
+  const name = uniqueName();
+  await fillValid(page, name);
+  let origin;
+  page.on("request", (request) => {
+    if (request.method() === "POST") origin = request.headers()["origin"];
+  });
+  await Promise.all([page.waitForURL(/thank-you\.html$/), page.click("button[type=submit]")]);
+  assert.equal(origin, "null", "the browser sends Origin: null from such a page");
+  assert.match(await page.textContent("h1"), /Thank you/);
+  const state = stateFor(name);
+  assert.equal(state.requests.length, 1);
   assert.equal(state.emails.length, 1);
   await context.close();
 });
