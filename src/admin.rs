@@ -51,7 +51,7 @@ fn reporter<'a>(progress: &'a mut dyn Write, verb: &'a str) -> impl FnMut(usize)
 }
 
 /// Every exported column, in a stable order.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "id",
     "received_at",
     "name",
@@ -68,9 +68,10 @@ pub const COLUMNS: [&str; 16] = [
     "consent_version",
     "consented_at",
     "expires_at",
+    "held_as_spam",
 ];
 
-fn columns(stored: &StoredRequest) -> [String; 16] {
+fn columns(stored: &StoredRequest) -> [String; 17] {
     let r = &stored.received;
     let q = &r.request;
     let opt = |v: Option<&str>| v.unwrap_or("").to_owned();
@@ -91,6 +92,7 @@ fn columns(stored: &StoredRequest) -> [String; 16] {
         r.consent_version.clone(),
         rfc3339(r.received_at),
         rfc3339(r.expires_at),
+        r.held_as_spam.to_string(),
     ]
 }
 
@@ -119,13 +121,17 @@ impl<'a> Admin<'a> {
         Self { app }
     }
 
+    /// The requests since a time, with their notification status: those held as spam with
+    /// `spam`, the others without.
     pub async fn list(
         &self,
-        since: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+        spam: bool,
         out: &mut dyn Write,
         progress: &mut dyn Write,
     ) -> Result<usize, AdminError> {
-        let requests = self.requests_since(Some(since), progress).await?;
+        let mut requests = self.requests_since(since, progress).await?;
+        requests.retain(|stored| stored.received.held_as_spam == spam);
         writeln!(
             out,
             "{:<26}  {:<24}  {:<7}  {:<6}  {:<7}  name",

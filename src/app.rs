@@ -47,7 +47,7 @@ pub enum Accepted {
     },
     /// A repeat of a stored request: the first answer again.
     Replayed { id: SubmissionId },
-    /// The honeypot was filled: answered like a person, nothing kept.
+    /// The honeypot was filled: answered like a person, held as spam, nobody emailed.
     Spam { id: SubmissionId },
 }
 
@@ -115,18 +115,22 @@ impl App {
         let parsed = read_submission(submission.intake, self.rules())?;
         let now = self.clock.now();
         let id = SubmissionId::new(now);
-        if parsed.honeypot_filled {
-            // A bot gets exactly what a person would, so it learns nothing; nothing is kept.
-            return Ok(Accepted::Spam { id });
-        }
         let guard = DuplicateGuard::new(
             &parsed.request,
             parsed.idempotency_key.as_ref(),
             &self.config.client_hash_key,
         );
-        let verification = self.verify_human(&submission, &parsed, &guard).await?;
-        let mut received = self.receive(id, now, parsed.request);
-        received.verification = verification;
+        let received = if parsed.honeypot_filled {
+            // A bot gets exactly what a person would, so it learns nothing. The request is held,
+            // not thrown away: a person whose browser filled the hidden field can still be found.
+            self.hold_as_spam(id, now, parsed.request)
+        } else {
+            let verification = self.verify_human(&submission, &parsed, &guard).await?;
+            ReceivedRequest {
+                verification,
+                ..self.receive(id, now, parsed.request)
+            }
+        };
         let rate_limit = submission.source_ip.map(|ip| {
             let limit = self.config.rate_limit_per_hour.get();
             RateLimit::per_hour(&self.config.client_hash_key, ip, limit, now)
@@ -138,6 +142,7 @@ impl App {
             .await
             .map_err(RequestError::StorageUnavailable)?;
         match inserted {
+            InsertOutcome::Inserted if received.held_as_spam => Ok(Accepted::Spam { id }),
             InsertOutcome::Inserted => Ok(self.notify(&received).await),
             InsertOutcome::Duplicate {
                 submission_id,
@@ -216,6 +221,22 @@ impl App {
             urgent,
             expires_at: now + Duration::days(i64::from(self.config.retention_days.get())),
             verification: Verification::NotRequired,
+            held_as_spam: false,
+        }
+    }
+
+    /// A request whose honeypot was filled: kept `SPAM_RETENTION_DAYS`, never emailed.
+    fn hold_as_spam(
+        &self,
+        id: SubmissionId,
+        now: DateTime<Utc>,
+        request: ConsultationRequest,
+    ) -> ReceivedRequest {
+        let days = i64::from(self.config.spam_retention_days.get());
+        ReceivedRequest {
+            held_as_spam: true,
+            expires_at: now + Duration::days(days),
+            ..self.receive(id, now, request)
         }
     }
 

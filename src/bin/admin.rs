@@ -25,9 +25,13 @@ struct Cli {
 enum Command {
     /// List requests received since a date, with their notification status.
     List {
-        /// A date (2026-11-01, from midnight UTC) or an RFC 3339 time.
+        /// A date (2026-11-01, from midnight UTC) or an RFC 3339 time; all requests when left out.
         #[arg(long, value_parser = parse_since)]
-        since: chrono::DateTime<chrono::Utc>,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// List the requests held as spam (their hidden honeypot field was filled) instead: a
+        /// real person whose browser or password manager filled it is among them.
+        #[arg(long)]
+        spam: bool,
     },
     /// Show every stored field of one request.
     Show {
@@ -101,8 +105,8 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr();
     match command {
-        Command::List { since } => {
-            let count = admin.list(since, &mut stdout, &mut stderr).await?;
+        Command::List { since, spam } => {
+            let count = admin.list(since, spam, &mut stdout, &mut stderr).await?;
             writeln!(stderr, "{count} request(s)")?;
         }
         Command::Show { id } => admin.show(&id, &mut stdout).await?,

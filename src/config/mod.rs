@@ -120,6 +120,8 @@ pub struct Config {
     pub consent_version: String,
     pub send_acknowledgement: bool,
     pub urgent_phrases: UrgentPhrases,
+    /// How long a request held as spam is kept.
+    pub spam_retention_days: NonZeroU32,
     /// Open the DynamoDB and SES connections and load the phone-number metadata during init, so
     /// the first request pays neither.
     pub warm_connections: bool,
@@ -187,6 +189,7 @@ impl Config {
             consent_version: env.required(&CONSENT_VERSION)?,
             send_acknowledgement: env.required(&SEND_ACKNOWLEDGEMENT)?,
             urgent_phrases: env.optional(&URGENT_PHRASES)?.unwrap_or_default(),
+            spam_retention_days: env.required(&SPAM_RETENTION_DAYS)?,
             warm_connections: env.required(&WARM_CONNECTIONS)?,
         })
     }
@@ -230,6 +233,7 @@ mod tests {
         assert!(!config.send_acknowledgement);
         assert_eq!(config.urgent_phrases, UrgentPhrases::default());
         assert!(config.warm_connections);
+        assert_eq!(config.spam_retention_days.get(), 7);
         assert!(config.allowed_origins.allows("http://localhost:8080"));
         assert!(
             config
@@ -276,6 +280,7 @@ mod tests {
             ("SEND_ACKNOWLEDGEMENT", "sometimes"),
             ("URGENT_PHRASES", " , ,"),
             ("WARM_CONNECTIONS", "often"),
+            ("SPAM_RETENTION_DAYS", "0"),
         ];
         for (name, value) in cases {
             let err = Config::from_vars(&with(&[(name, value)])).unwrap_err();

@@ -56,6 +56,8 @@ pub const THANK_YOU_URL: Var<String> = var("THANK_YOU_URL", Optional, absolute_h
 pub const PRACTICE_TIMEZONE: Var<Tz> = var("PRACTICE_TIMEZONE", Default("UTC"), time_zone);
 pub const RETENTION_DAYS: Var<NonZeroU32> =
     var("RETENTION_DAYS", Default("365"), |v| positive(v, 36_500));
+pub const SPAM_RETENTION_DAYS: Var<NonZeroU32> =
+    var("SPAM_RETENTION_DAYS", Default("7"), |v| positive(v, 365));
 pub const NOTIFY_INCLUDE_MESSAGE: Var<bool> =
     var("NOTIFY_INCLUDE_MESSAGE", Default("true"), boolean);
 pub const PHONE_DEFAULT_REGION: Var<PhoneRegion> =
@@ -98,6 +100,7 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &CONSENT_VERSION,
     &SEND_ACKNOWLEDGEMENT,
     &URGENT_PHRASES,
+    &SPAM_RETENTION_DAYS,
     &WARM_CONNECTIONS,
 ];
 

@@ -49,6 +49,7 @@ impl Delivery {
                         NotifyStatus::Sent => report.sent += 1,
                         NotifyStatus::Pending => report.deferred += 1,
                         NotifyStatus::Failed => report.failed += 1,
+                        NotifyStatus::Held => report.skipped += 1,
                     }
                 }
                 Ok(None) => report.skipped += 1,

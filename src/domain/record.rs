@@ -43,6 +43,8 @@ pub enum NotifyStatus {
     Pending,
     Sent,
     Failed,
+    /// Held as spam: no email is sent.
+    Held,
 }
 
 impl NotifyStatus {
@@ -51,6 +53,7 @@ impl NotifyStatus {
             NotifyStatus::Pending => "pending",
             NotifyStatus::Sent => "sent",
             NotifyStatus::Failed => "failed",
+            NotifyStatus::Held => "held",
         }
     }
 
@@ -59,6 +62,7 @@ impl NotifyStatus {
             "pending" => Some(NotifyStatus::Pending),
             "sent" => Some(NotifyStatus::Sent),
             "failed" => Some(NotifyStatus::Failed),
+            "held" => Some(NotifyStatus::Held),
             _ => None,
         }
     }
@@ -106,6 +110,9 @@ pub struct ReceivedRequest {
     pub urgent: bool,
     pub expires_at: DateTime<Utc>,
     pub verification: Verification,
+    /// The hidden honeypot field was filled: kept briefly so a real person can be found, never
+    /// emailed.
+    pub held_as_spam: bool,
 }
 
 impl ReceivedRequest {
@@ -121,6 +128,7 @@ impl ReceivedRequest {
             urgent: false,
             expires_at: DateTime::from_timestamp(at.timestamp() + 86_400, 0).unwrap_or(at),
             verification: Verification::NotRequired,
+            held_as_spam: false,
         }
     }
 }
@@ -145,6 +153,7 @@ mod tests {
             NotifyStatus::Pending,
             NotifyStatus::Sent,
             NotifyStatus::Failed,
+            NotifyStatus::Held,
         ] {
             assert_eq!(NotifyStatus::parse(s.as_str()), Some(s));
         }

@@ -47,6 +47,7 @@ pub mod attr {
     pub const VERIFICATION: &str = "verification";
     pub const EMAIL_HASH: &str = "email_hash";
     pub const COUNT: &str = "count";
+    pub const HELD_AS_SPAM: &str = "held_as_spam";
 }
 
 /// The sparse index of requests whose staff email is not yet sent.
@@ -120,7 +121,8 @@ pub struct StoredRequest {
 }
 
 /// The item for a new request: only the fields the contract names (absent optionals left out),
-/// plus the notification bookkeeping.
+/// plus the notification bookkeeping. A request held as spam has no email to send, so it never
+/// enters the retry queue.
 pub fn request_item(
     received: &ReceivedRequest,
     email_hash: &str,
@@ -128,7 +130,7 @@ pub fn request_item(
 ) -> Item {
     let request = &received.request;
     let received_at = rfc3339(received.received_at);
-    let mut item: Item = [
+    let mut fields = vec![
         (attr::PK, s(&request_key(received.id))),
         (attr::ID, s(&received.id.to_string())),
         (attr::RECEIVED_AT, s(&received_at)),
@@ -138,19 +140,25 @@ pub fn request_item(
             attr::PREFERRED_CONTACT,
             s(request.preferred_contact.as_str()),
         ),
-        (attr::NOTIFY_STATUS, s(NotifyStatus::Pending.as_str())),
-        (attr::NOTIFY_ATTEMPTS, n(1)),
-        (attr::LEASE_UNTIL, n(lease_until.timestamp_millis())),
-        (attr::RETRY_QUEUE, s(PENDING)),
         (attr::EXPIRES_AT, n(received.expires_at.timestamp())),
         (attr::CONSENT_VERSION, s(&received.consent_version)),
         (attr::CONSENTED_AT, s(&received_at)),
         (attr::URGENT, AttributeValue::Bool(received.urgent)),
         (attr::EMAIL_HASH, s(email_hash)),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value))
-    .collect();
+    ];
+    if received.held_as_spam {
+        fields.extend([
+            (attr::NOTIFY_STATUS, s(NotifyStatus::Held.as_str())),
+            (attr::HELD_AS_SPAM, AttributeValue::Bool(true)),
+        ]);
+    } else {
+        fields.extend([
+            (attr::NOTIFY_STATUS, s(NotifyStatus::Pending.as_str())),
+            (attr::NOTIFY_ATTEMPTS, n(1)),
+            (attr::LEASE_UNTIL, n(lease_until.timestamp_millis())),
+            (attr::RETRY_QUEUE, s(PENDING)),
+        ]);
+    }
     let optional = [
         (attr::VERIFICATION, received.verification.as_stored()),
         (attr::PHONE, request.phone.as_ref().map(|p| p.as_str())),
@@ -164,12 +172,15 @@ pub fn request_item(
         ),
         (attr::MESSAGE, request.message.as_ref().map(Message::as_str)),
     ];
-    for (name, value) in optional {
-        if let Some(value) = value {
-            item.insert(name.to_owned(), s(value));
-        }
-    }
-    item
+    fields.extend(
+        optional
+            .into_iter()
+            .filter_map(|(name, value)| Some((name, s(value?)))),
+    );
+    fields
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
 }
 
 /// Reads a request item back into the domain types, through the same parsers as a submission.
@@ -216,6 +227,10 @@ pub fn stored_request(key: &str, item: &Item) -> Result<StoredRequest, StoreErro
             urgent: matches!(item.get(attr::URGENT), Some(AttributeValue::Bool(true))),
             expires_at,
             verification: Verification::from_stored(reader.optional_string(attr::VERIFICATION)),
+            held_as_spam: matches!(
+                item.get(attr::HELD_AS_SPAM),
+                Some(AttributeValue::Bool(true))
+            ),
         },
         notify_status,
         attempts: u32::try_from(reader.number(attr::NOTIFY_ATTEMPTS).unwrap_or(0)).unwrap_or(0),
@@ -292,6 +307,19 @@ mod tests {
         assert_eq!(stored.received, received);
         assert_eq!(stored.notify_status, NotifyStatus::Pending);
         assert_eq!(stored.attempts, 1);
+
+        let spam = ReceivedRequest {
+            held_as_spam: true,
+            ..received
+        };
+        let item = request_item(&spam, "hash", at);
+        assert!(
+            !item.contains_key(attr::RETRY_QUEUE),
+            "spam is never emailed"
+        );
+        let stored = stored_request("k", &item).unwrap();
+        assert_eq!(stored.received, spam);
+        assert_eq!(stored.notify_status, NotifyStatus::Held);
     }
 
     #[test]

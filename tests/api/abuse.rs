@@ -245,7 +245,7 @@ async fn an_unreachable_verifier_keeps_the_request_unverified() {
 }
 
 #[tokio::test]
-async fn a_filled_honeypot_in_a_form_post_is_redirected_and_nothing_is_kept() {
+async fn a_filled_honeypot_in_a_form_post_is_redirected_held_and_not_emailed() {
     let test = TestApp::spawn_with(&[("THANK_YOU_URL", "https://www.practice.test/thanks")]).await;
     let response = test
         .post_form("name=Bot&email=bot%40example.com&consent=on&website=http%3A%2F%2Fspam.example")
@@ -255,7 +255,23 @@ async fn a_filled_honeypot_in_a_form_post_is_redirected_and_nothing_is_kept() {
         response.header("location"),
         Some("https://www.practice.test/thanks")
     );
-    test.assert_nothing_kept().await;
+    let items = test.items().await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(s(&items[0], "notify_status"), "held");
+    assert_eq!(test.send_email_requests().await.len(), 0);
+}
+
+#[tokio::test]
+async fn requests_held_as_spam_count_towards_the_hourly_limit() {
+    let test = TestApp::spawn_with(&[("RATE_LIMIT_PER_HOUR", "2")]).await;
+    for n in 0..2 {
+        let mut spam = submission(n);
+        spam["website"] = json!("http://spam.example");
+        assert_eq!(test.post_json(&spam).await.status, 201);
+    }
+    let response = test.post_json(&submission(9)).await;
+    assert_eq!(response.status, 429);
+    assert_eq!(test.items().await.len(), 2);
 }
 
 fn submission(n: usize) -> Value {

@@ -60,6 +60,28 @@ async fn list_and_show_what_was_received() {
     let none = stdout(&admin(&test, &["list", "--since", "2999-01-01"]).await);
     assert!(!none.contains(&first));
 
+    let mut held = person("c");
+    held["website"] = json!("https://autofilled.example");
+    let spam = test.post_json(&held).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let listed = stdout(&admin(&test, &["list"]).await);
+    assert!(
+        listed.contains(&first) && !listed.contains(&spam),
+        "{listed}"
+    );
+    let held_list = stdout(&admin(&test, &["list", "--spam"]).await);
+    assert!(
+        held_list.contains(&spam) && !held_list.contains(&first),
+        "{held_list}"
+    );
+    assert!(
+        held_list
+            .lines()
+            .any(|l| l.contains(&spam) && l.contains("held"))
+    );
+
     let shown = stdout(&admin(&test, &["show", &first]).await);
     for expected in [
         "Ana Lima",

@@ -153,16 +153,39 @@ async fn a_form_post_asking_for_json_gets_json() {
 }
 
 #[tokio::test]
-async fn a_filled_honeypot_looks_accepted_but_nothing_is_kept() {
-    let test = TestApp::spawn().await;
+async fn a_filled_honeypot_looks_accepted_and_is_held_as_spam_without_an_email() {
+    let test = TestApp::spawn_with(&[("SPAM_RETENTION_DAYS", "3")]).await;
     let mut body = full_submission();
     body["website"] = json!("http://cheap-pills.example");
 
     let response = test.post_json(&body).await;
 
     assert_eq!(response.status, 201);
-    assert_eq!(response.json()["id"].as_str().unwrap().len(), 26);
-    test.assert_nothing_kept().await;
+    let id = response.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(id.len(), 26);
+    let items = test.items().await;
+    assert_eq!(items.len(), 1);
+    let item = &items[0];
+    assert_eq!(s(item, "id"), id);
+    assert_eq!(item["held_as_spam"].as_bool().unwrap(), &true);
+    assert_eq!(s(item, "notify_status"), "held");
+    assert!(
+        !item.contains_key("website"),
+        "the honeypot's value is never kept"
+    );
+    assert!(
+        !item.contains_key("retry_queue"),
+        "never queued for an email"
+    );
+    let received: chrono::DateTime<chrono::Utc> = s(item, "received_at").parse().unwrap();
+    let expires: i64 = item["expires_at"].as_n().unwrap().parse().unwrap();
+    assert_eq!(expires - received.timestamp(), 3 * 86_400);
+    assert_eq!(test.sent_emails().await.len(), 0);
+    assert_eq!(
+        test.send_email_requests().await.len(),
+        0,
+        "no email attempted"
+    );
 }
 
 #[tokio::test]
