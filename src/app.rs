@@ -6,14 +6,14 @@ use crate::config::Config;
 use crate::deadline::Deadline;
 use crate::delivery::Delivery;
 use crate::domain::{
-    ConsultationRequest, Field, FieldError, FieldErrors, NotifyStatus, ParsedSubmission,
-    ReceivedRequest, SubmissionId, SubmissionRules, Verification,
+    ConsultationRequest, Field, FieldErrors, NotifyStatus, ParsedSubmission, ReceivedRequest,
+    SubmissionId, SubmissionRules, Verification,
 };
 use crate::error::RequestError;
 use crate::intake::{Intake, read_submission};
 use crate::notify::{NotificationSettings, SesNotifier};
-use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Store};
-use crate::turnstile::{TurnstileVerifier, Verdict};
+use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Store, StoreError};
+use crate::turnstile::{Challenge, TurnstileVerifier};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 
@@ -135,15 +135,29 @@ impl App {
             let limit = self.config.rate_limit_per_hour.get();
             RateLimit::per_hour(&self.config.client_hash_key, ip, limit, now)
         });
-        let claim_until = submission.deadline.claim_until(now);
-        let inserted = self
-            .store
-            .insert_request(&received, &guard, rate_limit.as_ref(), now, claim_until)
+        let deadline = submission.deadline;
+        let insert = self.store.insert_request(
+            &received,
+            &guard,
+            rate_limit.as_ref(),
+            now,
+            deadline.claim_until(now),
+        );
+        let inserted = deadline
+            .within(insert)
             .await
+            .unwrap_or(Err(StoreError::OutOfTime))
             .map_err(RequestError::StorageUnavailable)?;
         match inserted {
             InsertOutcome::Inserted if received.held_as_spam => Ok(Accepted::Spam { id }),
-            InsertOutcome::Inserted => Ok(self.notify(&received).await),
+            InsertOutcome::Inserted => {
+                let acknowledge = self.config.send_acknowledgement;
+                let notify = self
+                    .delivery
+                    .announce(&received, deadline, acknowledge)
+                    .await;
+                Ok(Accepted::Stored { id, notify })
+            }
             InsertOutcome::Duplicate {
                 submission_id,
                 same_payload: true,
@@ -164,8 +178,8 @@ impl App {
         }
     }
 
-    /// With Turnstile configured: a rejected token is a field error; a verifier that cannot be
-    /// asked keeps the request, unverified, rather than turn a person away.
+    /// With Turnstile configured: a rejected or expired token is a field error; a verifier that
+    /// cannot be asked keeps the request, unverified, rather than turn a person away.
     async fn verify_human(
         &self,
         submission: &Submission<'_>,
@@ -175,31 +189,20 @@ impl App {
         let Some(turnstile) = &self.turnstile else {
             return Ok(Verification::NotRequired);
         };
-        let verdict = turnstile
-            .verify(
-                parsed.turnstile_token.as_deref(),
-                submission.source_ip,
-                &guard.verification_key(),
-                &self.config.allowed_origins,
-            )
-            .await;
-        match verdict {
-            Verdict::Passed => Ok(Verification::Passed),
-            Verdict::Rejected | Verdict::Expired => {
-                let error = if verdict == Verdict::Expired {
-                    FieldError::CaptchaExpired
-                } else {
-                    FieldError::CaptchaFailed
-                };
+        let challenge = Challenge {
+            token: parsed.turnstile_token.as_deref(),
+            remote_ip: submission.source_ip,
+            idempotency_key: &guard.verification_key(),
+            request_id: submission.request_id,
+        };
+        turnstile
+            .check(challenge, &self.config.allowed_origins, submission.deadline)
+            .await
+            .map_err(|error| {
                 let mut errors = FieldErrors::new();
                 errors.add(Field::TurnstileToken, error);
-                Err(RequestError::Validation(errors))
-            }
-            Verdict::Unavailable(reason) => {
-                tracing::warn!(event = "captcha_unavailable", request_id = %submission.request_id, reason = %reason, "Turnstile could not be checked; keeping the request unverified");
-                Ok(Verification::Unverified)
-            }
-        }
+                RequestError::Validation(errors)
+            })
     }
 
     /// The request as kept: what the service adds to what the person wrote.
@@ -237,18 +240,6 @@ impl App {
             held_as_spam: true,
             expires_at: now + Duration::days(days),
             ..self.receive(id, now, request)
-        }
-    }
-
-    /// Emails staff (and, when configured, the person) about a newly stored request.
-    async fn notify(&self, received: &ReceivedRequest) -> Accepted {
-        let notify = self.delivery.notify_staff(received, 1).await;
-        if self.config.send_acknowledgement {
-            self.delivery.acknowledge(received).await;
-        }
-        Accepted::Stored {
-            id: received.id,
-            notify,
         }
     }
 }

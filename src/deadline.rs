@@ -11,6 +11,9 @@ pub const CLAIM: Duration = Duration::seconds(60);
 const CLAIM_MARGIN: Duration = Duration::seconds(10);
 /// Time kept free at the end of a batch, so the last piece of work finishes before the deadline.
 const RESERVE: Duration = Duration::seconds(10);
+/// Time kept free before the deadline for the runtime to post the answer: the person's answer
+/// always leaves before Lambda (and then API Gateway) would answer for us.
+const ANSWER_MARGIN: Duration = Duration::seconds(1);
 
 /// When the current invocation must have answered (unknown outside the Lambda runtime).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,6 +46,25 @@ impl Deadline {
             .map_or(longest, |deadline| (deadline + CLAIM_MARGIN).min(longest))
     }
 
+    /// How long the work before the answer may still take, from now; `None` without a deadline
+    /// (each AWS call is then bounded only by the SDK's own timeouts).
+    pub fn time_to_answer(&self) -> Option<std::time::Duration> {
+        self.0.map(|deadline| {
+            (deadline - ANSWER_MARGIN - Utc::now())
+                .to_std()
+                .unwrap_or_default()
+        })
+    }
+
+    /// Runs `work` if it finishes before the answer must leave; `None` when time ran out first
+    /// (the work is then dropped where it stood).
+    pub async fn within<F: std::future::Future>(&self, work: F) -> Option<F::Output> {
+        match self.time_to_answer() {
+            None => Some(work.await),
+            Some(left) => tokio::time::timeout(left, work).await.ok(),
+        }
+    }
+
     /// When a batch stops starting new work.
     pub fn stop_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         self.0.map_or(now + RESERVE, |deadline| deadline - RESERVE)
@@ -63,5 +85,18 @@ mod tests {
         assert_eq!(late.claim_until(now), now + CLAIM);
         assert_eq!(Deadline::unknown().claim_until(now), now + CLAIM);
         assert_eq!(Deadline::unknown().stop_at(now), now + RESERVE);
+    }
+
+    #[tokio::test]
+    async fn work_past_the_answer_time_is_cut_off() {
+        let passed = Deadline::at(Utc::now() - Duration::seconds(1));
+        assert_eq!(passed.time_to_answer(), Some(std::time::Duration::ZERO));
+        let never = std::future::pending::<()>();
+        assert_eq!(passed.within(never).await, None);
+        let soon = Deadline::at(Utc::now() + Duration::milliseconds(1200));
+        let started = std::time::Instant::now();
+        assert_eq!(soon.within(std::future::pending::<()>()).await, None);
+        assert!(started.elapsed() < std::time::Duration::from_millis(1000));
+        assert_eq!(Deadline::unknown().within(async { 7 }).await, Some(7));
     }
 }

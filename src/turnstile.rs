@@ -4,6 +4,8 @@
 //! request is kept and marked unverified, and a warning is logged.
 
 use crate::config::{AllowedOrigins, TurnstileConfig};
+use crate::deadline::Deadline;
+use crate::domain::{FieldError, Verification};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
@@ -13,6 +15,20 @@ use std::time::Duration;
 
 /// How long the verifier gets before the request is kept unverified.
 pub const VERIFY_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Of the time left before the answer, what the check leaves for the write that follows it.
+const WRITE_SHARE: Duration = Duration::from_secs(2);
+
+/// What the pipeline asks the verifier about one request.
+#[derive(Debug, Clone, Copy)]
+pub struct Challenge<'a> {
+    pub token: Option<&'a str>,
+    pub remote_ip: Option<&'a str>,
+    /// The same for every repeat of the request, so a resubmitted token is judged as before.
+    pub idempotency_key: &'a str,
+    /// The invocation's id, for the warning an alarm watches.
+    pub request_id: &'a str,
+}
 
 /// What the check concluded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +59,38 @@ impl std::fmt::Debug for TurnstileVerifier {
 }
 
 impl TurnstileVerifier {
+    /// The check as the contract wants it, in the time the invocation has left: passed, a field
+    /// error (`captcha_failed`, `captcha_expired`), or unverified when the verifier could not
+    /// judge, with the warning (`event = captcha_unavailable`) an alarm watches.
+    pub async fn check(
+        &self,
+        challenge: Challenge<'_>,
+        allowed: &AllowedOrigins,
+        deadline: Deadline,
+    ) -> Result<Verification, FieldError> {
+        let limit = deadline
+            .time_to_answer()
+            .map_or(VERIFY_TIMEOUT, |left| left.saturating_sub(WRITE_SHARE));
+        let verdict = self
+            .verify(
+                challenge.token,
+                challenge.remote_ip,
+                challenge.idempotency_key,
+                allowed,
+                limit,
+            )
+            .await;
+        match verdict {
+            Verdict::Passed => Ok(Verification::Passed),
+            Verdict::Rejected => Err(FieldError::CaptchaFailed),
+            Verdict::Expired => Err(FieldError::CaptchaExpired),
+            Verdict::Unavailable(reason) => {
+                tracing::warn!(event = "captcha_unavailable", request_id = %challenge.request_id, reason = %reason, "Turnstile could not be checked; keeping the request unverified");
+                Ok(Verification::Unverified)
+            }
+        }
+    }
+
     pub fn new(config: TurnstileConfig) -> std::io::Result<Self> {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_native_roots(crate::tls::crypto_provider())?
@@ -53,14 +101,16 @@ impl TurnstileVerifier {
         Ok(Self { config, client })
     }
 
-    /// Checks `token` for a request from `remote_ip`; `idempotency_key` lets Cloudflare accept a
-    /// retried check of the same token.
+    /// Checks `token` for a request from `remote_ip`, waiting at most `limit` (and never more than
+    /// [`VERIFY_TIMEOUT`]); `idempotency_key` lets Cloudflare accept a retried check of the same
+    /// token.
     pub async fn verify(
         &self,
         token: Option<&str>,
         remote_ip: Option<&str>,
         idempotency_key: &str,
         allowed: &AllowedOrigins,
+        limit: Duration,
     ) -> Verdict {
         let Some(token) = token.filter(|t| !t.is_empty() && t.len() <= 2048) else {
             return Verdict::Rejected;
@@ -81,7 +131,7 @@ impl TurnstileVerifier {
             Ok(request) => request,
             Err(e) => return Verdict::Unavailable(format!("bad verify URL: {e}")),
         };
-        let answered = tokio::time::timeout(VERIFY_TIMEOUT, async {
+        let answered = tokio::time::timeout(limit.min(VERIFY_TIMEOUT), async {
             let response = self
                 .client
                 .request(request)

@@ -7,6 +7,7 @@ mod retry;
 pub use retry::RetryReport;
 
 use crate::clock::Clock;
+use crate::deadline::Deadline;
 use crate::domain::{NotifyStatus, ReceivedRequest};
 use crate::notify::{
     NotificationSettings, NotifyError, SesNotifier, render_acknowledgement, render_notification,
@@ -91,6 +92,30 @@ impl Delivery {
             tracing::warn!(event = "notification_deferred", submission_id = %received.id, attempts, error = %error, release_error = release_error.as_deref(), "notification not sent; request stays pending");
         }
         status
+    }
+
+    /// Everything sent about a newly stored request, in the time left before the answer must
+    /// leave: the staff email, and the acknowledgement when `acknowledge`. What does not fit is
+    /// left to the retry path (the staff email, whose claim lapses soon after the deadline) or
+    /// skipped (the acknowledgement).
+    pub async fn announce(
+        &self,
+        received: &ReceivedRequest,
+        deadline: Deadline,
+        acknowledge: bool,
+    ) -> NotifyStatus {
+        const OUT_OF_TIME: &str = "out of time before the answer";
+        let notify = deadline
+            .within(self.notify_staff(received, 1))
+            .await
+            .unwrap_or_else(|| {
+                tracing::warn!(event = "notification_deferred", submission_id = %received.id, attempts = 1, error = OUT_OF_TIME, "notification not sent; request stays pending");
+                NotifyStatus::Pending
+            });
+        if acknowledge && deadline.within(self.acknowledge(received)).await.is_none() {
+            tracing::warn!(event = "acknowledgement_failed", submission_id = %received.id, error = OUT_OF_TIME, "acknowledgement not sent");
+        }
+        notify
     }
 
     /// The short reply to the person. Only a new, accepted request gets one (so it is rate-limited

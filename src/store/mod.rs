@@ -25,6 +25,10 @@ pub enum StoreError {
     Unavailable(#[from] AwsError),
     #[error("stored item {key} cannot be read: {problem}")]
     Corrupt { key: String, problem: String },
+    /// The invocation's deadline came before DynamoDB answered; the write may still land, in
+    /// which case the request is stored and the retry path emails it.
+    #[error("DynamoDB did not answer before the invocation's deadline")]
+    OutOfTime,
 }
 
 /// The one mapping from a DynamoDB SDK error: `.map_err(dynamodb("GetItem"))`.

@@ -4,6 +4,7 @@
 mod abuse;
 mod admin;
 mod cors;
+mod deadline;
 mod duplicates;
 mod events;
 mod faults;

@@ -20,8 +20,9 @@ use tokio::sync::Notify;
 
 const PREFIX: &str = "/2018-06-01/runtime";
 
-#[derive(Default)]
 struct State {
+    /// How long each invocation gets: its deadline is this far from when it is handed out.
+    budget: Duration,
     queue: Mutex<VecDeque<(String, String)>>,
     queued: Notify,
     responses: Mutex<HashMap<String, Value>>,
@@ -36,9 +37,20 @@ pub struct RuntimeApi {
 
 impl RuntimeApi {
     pub async fn start() -> Self {
+        Self::start_with_budget(Duration::from_secs(30)).await
+    }
+
+    /// A Runtime API whose invocations each have `budget` before their deadline.
+    pub async fn start_with_budget(budget: Duration) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = Arc::new(State::default());
+        let state = Arc::new(State {
+            budget,
+            queue: Mutex::default(),
+            queued: Notify::new(),
+            responses: Mutex::default(),
+            errors: Mutex::default(),
+        });
         let served = Arc::clone(&state);
         tokio::spawn(async move {
             loop {
@@ -163,7 +175,7 @@ async fn route(
                     .duration_since(std::time::UNIX_EPOCH)
                     .unwrap()
                     .as_millis()
-                    + 30_000;
+                    + state.budget.as_millis();
                 let mut response = reply(200, &event);
                 let headers = response.headers_mut();
                 headers.insert("lambda-runtime-aws-request-id", id.parse().unwrap());

@@ -1,0 +1,91 @@
+//! Every answer leaves within the invocation's own deadline, whatever the endpoints do: the
+//! compiled binary under a Runtime API that gives each invocation a few seconds, with DynamoDB,
+//! SES and the Turnstile verifier accepting connections and never answering.
+
+use crate::helpers::{RequestSpec, TestApp, full_submission, s, silent_endpoint};
+use crate::runtime_api::{RuntimeApi, local_env};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+fn with_token() -> Value {
+    let mut body = full_submission();
+    body["cf-turnstile-response"] = json!("XXXX.DUMMY.TOKEN.XXXX");
+    body
+}
+
+#[tokio::test]
+async fn with_every_endpoint_hanging_the_answer_is_a_clean_503_before_the_deadline() {
+    let test = TestApp::spawn().await;
+    let (silent, _held) = silent_endpoint().await;
+    let budget = Duration::from_secs(4);
+    let runtime = RuntimeApi::start_with_budget(budget).await;
+    let verify_url = format!("{silent}/siteverify");
+    let _function = runtime.spawn_function(&local_env(&[
+        ("TABLE_NAME", &test.table),
+        ("NOTIFY_TO", &test.staff),
+        ("AWS_ENDPOINT_URL", &silent),
+        ("WARM_CONNECTIONS", "false"),
+        ("TURNSTILE_SECRET_KEY", "secret"),
+        ("TURNSTILE_VERIFY_URL", &verify_url),
+    ]));
+    let event = RequestSpec::post_json(&with_token())
+        .header("origin", "")
+        .event_json();
+
+    let started = Instant::now();
+    let response = runtime.invoke(&event).await;
+
+    assert_eq!(response["statusCode"], 503, "{response}");
+    let body: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["error"], "temporarily_unavailable");
+    assert!(
+        started.elapsed() < budget,
+        "answered after {:?}, past the deadline",
+        started.elapsed()
+    );
+    test.assert_nothing_kept().await;
+}
+
+#[tokio::test]
+async fn with_ses_and_the_verifier_hanging_the_request_is_stored_and_answered_in_time() {
+    let test = TestApp::spawn().await;
+    let (silent, _held) = silent_endpoint().await;
+    let budget = Duration::from_secs(6);
+    let runtime = RuntimeApi::start_with_budget(budget).await;
+    let verify_url = format!("{silent}/siteverify");
+    let _function = runtime.spawn_function(&local_env(&[
+        ("TABLE_NAME", &test.table),
+        ("NOTIFY_TO", &test.staff),
+        ("AWS_ENDPOINT_URL_SESV2", &silent),
+        ("WARM_CONNECTIONS", "false"),
+        ("SEND_ACKNOWLEDGEMENT", "true"),
+        ("TURNSTILE_SECRET_KEY", "secret"),
+        ("TURNSTILE_VERIFY_URL", &verify_url),
+    ]));
+    let event = RequestSpec::post_json(&with_token())
+        .header("origin", "")
+        .event_json();
+
+    let started = Instant::now();
+    let response = runtime.invoke(&event).await;
+    let took = started.elapsed();
+
+    assert_eq!(response["statusCode"], 201, "{response}");
+    assert!(took < budget, "answered after {took:?}, past the deadline");
+    let items = test.items().await;
+    assert_eq!(items.len(), 1, "the request is stored");
+    let item = &items[0];
+    assert_eq!(s(item, "verification"), "unverified");
+    assert_eq!(s(item, "notify_status"), "pending");
+    assert_eq!(
+        s(item, "retry_queue"),
+        "pending",
+        "the retry path will send it"
+    );
+    let lease_until: i64 = item["lease_until"].as_n().unwrap().parse().unwrap();
+    let deadline_ms = chrono::Utc::now().timestamp_millis() + 10_000;
+    assert!(
+        lease_until <= deadline_ms + budget.as_millis() as i64,
+        "the claim lapses soon after the invocation's deadline"
+    );
+}
