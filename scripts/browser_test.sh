@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The website side, tested in a real browser: serves web/ on http://localhost:<port> (a different
 # origin from the function) and on a second, not allowed origin, runs the function with
-# `cargo lambda watch` against moto, and drives headless Chromium (Debian's, through playwright-core).
+# `cargo lambda watch` against moto, with Turnstile checked by a local stand-in
+# (scripts/turnstile_standin.py), and drives headless Chromium (Debian's, through playwright-core).
 # Installs Chromium with apt-get and the npm packages when they are missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,6 +22,7 @@ moto_port="$(free_port)"
 lambda_port="$(free_port)"
 web_port="$(free_port)"
 other_port="$(free_port)"
+turnstile_port="$(free_port)"
 PIDS=()
 cleanup() {
   trap - EXIT INT TERM
@@ -41,10 +43,17 @@ source "$ROOT/local.env"
 TABLE_NAME="browser-$(date +%s)-$RANDOM"
 ALLOWED_ORIGINS="http://localhost:$web_port"
 THANK_YOU_URL="http://localhost:$web_port/thank-you.html"
+# Turnstile on, against a local stand-in of Cloudflare's siteverify (its always-passing test key).
+TURNSTILE_SECRET_KEY="1x0000000000000000000000000000000AA"
+TURNSTILE_VERIFY_URL="http://127.0.0.1:$turnstile_port/siteverify"
 RUST_LOG=warn
+# Every test posts from 127.0.0.1; the per-client limit is tested in tests/api/abuse.rs.
+RATE_LIMIT_PER_HOUR=50
 set +a
 "$VENV/bin/python" scripts/local_aws.py setup --table "$TABLE_NAME" --sender "$NOTIFY_FROM" > /dev/null
 
+"$VENV/bin/python" scripts/turnstile_standin.py --port "$turnstile_port" > "$STATE/turnstile.log" 2>&1 &
+PIDS+=($!)
 "$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory web "$web_port" > "$STATE/web.log" 2>&1 &
 PIDS+=($!)
 "$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory web "$other_port" > "$STATE/web-other.log" 2>&1 &

@@ -31,11 +31,19 @@ impl Deadline {
 
     /// The deadline of the invocation `context` describes.
     pub fn of(context: &Context) -> Self {
-        Self(
-            i64::try_from(context.deadline)
-                .ok()
-                .and_then(DateTime::<Utc>::from_timestamp_millis),
-        )
+        Self::from_epoch_millis(context.deadline, Utc::now())
+    }
+
+    /// A deadline in milliseconds since the epoch, as the Runtime API sends it. One that has
+    /// passed before the invocation even starts is no deadline: local runtimes send a timeout
+    /// there instead (`cargo lambda watch` sends 600000), and such a value must never make every
+    /// answer a `503`.
+    fn from_epoch_millis(millis: u64, now: DateTime<Utc>) -> Self {
+        let deadline = i64::try_from(millis)
+            .ok()
+            .and_then(DateTime::<Utc>::from_timestamp_millis)
+            .filter(|deadline| *deadline > now);
+        Self(deadline)
     }
 
     /// Until when a claim taken at `now` holds: just past the invocation's end, and at most
@@ -85,6 +93,20 @@ mod tests {
         assert_eq!(late.claim_until(now), now + CLAIM);
         assert_eq!(Deadline::unknown().claim_until(now), now + CLAIM);
         assert_eq!(Deadline::unknown().stop_at(now), now + RESERVE);
+    }
+
+    #[test]
+    fn a_deadline_already_past_at_the_start_is_no_deadline() {
+        let now: DateTime<Utc> = "2026-11-26T14:00:00Z".parse().unwrap();
+        let in_20_s = u64::try_from(now.timestamp_millis() + 20_000).unwrap();
+        assert_eq!(
+            Deadline::from_epoch_millis(in_20_s, now),
+            Deadline::at(now + Duration::seconds(20))
+        );
+        assert_eq!(
+            Deadline::from_epoch_millis(600_000, now),
+            Deadline::unknown()
+        );
     }
 
     #[tokio::test]

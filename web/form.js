@@ -16,6 +16,9 @@
   var status = document.getElementById("cf-status");
   var thanks = document.getElementById("cf-thanks");
   var sending = false;
+  // A Turnstile token lasts 300 s; a person may take longer to write. One fresh token and one more
+  // send, then the person decides.
+  var resentForCaptcha = false;
 
   // The server checks everything; its messages are shown instead of the browser's own.
   form.noValidate = true;
@@ -42,6 +45,29 @@
     if (first) first.focus();
   }
 
+  // Asks the Turnstile widget (if the page has one) for a fresh token and waits, at most 30 s, for
+  // it to land in the form's hidden cf-turnstile-response field.
+  function freshCaptchaToken() {
+    var field = form.querySelector('[name="cf-turnstile-response"]');
+    var old = field ? field.value : "";
+    try { window.turnstile.reset(); } catch (e) { return Promise.resolve(false); }
+    return new Promise(function (resolve) {
+      var waited = 0;
+      (function poll() {
+        field = form.querySelector('[name="cf-turnstile-response"]');
+        if (field && field.value && field.value !== old) return resolve(true);
+        if (waited >= 30000) return resolve(false);
+        waited += 200;
+        setTimeout(poll, 200);
+      })();
+    });
+  }
+
+  function captchaExpired(answer) {
+    var errors = answer.fields && answer.fields["cf-turnstile-response"];
+    return !!(errors && errors[0] && errors[0].code === "captcha_expired");
+  }
+
   function body() {
     var data = {};
     new FormData(form).forEach(function (value, name) {
@@ -51,13 +77,13 @@
     return JSON.stringify(data);
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    if (sending) return;
-    sending = true;
-    button.disabled = true;
-    button.textContent = "Sending…";
-    clearErrors();
+  function done() {
+    sending = false;
+    button.disabled = false;
+    button.textContent = "Send request";
+  }
+
+  function send() {
     fetch(form.action, {
       method: "POST",
       headers: {
@@ -74,6 +100,14 @@
           thanks.focus();
           return;
         }
+        if (response.status === 422 && captchaExpired(answer) && !resentForCaptcha && window.turnstile) {
+          resentForCaptcha = true;
+          status.textContent = "The security check expired while you were writing; sending again…";
+          return freshCaptchaToken().then(function (fresh) {
+            if (fresh) return "resend";
+            showFieldErrors(answer.fields);
+          });
+        }
         if (response.status === 422 && answer.fields) {
           showFieldErrors(answer.fields);
         } else {
@@ -83,10 +117,19 @@
       });
     }).catch(function () {
       status.textContent = "We could not reach the practice just now. Check your connection; your answers are still here, and sending again is safe.";
-    }).then(function () {
-      sending = false;
-      button.disabled = false;
-      button.textContent = "Send request";
+    }).then(function (next) {
+      if (next === "resend") return send();
+      done();
     });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (sending) return;
+    sending = true;
+    button.disabled = true;
+    button.textContent = "Sending…";
+    clearErrors();
+    send();
   });
 })();

@@ -7,7 +7,12 @@ use std::path::Path;
 use std::time::Duration;
 
 fn sample_events() -> Vec<(String, u16, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("events");
+    sample_events_in("events")
+}
+
+/// The events in a folder of the repository, with the status each file name promises.
+fn sample_events_in(folder: &str) -> Vec<(String, u16, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut events: Vec<(String, u16, String)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -121,4 +126,36 @@ async fn the_scheduled_retry_event_sends_pending_notifications_through_the_binar
     assert_eq!(report["sent"], 1, "{report}");
     assert_eq!(s(&test.items().await[0], "notify_status"), "sent");
     assert_eq!(test.sent_emails().await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_turnstile_sample_events_yield_their_statuses_with_turnstile_on() {
+    use crate::abuse::{Verifier, stand_in};
+    let test = TestApp::spawn().await;
+    let runtime = RuntimeApi::start().await;
+    let (url, _) = stand_in(Verifier::ByToken).await;
+    let _function = runtime.spawn_function(&local_env(&[
+        ("TABLE_NAME", &test.table),
+        ("NOTIFY_TO", &test.staff),
+        (
+            "TURNSTILE_SECRET_KEY",
+            "1x0000000000000000000000000000000AA",
+        ),
+        ("TURNSTILE_VERIFY_URL", &url),
+    ]));
+    let events = sample_events_in("events/turnstile");
+    assert_eq!(events.len(), 2);
+    for (name, expected, event) in &events {
+        let response = runtime.invoke(event).await;
+        assert_eq!(response["statusCode"], *expected, "{name}: {response}");
+        if *expected == 422 {
+            let body: serde_json::Value =
+                serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+            let code = &body["fields"]["cf-turnstile-response"][0]["code"];
+            assert_eq!(code, "captcha_expired", "{name}");
+        }
+    }
+    let items = test.items().await;
+    assert_eq!(items.len(), 1, "only the passed one is stored");
+    assert_eq!(s(&items[0], "verification"), "passed");
 }

@@ -299,6 +299,79 @@ fn corpus() -> Vec<(&'static str, RequestSpec, Expected)> {
             ),
             (415, "unsupported_media_type", None),
         ),
+        // Addresses mail cannot reach, which staff could not reply to.
+        (
+            "doubled dot in the local part",
+            json_with("email", json!("john..smith@gmail.com")),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "leading dot in the local part",
+            json_with("email", json!(".ana@example.com")),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "trailing dot in the local part",
+            json_with("email", json!("ana.@example.com")),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "comma and domain literal in the domain",
+            json_with("email", json!("a@x,y[1.2.3.4]")),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "IP literal as the domain",
+            json_with("email", json!("ana@[192.0.2.1]")),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "parentheses in the domain",
+            json_with("email", json!("ana@exa(mple).com")),
+            invalid("email", "invalid_email"),
+        ),
+        (
+            "angle brackets and quotes in the domain",
+            json_with("email", json!("ana@\"exa<mple>\".com")),
+            invalid("email", "invalid_email"),
+        ),
+        // Invisible text that can hide or fake what was written.
+        (
+            "a name of only Hangul fillers",
+            json_with("name", json!("\u{3164}\u{3164}")),
+            invalid("name", "invalid"),
+        ),
+        (
+            "a zero-width joiner in the name",
+            json_with("name", json!("Ana\u{200D}Lima")),
+            invalid("name", "invalid"),
+        ),
+        (
+            "tag characters in the name",
+            json_with("name", json!("Ana\u{E0041}\u{E0042}")),
+            invalid("name", "invalid"),
+        ),
+        (
+            "a word joiner in the best time",
+            json_with("best_time", json!("Mornings\u{2060}")),
+            invalid("best_time", "invalid"),
+        ),
+        (
+            "hidden tag text in the message",
+            json_with("message", json!("Hello\u{E0069}\u{E0067}\u{E006E}")),
+            invalid("message", "invalid"),
+        ),
+        (
+            "a bidi isolate in the message",
+            json_with("message", json!("Hello \u{2067}world")),
+            invalid("message", "invalid"),
+        ),
+        // Origin null is a form post's privilege: a script sending it is refused.
+        (
+            "a JSON client with Origin null",
+            RequestSpec::post_json(&full_submission()).header("origin", "null"),
+            (403, "origin_not_allowed", None),
+        ),
         (
             "upper-case JSON type still read",
             json_with("email", json!("nope")).header("content-type", "APPLICATION/JSON"),

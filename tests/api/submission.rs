@@ -230,3 +230,95 @@ async fn crisis_language_flags_the_request_as_urgent() {
         "Urgent: New consultation request from Ana Lima"
     );
 }
+
+#[tokio::test]
+async fn odd_but_deliverable_addresses_and_emoji_sequences_are_accepted() {
+    let test = TestApp::spawn().await;
+    let scotland = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+    let cases = [
+        ("ana?cc=spy@mail.example", "ana?cc=spy@mail.example"),
+        ("o'brien+therapy@Example.IE", "o'brien+therapy@example.ie"),
+        ("ana@bücher.de", "ana@xn--bcher-kva.de"),
+    ];
+    for (n, (email, stored)) in cases.iter().enumerate() {
+        let mut body = full_submission();
+        body["email"] = json!(email);
+        body["message"] = json!(format!(
+            "Family 👩\u{200D}👩\u{200D}👧 from {scotland} ({n})"
+        ));
+        let response = test.post_json(&body).await;
+        assert_eq!(response.status, 201, "{email}: {}", response.body);
+        let id = response.json()["id"].as_str().unwrap().to_owned();
+        let item = test
+            .items()
+            .await
+            .into_iter()
+            .find(|item| s(item, "id") == id)
+            .unwrap();
+        assert_eq!(s(&item, "email"), *stored);
+        assert!(
+            s(&item, "message").contains(scotland),
+            "joiners and flags stay"
+        );
+    }
+    let sent = test.send_email_requests().await;
+    let html = sent
+        .iter()
+        .map(|r| {
+            r["Content"]["Simple"]["Body"]["Html"]["Data"]
+                .as_str()
+                .unwrap()
+        })
+        .find(|html| html.contains("ana?cc=spy@mail.example"))
+        .unwrap();
+    assert!(
+        html.contains("href=\"mailto:ana%3Fcc%3Dspy@mail.example\""),
+        "the link cannot add a recipient: {html}"
+    );
+}
+
+#[tokio::test]
+async fn a_name_shaped_like_an_encoded_word_never_reaches_the_subject_as_one() {
+    let test = TestApp::spawn().await;
+    let mut body = full_submission();
+    body["name"] = json!("=?UTF-8?B?U3RhZmYgbWVldGluZw==?=");
+    assert_eq!(test.post_json(&body).await.status, 201);
+    let sent = test.send_email_requests().await;
+    let subject = sent[0]["Content"]["Simple"]["Subject"]["Data"]
+        .as_str()
+        .unwrap();
+    assert!(!subject.contains("=?"), "{subject}");
+}
+
+#[tokio::test]
+async fn a_form_post_with_origin_null_is_stored_like_one_without_origin() {
+    let test = TestApp::spawn().await;
+    let spec = crate::helpers::RequestSpec::post_form(
+        "name=Noa+Levi&email=noa%40example.com&consent=on&message=Strict+referrer+policy",
+    )
+    .header("origin", "null");
+    let response = test.send(spec).await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(test.items().await.len(), 1);
+    assert_eq!(test.sent_emails().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_2000_emoji_message_fits_in_a_form_post() {
+    let test = TestApp::spawn().await;
+    let message = "😟".repeat(2000);
+    let encoded =
+        percent_encoding::utf8_percent_encode(&message, percent_encoding::NON_ALPHANUMERIC);
+    let body = format!("name=Ana+Lima&email=ana%40example.com&consent=on&message={encoded}");
+    assert!(
+        body.len() > 16 * 1024,
+        "over the old limit: {} bytes",
+        body.len()
+    );
+
+    let response = test.post_form(&body).await;
+
+    assert_eq!(response.status, 200, "{}", response.body);
+    let items = test.items().await;
+    assert_eq!(s(&items[0], "message"), message);
+}
