@@ -6,7 +6,7 @@ use consultation_form::intake::MAX_BODY_BYTES;
 use serde_json::{Value, json};
 
 /// The expected answer: status, the `error` code, and for a 422 the field and its code.
-type Expected = (u16, &'static str, Option<(&'static str, &'static str)>);
+pub type Expected = (u16, &'static str, Option<(&'static str, &'static str)>);
 
 fn json_with(field: &str, value: Value) -> RequestSpec {
     let mut body = full_submission();
@@ -29,7 +29,7 @@ fn invalid(field: &'static str, code: &'static str) -> Expected {
     (422, "validation_failed", Some((field, code)))
 }
 
-fn corpus() -> Vec<(&'static str, RequestSpec, Expected)> {
+pub fn corpus() -> Vec<(&'static str, RequestSpec, Expected)> {
     let mut body_over = full_submission();
     body_over["message"] = json!("");
     let over = MAX_BODY_BYTES + 1 - body_over.to_string().len();

@@ -6,6 +6,7 @@ mod admin;
 mod cors;
 mod deadline;
 mod duplicates;
+mod edge;
 mod events;
 mod faults;
 #[allow(dead_code, unused_imports)] // shared with tests/logs.rs, which uses other parts
