@@ -13,62 +13,56 @@ fn with_token() -> Value {
     body
 }
 
-#[tokio::test]
-async fn with_every_endpoint_hanging_the_answer_is_a_clean_503_before_the_deadline() {
-    let test = TestApp::spawn().await;
+/// The binary with each invocation given `budget`, Turnstile's verifier hanging, and `hanging`
+/// (an endpoint variable) pointed at an endpoint that never answers; then one JSON submission.
+/// Returns the response and how long it took.
+async fn submit_with_hanging(
+    test: &TestApp,
+    budget: Duration,
+    hanging: &str,
+    extra: &[(&str, &str)],
+) -> (Value, Duration) {
     let (silent, _held) = silent_endpoint().await;
-    let budget = Duration::from_secs(4);
     let runtime = RuntimeApi::start_with_budget(budget).await;
     let verify_url = format!("{silent}/siteverify");
-    let _function = runtime.spawn_function(&local_env(&[
-        ("TABLE_NAME", &test.table),
-        ("NOTIFY_TO", &test.staff),
-        ("AWS_ENDPOINT_URL", &silent),
+    let mut vars = vec![
+        ("TABLE_NAME", test.table.as_str()),
+        ("NOTIFY_TO", test.staff.as_str()),
+        (hanging, silent.as_str()),
         ("WARM_CONNECTIONS", "false"),
         ("TURNSTILE_SECRET_KEY", "secret"),
-        ("TURNSTILE_VERIFY_URL", &verify_url),
-    ]));
+        ("TURNSTILE_VERIFY_URL", verify_url.as_str()),
+    ];
+    vars.extend_from_slice(extra);
+    let _function = runtime.spawn_function(&local_env(&vars));
     let event = RequestSpec::post_json(&with_token())
         .header("origin", "")
         .event_json();
-
     let started = Instant::now();
     let response = runtime.invoke(&event).await;
+    (response, started.elapsed())
+}
+
+#[tokio::test]
+async fn with_every_endpoint_hanging_the_answer_is_a_clean_503_before_the_deadline() {
+    let test = TestApp::spawn().await;
+    let budget = Duration::from_secs(4);
+    let (response, took) = submit_with_hanging(&test, budget, "AWS_ENDPOINT_URL", &[]).await;
 
     assert_eq!(response["statusCode"], 503, "{response}");
     let body: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
     assert_eq!(body["error"], "temporarily_unavailable");
-    assert!(
-        started.elapsed() < budget,
-        "answered after {:?}, past the deadline",
-        started.elapsed()
-    );
+    assert!(took < budget, "answered after {took:?}, past the deadline");
     test.assert_nothing_kept().await;
 }
 
 #[tokio::test]
 async fn with_ses_and_the_verifier_hanging_the_request_is_stored_and_answered_in_time() {
     let test = TestApp::spawn().await;
-    let (silent, _held) = silent_endpoint().await;
     let budget = Duration::from_secs(6);
-    let runtime = RuntimeApi::start_with_budget(budget).await;
-    let verify_url = format!("{silent}/siteverify");
-    let _function = runtime.spawn_function(&local_env(&[
-        ("TABLE_NAME", &test.table),
-        ("NOTIFY_TO", &test.staff),
-        ("AWS_ENDPOINT_URL_SESV2", &silent),
-        ("WARM_CONNECTIONS", "false"),
-        ("SEND_ACKNOWLEDGEMENT", "true"),
-        ("TURNSTILE_SECRET_KEY", "secret"),
-        ("TURNSTILE_VERIFY_URL", &verify_url),
-    ]));
-    let event = RequestSpec::post_json(&with_token())
-        .header("origin", "")
-        .event_json();
-
-    let started = Instant::now();
-    let response = runtime.invoke(&event).await;
-    let took = started.elapsed();
+    let acknowledge = [("SEND_ACKNOWLEDGEMENT", "true")];
+    let (response, took) =
+        submit_with_hanging(&test, budget, "AWS_ENDPOINT_URL_SESV2", &acknowledge).await;
 
     assert_eq!(response["statusCode"], 201, "{response}");
     assert!(took < budget, "answered after {took:?}, past the deadline");
@@ -83,9 +77,10 @@ async fn with_ses_and_the_verifier_hanging_the_request_is_stored_and_answered_in
         "the retry path will send it"
     );
     let lease_until: i64 = item["lease_until"].as_n().unwrap().parse().unwrap();
-    let deadline_ms = chrono::Utc::now().timestamp_millis() + 10_000;
+    // The deadline was at most `budget` from now, and the claim ends 10 s after it.
+    let latest = chrono::Utc::now().timestamp_millis() + 10_000 + budget.as_millis() as i64;
     assert!(
-        lease_until <= deadline_ms + budget.as_millis() as i64,
+        lease_until <= latest,
         "the claim lapses soon after the invocation's deadline"
     );
 }
