@@ -91,11 +91,15 @@ impl Store {
             .transpose()?;
 
         // Concurrent repeats cancel each other's transactions; the winner's record is then read.
+        // Each attempt has its own client request token (the request's id and the attempt): when
+        // the SDK retries a transaction that committed but whose answer was lost, DynamoDB answers
+        // the retry as the original, and a cancelled attempt's token is never reused.
         const ATTEMPTS: u32 = 6;
         for attempt in 1..=ATTEMPTS {
             let mut transaction = self
                 .client
                 .transact_write_items()
+                .client_request_token(format!("{}-{attempt}", received.id))
                 .transact_items(TransactWriteItem::builder().put(request.clone()).build())
                 .transact_items(TransactWriteItem::builder().put(duplicate.clone()).build());
             if let Some(counter) = &counter {
@@ -112,6 +116,11 @@ impl Store {
                 },
             };
             if let Some((submission_id, payload_hash)) = self.live_duplicate(guard, now).await? {
+                // Our own record: an earlier attempt of this very call committed (its answer was
+                // lost, or a token from another attempt was refused), so this is no repeat.
+                if submission_id == received.id {
+                    return Ok(InsertOutcome::Inserted);
+                }
                 return Ok(InsertOutcome::Duplicate {
                     submission_id,
                     same_payload: payload_hash == guard.payload_hash,

@@ -14,6 +14,7 @@ mod helpers;
 mod hostile;
 mod http_surface;
 mod infra;
+mod lost_answer;
 mod notification;
 mod retry;
 mod runtime_api;

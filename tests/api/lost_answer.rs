@@ -1,0 +1,106 @@
+//! A committed write whose answer is lost: a proxy in front of the emulator forwards the first
+//! `TransactWriteItems`, lets it commit, and closes the connection instead of answering. The SDK
+//! retries; the request must be stored once and emailed once, on the request path.
+
+use crate::helpers::{app_against, endpoint, full_submission, s};
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::net::TcpListener;
+
+/// Forwards every request to the emulator; the first `TransactWriteItems` is forwarded and its
+/// answer dropped with the connection. Returns the proxy's URL.
+async fn proxy_losing_the_first_transaction_answer() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = endpoint();
+    let lost = Arc::new(AtomicBool::new(false));
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (upstream, lost) = (upstream.clone(), lost.clone());
+            tokio::spawn(async move {
+                let service = service_fn(move |request: Request<Incoming>| {
+                    let (upstream, lost) = (upstream.clone(), lost.clone());
+                    async move { forward(request, &upstream, &lost).await }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    url
+}
+
+async fn forward(
+    request: Request<Incoming>,
+    upstream: &str,
+    lost: &AtomicBool,
+) -> Result<Response<Full<Bytes>>, std::io::Error> {
+    let target = request
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let (parts, body) = request.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(std::io::Error::other)?
+        .to_bytes();
+    let client = reqwest::Client::new();
+    let mut outgoing = client.request(
+        parts.method.clone(),
+        format!(
+            "{upstream}{}",
+            parts.uri.path_and_query().map_or("/", |p| p.as_str())
+        ),
+    );
+    for (name, value) in &parts.headers {
+        if name != "host" && name != "content-length" {
+            outgoing = outgoing.header(name, value);
+        }
+    }
+    let answer = outgoing
+        .body(body.to_vec())
+        .send()
+        .await
+        .map_err(std::io::Error::other)?;
+    if target.ends_with("TransactWriteItems") && !lost.swap(true, Ordering::SeqCst) {
+        // The write committed upstream; the caller never hears so.
+        return Err(std::io::Error::other("answer lost"));
+    }
+    let mut response = Response::builder().status(answer.status().as_u16());
+    for (name, value) in answer.headers() {
+        if name != "content-length" && name != "transfer-encoding" && name != "connection" {
+            response = response.header(name.as_str(), value.as_bytes());
+        }
+    }
+    let bytes = answer.bytes().await.map_err(std::io::Error::other)?;
+    Ok(response.body(Full::new(bytes)).unwrap())
+}
+
+#[tokio::test]
+async fn a_write_whose_answer_is_lost_is_stored_once_and_emailed_once_on_the_request_path() {
+    let proxy = proxy_losing_the_first_transaction_answer().await;
+    let test = app_against(&proxy, &[]).await;
+
+    let response = test.post_json(&full_submission()).await;
+
+    assert_eq!(response.status, 201, "{}", response.body);
+    let items = test.items().await;
+    assert_eq!(items.len(), 1, "stored once");
+    assert_eq!(s(&items[0], "id"), response.json()["id"].as_str().unwrap());
+    assert_eq!(
+        s(&items[0], "notify_status"),
+        "sent",
+        "emailed on the request path, not left to the retry path"
+    );
+    assert_eq!(test.sent_emails().await.len(), 1, "emailed once");
+}
