@@ -5,7 +5,7 @@
 use crate::app::App;
 use crate::deadline::Deadline;
 use crate::delivery::{DeliveryError, RetryReport};
-use crate::domain::{EmailAddress, SubmissionId};
+use crate::domain::{EmailAddress, NotifyStatus, SubmissionId};
 use crate::fingerprint::email_hash;
 use crate::store::{StoreError, StoredRequest, rfc3339};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -248,11 +248,28 @@ impl<'a> Admin<'a> {
     /// Runs the retry path now.
     pub async fn resend_pending(&self) -> Result<RetryReport, AdminError> {
         let deadline = Deadline::at(Utc::now() + chrono::Duration::minutes(10));
-        Ok(self
-            .app
-            .delivery()
-            .retry_pending_notifications(deadline)
-            .await?)
+        Ok(self.app.delivery().send_pending_now(deadline).await?)
+    }
+
+    /// Sends every `failed` staff email again, through the same path as the function; a sent one
+    /// becomes `sent`. Returns how many were sent and how many could still not be.
+    pub async fn resend_failed(
+        &self,
+        progress: &mut dyn Write,
+    ) -> Result<(usize, usize), AdminError> {
+        let mut requests = self.requests_since(None, progress).await?;
+        requests.retain(|stored| stored.notify_status == NotifyStatus::Failed);
+        let (mut sent, mut failing) = (0, 0);
+        for stored in &requests {
+            match self.app.delivery().send_staff_email(&stored.received).await {
+                Ok(_) => sent += 1,
+                Err(error) => {
+                    failing += 1;
+                    writeln!(progress, "{}: {error}", stored.received.id)?;
+                }
+            }
+        }
+        Ok((sent, failing))
     }
 
     /// Deletes every item about the person with this address: their requests and duplicate

@@ -52,11 +52,14 @@ enum Command {
     /// Send a request's staff email again (the same email the function sends).
     Resend {
         /// The request id.
-        #[arg(required_unless_present = "pending", conflicts_with = "pending")]
+        #[arg(required_unless_present_any = ["pending", "failed"], conflicts_with_all = ["pending", "failed"])]
         id: Option<String>,
-        /// Send every pending notification now (what the retry schedule does).
-        #[arg(long)]
+        /// Send every pending notification now, without waiting for its next scheduled attempt.
+        #[arg(long, conflicts_with = "failed")]
         pending: bool,
+        /// Send every notification that failed for good again, at once (after fixing SES).
+        #[arg(long)]
+        failed: bool,
     },
     /// Delete every item about a person: their requests and duplicate records.
     Erase {
@@ -135,6 +138,17 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
         Command::Resend { id: Some(id), .. } => {
             let message_id = admin.resend(&id).await?;
             writeln!(stdout, "sent (SES message id {message_id})")?;
+        }
+        Command::Resend {
+            id: None,
+            failed: true,
+            ..
+        } => {
+            let (sent, failing) = admin.resend_failed(&mut stderr).await?;
+            writeln!(stdout, "failed {}: sent {sent}", sent + failing)?;
+            if failing > 0 {
+                writeln!(stdout, "{failing} could not be sent; they stay failed")?;
+            }
         }
         Command::Resend { id: None, .. } => {
             let report = admin.resend_pending().await?;

@@ -4,7 +4,7 @@
 
 mod retry;
 
-pub use retry::RetryReport;
+pub use retry::{RETRY_AFTER, RetryReport, next_attempt};
 
 use crate::clock::Clock;
 use crate::deadline::Deadline;
@@ -78,7 +78,7 @@ impl Delivery {
         };
         let released = self
             .store
-            .release_failed_notification(received.id, attempts)
+            .release_failed_notification(received.id, next_attempt(received.received_at, attempts))
             .await;
         let status = match &released {
             Ok(status) => *status,

@@ -4,6 +4,25 @@ use super::Delivery;
 use crate::deadline::Deadline;
 use crate::domain::NotifyStatus;
 use crate::store::StoreError;
+use chrono::{DateTime, Duration, Utc};
+
+/// When a staff email that failed is tried again, counted from receipt: backing off over a day,
+/// so an SES pause of hours loses nobody. After the last, the request is `failed`.
+pub const RETRY_AFTER: [Duration; 6] = [
+    Duration::minutes(5),
+    Duration::minutes(15),
+    Duration::hours(1),
+    Duration::hours(3),
+    Duration::hours(8),
+    Duration::hours(24),
+];
+
+/// When to try again after `attempts` failed attempts of a request received at `received_at`;
+/// `None` once the schedule is spent.
+pub fn next_attempt(received_at: DateTime<Utc>, attempts: u32) -> Option<DateTime<Utc>> {
+    let index = usize::try_from(attempts.checked_sub(1)?).ok()?;
+    RETRY_AFTER.get(index).map(|after| received_at + *after)
+}
 
 /// What one retry run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -12,25 +31,47 @@ pub struct RetryReport {
     pub sent: usize,
     pub deferred: usize,
     pub failed: usize,
-    /// Claimed by another sender at the moment, or already done.
+    /// Not due yet, claimed by another sender at the moment, or already done.
     pub skipped: usize,
     /// Left for the next run because this invocation ran out of time.
     pub postponed: usize,
+    /// How long the oldest pending request has waited for its staff email, in seconds (0 when
+    /// none is pending): an alarm watches it.
+    pub oldest_pending_seconds: i64,
 }
 
 /// The most pending requests one run looks at.
 const BATCH: usize = 500;
 
 impl Delivery {
-    /// Sends every pending notification whose claim is free, while the invocation has time.
+    /// Sends every pending notification that is due and whose claim is free, while the
+    /// invocation has time.
     pub async fn retry_pending_notifications(
         &self,
         deadline: Deadline,
     ) -> Result<RetryReport, StoreError> {
+        self.send_pending(deadline, true).await
+    }
+
+    /// Sends every pending notification whose claim is free now, due or not (an operator's
+    /// `resend --pending`, once SES works again).
+    pub async fn send_pending_now(&self, deadline: Deadline) -> Result<RetryReport, StoreError> {
+        self.send_pending(deadline, false).await
+    }
+
+    async fn send_pending(
+        &self,
+        deadline: Deadline,
+        due_only: bool,
+    ) -> Result<RetryReport, StoreError> {
         let ids = self.store.pending_notifications(BATCH).await?;
         let stop_at = deadline.stop_at(self.clock.now());
+        let oldest = ids.iter().map(|id| id.time()).min();
         let mut report = RetryReport {
             pending: ids.len(),
+            oldest_pending_seconds: oldest.map_or(0, |received| {
+                (self.clock.now() - received).num_seconds().max(0)
+            }),
             ..RetryReport::default()
         };
         for id in ids {
@@ -41,7 +82,7 @@ impl Delivery {
             }
             match self
                 .store
-                .claim_notification(id, now, deadline.claim_until(now))
+                .claim_notification(id, now, deadline.claim_until(now), due_only)
                 .await
             {
                 Ok(Some(claimed)) => {
@@ -67,8 +108,28 @@ impl Delivery {
             failed = report.failed,
             skipped = report.skipped,
             postponed = report.postponed,
+            oldest_pending_seconds = report.oldest_pending_seconds,
             "retry path ran"
         );
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schedule_backs_off_over_a_day_from_receipt() {
+        let received: DateTime<Utc> = "2026-11-26T14:00:00Z".parse().unwrap();
+        let after = |attempts| next_attempt(received, attempts).map(|t| t - received);
+        assert_eq!(after(1), Some(Duration::minutes(5)));
+        assert_eq!(after(2), Some(Duration::minutes(15)));
+        assert_eq!(after(3), Some(Duration::hours(1)));
+        assert_eq!(after(4), Some(Duration::hours(3)));
+        assert_eq!(after(5), Some(Duration::hours(8)));
+        assert_eq!(after(6), Some(Duration::hours(24)));
+        assert_eq!(after(7), None, "then it is failed");
+        assert_eq!(after(0), None);
     }
 }

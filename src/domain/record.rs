@@ -17,6 +17,14 @@ impl SubmissionId {
     pub fn parse(text: &str) -> Option<Self> {
         Ulid::from_string(text).ok().map(Self)
     }
+
+    /// When the request was received, to the millisecond (the id's time part).
+    pub fn time(self) -> DateTime<Utc> {
+        i64::try_from(self.0.timestamp_ms())
+            .ok()
+            .and_then(DateTime::from_timestamp_millis)
+            .unwrap_or_default()
+    }
 }
 
 impl std::fmt::Display for SubmissionId {
@@ -145,6 +153,8 @@ mod tests {
         assert_eq!(SubmissionId::parse(&earlier.to_string()), Some(earlier));
         assert_eq!(earlier.to_string().len(), 26);
         assert_eq!(SubmissionId::parse("not-an-id"), None);
+        let at = DateTime::from_timestamp_millis(1_795_702_300_123).unwrap();
+        assert_eq!(SubmissionId::new(at).time(), at);
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub mod attr {
     pub const NOTIFIED_AT: &str = "notified_at";
     pub const NOTIFY_ATTEMPTS: &str = "notify_attempts";
     pub const LEASE_UNTIL: &str = "lease_until";
+    pub const NEXT_ATTEMPT_AT: &str = "next_attempt_at";
     pub const RETRY_QUEUE: &str = "retry_queue";
     pub const SUBMISSION_ID: &str = "submission_id";
     pub const PAYLOAD_HASH: &str = "payload_hash";

@@ -13,7 +13,7 @@ mod operator;
 pub use duplicates::{CONTENT_WINDOW, DuplicateGuard, KEY_WINDOW};
 pub use intake::{InsertOutcome, RateLimit};
 pub use item::{EMAIL_INDEX, PENDING_INDEX, StoredRequest, attr, request_key, rfc3339};
-pub use notifications::{ClaimedNotification, MAX_NOTIFY_ATTEMPTS};
+pub use notifications::ClaimedNotification;
 
 use crate::aws::AwsError;
 use crate::domain::SubmissionId;

@@ -8,9 +8,6 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use chrono::{DateTime, Utc};
 
-/// After this many failed attempts a notification is `failed` and an alarm fires.
-pub const MAX_NOTIFY_ATTEMPTS: u32 = 5;
-
 /// A request whose notification this caller has claimed.
 #[derive(Debug, Clone)]
 pub struct ClaimedNotification {
@@ -28,24 +25,34 @@ fn condition_failed<R>(error: &SdkError<UpdateItemError, R>) -> bool {
 }
 
 impl Store {
-    /// Claims a pending notification whose lease is free, counting the attempt. `None` when it is
-    /// sent, failed, gone, or claimed by someone else right now.
+    /// Claims a pending notification that is due and whose lease is free, counting the attempt.
+    /// `None` when it is sent, failed, gone, not due yet, or claimed by someone else right now.
+    /// With `due_only` false (an operator's "send it now"), the schedule is not waited for.
     pub async fn claim_notification(
         &self,
         id: SubmissionId,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
+        due_only: bool,
     ) -> Result<Option<ClaimedNotification>, StoreError> {
         let key = request_key(id);
-        let claimed = self
+        let free = "#status = :pending AND (attribute_not_exists(#lease) OR #lease < :now)";
+        let mut claim = self
             .client
             .update_item()
             .table_name(&self.table_name)
             .key(attr::PK, s(&key))
-            .update_expression("SET #lease = :until ADD #attempts :one")
-            .condition_expression(
-                "#status = :pending AND (attribute_not_exists(#lease) OR #lease < :now)",
-            )
+            .update_expression("SET #lease = :until ADD #attempts :one");
+        claim = if due_only {
+            claim
+                .condition_expression(format!(
+                    "{free} AND (attribute_not_exists(#next) OR #next <= :now)"
+                ))
+                .expression_attribute_names("#next", attr::NEXT_ATTEMPT_AT)
+        } else {
+            claim.condition_expression(free)
+        };
+        let claimed = claim
             .expression_attribute_names("#lease", attr::LEASE_UNTIL)
             .expression_attribute_names("#attempts", attr::NOTIFY_ATTEMPTS)
             .expression_attribute_names("#status", attr::NOTIFY_STATUS)
@@ -100,14 +107,14 @@ impl Store {
         Ok(())
     }
 
-    /// After a failed attempt: frees the lease for the next try, or gives up (`failed`) after
-    /// [`MAX_NOTIFY_ATTEMPTS`]. Returns the status the request is left in.
+    /// After a failed attempt: frees the lease and sets when to try next, or, with no next
+    /// attempt, gives up (`failed`). Returns the status the request is left in.
     pub async fn release_failed_notification(
         &self,
         id: SubmissionId,
-        attempts: u32,
+        next_attempt_at: Option<DateTime<Utc>>,
     ) -> Result<NotifyStatus, StoreError> {
-        let give_up = attempts >= MAX_NOTIFY_ATTEMPTS;
+        let give_up = next_attempt_at.is_none();
         let mut update = self
             .client
             .update_item()
@@ -117,13 +124,15 @@ impl Store {
             .expression_attribute_names("#status", attr::NOTIFY_STATUS)
             .expression_attribute_names("#lease", attr::LEASE_UNTIL)
             .expression_attribute_values(":pending", s(NotifyStatus::Pending.as_str()));
-        update = if give_up {
-            update
+        update = match next_attempt_at {
+            None => update
                 .update_expression("SET #status = :failed REMOVE #queue, #lease")
                 .expression_attribute_names("#queue", attr::RETRY_QUEUE)
-                .expression_attribute_values(":failed", s(NotifyStatus::Failed.as_str()))
-        } else {
-            update.update_expression("REMOVE #lease")
+                .expression_attribute_values(":failed", s(NotifyStatus::Failed.as_str())),
+            Some(next) => update
+                .update_expression("SET #next = :next REMOVE #lease")
+                .expression_attribute_names("#next", attr::NEXT_ATTEMPT_AT)
+                .expression_attribute_values(":next", n(next.timestamp_millis())),
         };
         match update.send().await {
             Ok(_) if give_up => Ok(NotifyStatus::Failed),

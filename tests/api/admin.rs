@@ -185,6 +185,30 @@ async fn resend_pending_runs_the_retry_path() {
 }
 
 #[tokio::test]
+async fn resend_failed_sends_every_failed_notification_at_once() {
+    let sender = format!("fixed-{}@practice.test", unique());
+    let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
+    test.post_json(&person("f")).await;
+    // SES kept refusing for a day: the retry path gave up.
+    for after in consultation_form::delivery::RETRY_AFTER {
+        test.clock.advance(after);
+        test.app
+            .delivery()
+            .retry_pending_notifications(consultation_form::deadline::Deadline::unknown())
+            .await
+            .unwrap();
+    }
+    assert_eq!(s(&test.items().await[0], "notify_status"), "failed");
+    crate::helpers::verify_sender(&test.ses, &sender).await;
+
+    let out = stdout(&admin(&test, &["resend", "--failed"]).await);
+
+    assert!(out.contains("failed 1: sent 1"), "{out}");
+    assert_eq!(s(&test.items().await[0], "notify_status"), "sent");
+    assert_eq!(test.sent_emails().await.len(), 1);
+}
+
+#[tokio::test]
 async fn erase_deletes_every_item_about_a_person_and_leaves_no_trace() {
     let test = TestApp::spawn().await;
     let mut again = person("erase");

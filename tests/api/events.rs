@@ -105,6 +105,8 @@ async fn the_binary_stops_at_init_naming_an_invalid_variable() {
 async fn the_scheduled_retry_event_sends_pending_notifications_through_the_binary() {
     let sender = format!("late-{}@practice.test", crate::helpers::unique());
     let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
+    // Received ten minutes ago, so its first retry (five minutes after receipt) is due now.
+    test.clock.advance(-chrono::Duration::minutes(10));
     test.post_json(&crate::helpers::full_submission()).await;
     assert_eq!(s(&test.items().await[0], "notify_status"), "pending");
     crate::helpers::verify_sender(&test.ses, &sender).await;

@@ -1,9 +1,11 @@
-//! Notifications that failed: retried by the retry path, exactly once each, `failed` after five
-//! attempts with an error line the alarm watches.
+//! Notifications that failed: retried by the retry path on a schedule that backs off over a day,
+//! exactly once each, `failed` only when the schedule is spent, with an error line the alarm
+//! watches.
 
 use crate::helpers::{TestApp, full_submission, s, verify_sender};
 use chrono::Duration;
 use consultation_form::deadline::Deadline;
+use consultation_form::delivery::RETRY_AFTER;
 use consultation_form::domain::{ConsultationRequest, ReceivedRequest, SubmissionRules};
 use consultation_form::store::DuplicateGuard;
 use serde_json::json;
@@ -32,9 +34,16 @@ async fn when_ses_refuses_the_retry_path_sends_it_later_exactly_once() {
     assert_eq!(test.sent_emails().await.len(), 0);
 
     verify_sender(&test.ses, &sender).await;
+    let too_soon = retry(&test).await;
+    assert_eq!((too_soon.pending, too_soon.skipped), (1, 1), "{too_soon:?}");
+    test.clock.advance(Duration::minutes(5));
     let report = retry(&test).await;
 
     assert_eq!((report.pending, report.sent), (1, 1), "{report:?}");
+    assert!(
+        report.oldest_pending_seconds >= 300,
+        "the oldest pending request's wait is reported: {report:?}"
+    );
     let item = &test.items().await[0];
     assert_eq!(s(item, "notify_status"), "sent");
     assert_eq!(item["notify_attempts"].as_n().unwrap(), "2");
@@ -91,22 +100,43 @@ async fn a_request_stored_by_a_function_that_died_before_emailing_is_sent_once_t
 }
 
 #[tokio::test]
-async fn after_five_failed_attempts_the_request_is_failed() {
+async fn a_request_whose_sends_keep_failing_is_failed_only_when_its_backoff_is_spent() {
     let test = TestApp::spawn_with(&[("NOTIFY_FROM", &unverified_sender())]).await;
     test.post_json(&full_submission()).await;
-    for expected_attempt in 2..=5 {
+    // Six runs: one before the first retry is due, then one at each retry time but the last.
+    let first = retry(&test).await;
+    assert_eq!((first.skipped, first.deferred), (1, 0), "{first:?}");
+    let mut elapsed = Duration::zero();
+    for (n, after) in RETRY_AFTER[..5].iter().enumerate() {
+        test.clock.advance(*after - elapsed);
+        elapsed = *after;
         let report = retry(&test).await;
+        assert_eq!((report.deferred, report.failed), (1, 0), "{report:?}");
         let item = &test.items().await[0];
         assert_eq!(
             item["notify_attempts"].as_n().unwrap(),
-            &expected_attempt.to_string()
+            &(n + 2).to_string()
         );
-        let done = expected_attempt == 5;
-        assert_eq!(report.failed, usize::from(done), "{report:?}");
-        assert_eq!(report.deferred, usize::from(!done), "{report:?}");
     }
-
     let item = &test.items().await[0];
+    assert_eq!(
+        s(item, "notify_status"),
+        "pending",
+        "still pending after six runs"
+    );
+
+    test.clock
+        .advance(RETRY_AFTER[5] - elapsed - Duration::hours(1));
+    let not_yet = retry(&test).await;
+    assert_eq!(
+        not_yet.failed, 0,
+        "the last attempt is 24 hours after receipt"
+    );
+    test.clock.advance(Duration::hours(1));
+    let last = retry(&test).await;
+    assert_eq!((last.failed, last.deferred), (1, 0), "{last:?}");
+    let item = &test.items().await[0];
+    assert_eq!(item["notify_attempts"].as_n().unwrap(), "7");
     assert_eq!(s(item, "notify_status"), "failed");
     assert!(!item.contains_key("retry_queue"));
     assert_eq!(
@@ -126,6 +156,7 @@ async fn concurrent_retry_runs_send_each_email_once() {
         test.post_json(&body).await;
     }
     verify_sender(&test.ses, &sender).await;
+    test.clock.advance(Duration::minutes(5));
 
     let runs: Vec<_> = (0..4)
         .map(|_| {
