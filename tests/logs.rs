@@ -202,10 +202,10 @@ async fn a_notification_that_fails_for_good_logs_the_line_the_alarm_watches() {
         .collect();
     assert_eq!(failed.len(), 1, "{lines:?}");
     assert_eq!(failed[0]["level"], "ERROR");
-    assert_eq!(failed[0]["attempts"], 5);
+    assert_eq!(failed[0]["attempts"], 7, "the request path and six retries");
     let deferred = lines
         .iter()
         .filter(|l| l["event"] == "notification_deferred")
         .count();
-    assert_eq!(deferred, 4);
+    assert_eq!(deferred, 6);
 }
