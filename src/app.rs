@@ -63,6 +63,7 @@ impl App {
             aws_sdk_sesv2::Client::new(sdk),
             config.notify_from.clone(),
             config.notify_to.clone(),
+            config.notify_fallback_to.clone(),
             config.ses_configuration_set.clone(),
         );
         let turnstile = config

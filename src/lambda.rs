@@ -1,7 +1,8 @@
 //! The Lambda entry point: the kinds of invocation one binary answers, each to its own entry.
 //!
 //! EventBridge Scheduler invokes the function every few minutes with `{"action":
-//! "retry_notifications"}`; every other event is an API Gateway HTTP API request.
+//! "retry_notifications"}`; EventBridge delivers SES's events about the staff emails (`"source":
+//! "aws.ses"`); every other event is an API Gateway HTTP API request.
 
 use crate::app::App;
 use crate::deadline::Deadline;
@@ -13,6 +14,8 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 pub const RETRY_ACTION: &str = "retry_notifications";
+/// The EventBridge `source` of SES's events.
+pub const SES_SOURCE: &str = "aws.ses";
 
 /// Runs the Lambda runtime loop until the process ends.
 pub async fn run(app: Arc<App>) -> Result<(), lambda_http::Error> {
@@ -34,6 +37,10 @@ pub async fn dispatch(
             .delivery()
             .retry_pending_notifications(Deadline::of(&context))
             .await?;
+        return Ok(serde_json::to_value(report)?);
+    }
+    if payload.get("source").and_then(Value::as_str) == Some(SES_SOURCE) {
+        let report = app.delivery().record_ses_event(payload).await?;
         return Ok(serde_json::to_value(report)?);
     }
     let mut request: LambdaRequest = serde_json::from_value(payload)

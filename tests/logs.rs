@@ -209,3 +209,41 @@ async fn a_notification_that_fails_for_good_logs_the_line_the_alarm_watches() {
         .count();
     assert_eq!(deferred, 6);
 }
+
+#[tokio::test]
+async fn a_staff_bounce_logs_the_line_the_alarm_watches_without_the_persons_details() {
+    logs();
+    let test = TestApp::spawn().await;
+    let response = test.post_json(&full_submission()).await;
+    let id = response.json()["id"].as_str().unwrap().to_owned();
+    let event = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("events/ses/bounced-suppression-list.json"),
+    )
+    .unwrap()
+    .replace("01JD0000000000000000000000", &id)
+    .replace("intake@practice.test", &test.staff);
+    let report = test
+        .app
+        .delivery()
+        .record_ses_event(serde_json::from_str(&event).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, "recorded");
+
+    let lines = lines_with("submission_id", &id);
+    let alarm: Vec<_> = lines
+        .iter()
+        .filter(|l| l["event"] == "staff_email_problem")
+        .collect();
+    assert_eq!(alarm.len(), 1, "{lines:?}");
+    assert_eq!(alarm[0]["level"], "ERROR");
+    assert_eq!(alarm[0]["delivery_status"], "bounced");
+    assert_eq!(alarm[0]["bounce_sub_type"], "OnAccountSuppressionList");
+    assert_eq!(alarm[0]["staff_recipients"], json!(test.staff));
+    let text = alarm[0].to_string();
+    assert!(
+        !text.contains("Ana") && !text.contains("Example.COM"),
+        "{text}"
+    );
+}

@@ -107,6 +107,8 @@ pub struct Config {
     pub table_name: String,
     pub notify_from: EmailAddress,
     pub notify_to: Vec<EmailAddress>,
+    /// `NOTIFY_FALLBACK_TO`: empty when unset.
+    pub notify_fallback_to: Vec<EmailAddress>,
     pub allowed_origins: AllowedOrigins,
     pub thank_you_url: Option<String>,
     pub practice_timezone: Tz,
@@ -176,6 +178,7 @@ impl Config {
             table_name: env.required(&TABLE_NAME)?,
             notify_from: env.required(&NOTIFY_FROM)?,
             notify_to: env.required(&NOTIFY_TO)?,
+            notify_fallback_to: env.optional(&NOTIFY_FALLBACK_TO)?.unwrap_or_default(),
             allowed_origins: env.required(&ALLOWED_ORIGINS)?,
             thank_you_url: env.optional(&THANK_YOU_URL)?,
             practice_timezone: env.required(&PRACTICE_TIMEZONE)?,
@@ -281,6 +284,10 @@ mod tests {
             ("URGENT_PHRASES", " , ,"),
             ("WARM_CONNECTIONS", "often"),
             ("SPAM_RETENTION_DAYS", "0"),
+            (
+                "NOTIFY_FALLBACK_TO",
+                "office@practice.example, not-an-address",
+            ),
         ];
         for (name, value) in cases {
             let err = Config::from_vars(&with(&[(name, value)])).unwrap_err();

@@ -50,6 +50,9 @@ use Need::{Default, Optional, Required};
 pub const TABLE_NAME: Var<String> = var("TABLE_NAME", Required, table_name);
 pub const NOTIFY_FROM: Var<EmailAddress> = var("NOTIFY_FROM", Required, email_address);
 pub const NOTIFY_TO: Var<Vec<EmailAddress>> = var("NOTIFY_TO", Required, email_addresses);
+/// Where a request goes when a staff address bounces or complains.
+pub const NOTIFY_FALLBACK_TO: Var<Vec<EmailAddress>> =
+    var("NOTIFY_FALLBACK_TO", Optional, email_addresses);
 pub const ALLOWED_ORIGINS: Var<AllowedOrigins> =
     var("ALLOWED_ORIGINS", Required, AllowedOrigins::parse);
 pub const THANK_YOU_URL: Var<String> = var("THANK_YOU_URL", Optional, absolute_http_url);
@@ -101,6 +104,7 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &SEND_ACKNOWLEDGEMENT,
     &URGENT_PHRASES,
     &SPAM_RETENTION_DAYS,
+    &NOTIFY_FALLBACK_TO,
     &WARM_CONNECTIONS,
 ];
 

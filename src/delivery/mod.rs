@@ -3,8 +3,10 @@
 //! the operator's `resend`, goes through [`Delivery::send_staff_email`].
 
 mod retry;
+mod ses_events;
 
 pub use retry::{RETRY_AFTER, RetryReport, next_attempt};
+pub use ses_events::SesEventReport;
 
 use crate::clock::Clock;
 use crate::deadline::Deadline;
@@ -57,7 +59,10 @@ impl Delivery {
         received: &ReceivedRequest,
     ) -> Result<String, DeliveryError> {
         let email = render_notification(received, self.settings).map_err(DeliveryError::Render)?;
-        let message_id = self.notifier.send(&email, &received.request.email).await?;
+        let message_id = self
+            .notifier
+            .send(&email, &received.request.email, received.id)
+            .await?;
         if let Err(e) = self
             .store
             .mark_sent(received.id, &message_id, self.clock.now())
@@ -124,7 +129,7 @@ impl Delivery {
         let sent = match render_acknowledgement() {
             Ok(email) => self
                 .notifier
-                .acknowledge(&received.request.email, &email)
+                .acknowledge(&received.request.email, &email, received.id)
                 .await
                 .map_err(DeliveryError::from),
             Err(e) => Err(DeliveryError::Render(e)),

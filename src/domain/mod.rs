@@ -23,7 +23,7 @@ pub use field::{Field, FieldError, FieldErrors};
 pub use idempotency::IdempotencyKey;
 pub use name::PersonName;
 pub use phone::{PhoneNumber, PhoneRegion};
-pub use record::{NotifyStatus, ReceivedRequest, SubmissionId, Verification};
+pub use record::{DeliveryStatus, NotifyStatus, ReceivedRequest, SubmissionId, Verification};
 pub use request::{BestTime, ConsultationRequest, Message, ParsedSubmission, SubmissionRules};
 pub use submission::{FieldInput, SubmittedForm};
 pub use urgency::UrgentPhrases;

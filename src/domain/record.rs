@@ -76,6 +76,59 @@ impl NotifyStatus {
     }
 }
 
+/// SES's own word on the staff email, from its events (`delivery_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    Delivered,
+    Bounced,
+    Complained,
+    Rejected,
+    Delayed,
+    RenderingFailed,
+}
+
+impl DeliveryStatus {
+    /// From an SES event's EventBridge detail-type (`Email Delivered`, …).
+    pub fn from_detail_type(detail_type: &str) -> Option<Self> {
+        Some(match detail_type {
+            "Email Delivered" => Self::Delivered,
+            "Email Bounced" => Self::Bounced,
+            "Email Complaint Received" => Self::Complained,
+            "Email Rejected" => Self::Rejected,
+            "Email Delivery Delayed" => Self::Delayed,
+            "Email Rendering Failed" => Self::RenderingFailed,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::Bounced => "bounced",
+            Self::Complained => "complained",
+            Self::Rejected => "rejected",
+            Self::Delayed => "delayed",
+            Self::RenderingFailed => "rendering_failed",
+        }
+    }
+
+    /// Events arrive in any order and one per recipient: a later event may only replace a status
+    /// of the same or lower rank, so "delayed" never hides "delivered", nor "delivered" (to one
+    /// staff address) a bounce (from another).
+    pub fn rank(self) -> i64 {
+        match self {
+            Self::Delayed => 1,
+            Self::Delivered => 2,
+            Self::Bounced | Self::Complained | Self::Rejected | Self::RenderingFailed => 3,
+        }
+    }
+
+    /// Whether a staff address is in trouble: an alarm fires and the fallback gets the request.
+    pub fn is_staff_problem(self) -> bool {
+        matches!(self, Self::Bounced | Self::Complained)
+    }
+}
+
 /// What the bot check (Turnstile) said about a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Verification {

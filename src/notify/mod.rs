@@ -6,4 +6,4 @@ mod ses;
 pub use render::{
     NotificationEmail, NotificationSettings, render_acknowledgement, render_notification,
 };
-pub use ses::{NotifyError, SesNotifier};
+pub use ses::{EmailKind, KIND_TAG, NotifyError, SUBMISSION_TAG, SesNotifier};

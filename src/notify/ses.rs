@@ -2,9 +2,9 @@
 
 use super::NotificationEmail;
 use crate::aws::AwsError;
-use crate::domain::EmailAddress;
+use crate::domain::{EmailAddress, SubmissionId};
 use aws_sdk_sesv2::Client;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageTag};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NotifyError {
@@ -15,12 +15,43 @@ pub enum NotifyError {
     Build(#[source] aws_sdk_sesv2::error::BuildError),
 }
 
-/// Sends from `NOTIFY_FROM` to every `NOTIFY_TO`, with `Reply-To` the person.
+/// Which email a message is, carried in its `email_kind` tag so that SES's events about it can be
+/// told apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailKind {
+    Staff,
+    Fallback,
+    Acknowledgement,
+}
+
+impl EmailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Staff => "staff",
+            Self::Fallback => "fallback",
+            Self::Acknowledgement => "acknowledgement",
+        }
+    }
+
+    pub fn parse(tag: &str) -> Option<Self> {
+        [Self::Staff, Self::Fallback, Self::Acknowledgement]
+            .into_iter()
+            .find(|kind| kind.as_str() == tag)
+    }
+}
+
+/// The SES message tags every email carries: which request, and which email of it.
+pub const SUBMISSION_TAG: &str = "submission_id";
+pub const KIND_TAG: &str = "email_kind";
+
+/// Sends from `NOTIFY_FROM` to every `NOTIFY_TO` (or `NOTIFY_FALLBACK_TO`), with `Reply-To` the
+/// person.
 #[derive(Debug, Clone)]
 pub struct SesNotifier {
     client: Client,
     from: EmailAddress,
     to: Vec<EmailAddress>,
+    fallback_to: Vec<EmailAddress>,
     configuration_set: Option<String>,
 }
 
@@ -29,14 +60,23 @@ impl SesNotifier {
         client: Client,
         from: EmailAddress,
         to: Vec<EmailAddress>,
+        fallback_to: Vec<EmailAddress>,
         configuration_set: Option<String>,
     ) -> Self {
         Self {
             client,
             from,
             to,
+            fallback_to,
             configuration_set,
         }
+    }
+
+    /// Whether `address` is one of the staff addresses (`NOTIFY_TO`).
+    pub fn is_staff(&self, address: &str) -> bool {
+        self.to
+            .iter()
+            .any(|staff| staff.as_str().eq_ignore_ascii_case(address))
     }
 
     /// A cheap call that opens (and so warms) the connection to SES.
@@ -55,9 +95,27 @@ impl SesNotifier {
         &self,
         email: &NotificationEmail,
         reply_to: &EmailAddress,
+        id: SubmissionId,
     ) -> Result<String, NotifyError> {
-        self.send_email(&self.to, std::slice::from_ref(reply_to), email)
+        let reply_to = std::slice::from_ref(reply_to);
+        self.send_email(&self.to, reply_to, email, id, EmailKind::Staff)
             .await
+    }
+
+    /// Sends the staff notification to `NOTIFY_FALLBACK_TO`; `None` when none is configured.
+    pub async fn send_fallback(
+        &self,
+        email: &NotificationEmail,
+        reply_to: &EmailAddress,
+        id: SubmissionId,
+    ) -> Result<Option<String>, NotifyError> {
+        if self.fallback_to.is_empty() {
+            return Ok(None);
+        }
+        let reply_to = std::slice::from_ref(reply_to);
+        self.send_email(&self.fallback_to, reply_to, email, id, EmailKind::Fallback)
+            .await
+            .map(Some)
     }
 
     /// Sends the acknowledgement to the person, with replies going to the practice.
@@ -65,8 +123,10 @@ impl SesNotifier {
         &self,
         person: &EmailAddress,
         email: &NotificationEmail,
+        id: SubmissionId,
     ) -> Result<String, NotifyError> {
-        self.send_email(std::slice::from_ref(person), &self.to[..1], email)
+        let person = std::slice::from_ref(person);
+        self.send_email(person, &self.to[..1], email, id, EmailKind::Acknowledgement)
             .await
     }
 
@@ -75,7 +135,20 @@ impl SesNotifier {
         to: &[EmailAddress],
         reply_to: &[EmailAddress],
         email: &NotificationEmail,
+        id: SubmissionId,
+        kind: EmailKind,
     ) -> Result<String, NotifyError> {
+        let tag = |name: &str, value: &str| {
+            MessageTag::builder()
+                .name(name)
+                .value(value)
+                .build()
+                .map_err(NotifyError::Build)
+        };
+        let tags = vec![
+            tag(SUBMISSION_TAG, &id.to_string())?,
+            tag(KIND_TAG, kind.as_str())?,
+        ];
         let utf8 = |data: &str| {
             Content::builder()
                 .data(data)
@@ -105,6 +178,7 @@ impl SesNotifier {
             ))
             .content(EmailContent::builder().simple(message).build())
             .set_configuration_set_name(self.configuration_set.clone())
+            .set_email_tags(Some(tags))
             .send()
             .await
             .map_err(AwsError::of("SES", "SendEmail"))?;

@@ -42,6 +42,10 @@ pub mod attr {
     pub const NOTIFY_ATTEMPTS: &str = "notify_attempts";
     pub const LEASE_UNTIL: &str = "lease_until";
     pub const NEXT_ATTEMPT_AT: &str = "next_attempt_at";
+    pub const DELIVERY_STATUS: &str = "delivery_status";
+    pub const DELIVERY_STATUS_AT: &str = "delivery_status_at";
+    pub const DELIVERY_RANK: &str = "delivery_rank";
+    pub const FALLBACK_SENT_AT: &str = "fallback_sent_at";
     pub const RETRY_QUEUE: &str = "retry_queue";
     pub const SUBMISSION_ID: &str = "submission_id";
     pub const PAYLOAD_HASH: &str = "payload_hash";

@@ -4,12 +4,14 @@
 //! DynamoDB's TTL deletes lazily (up to days late), so every condition compares `expires_at` or
 //! `lease_until` with the current time itself.
 
+mod delivery;
 mod duplicates;
 mod intake;
 pub mod item;
 mod notifications;
 mod operator;
 
+pub use delivery::DeliveryRecord;
 pub use duplicates::{CONTENT_WINDOW, DuplicateGuard, KEY_WINDOW};
 pub use intake::{InsertOutcome, RateLimit};
 pub use item::{EMAIL_INDEX, PENDING_INDEX, StoredRequest, attr, request_key, rfc3339};
@@ -18,6 +20,8 @@ pub use notifications::ClaimedNotification;
 use crate::aws::AwsError;
 use crate::domain::SubmissionId;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -40,6 +44,14 @@ where
     R: std::fmt::Debug + Send + Sync + 'static,
 {
     move |error| StoreError::Unavailable(AwsError::of("DynamoDB", operation)(error))
+}
+
+/// Whether an update was refused by its condition (someone else's state won).
+pub(super) fn condition_failed<R>(error: &SdkError<UpdateItemError, R>) -> bool {
+    matches!(
+        error.as_service_error(),
+        Some(UpdateItemError::ConditionalCheckFailedException(_))
+    )
 }
 
 /// A request that could not be built never left the function; it reads like any other failure.

@@ -2,10 +2,8 @@
 //! path never send the same email at once), then sent, deferred or failed.
 
 use super::item::{PENDING, PENDING_INDEX, attr, n, request_id_of_key, request_key, rfc3339, s};
-use super::{Store, StoreError, dynamodb};
+use super::{Store, StoreError, condition_failed, dynamodb};
 use crate::domain::{NotifyStatus, ReceivedRequest, SubmissionId};
-use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use chrono::{DateTime, Utc};
 
 /// A request whose notification this caller has claimed.
@@ -14,14 +12,6 @@ pub struct ClaimedNotification {
     pub received: ReceivedRequest,
     /// Attempts so far, this one included.
     pub attempts: u32,
-}
-
-/// Whether an update was refused by its condition (someone else's state won).
-fn condition_failed<R>(error: &SdkError<UpdateItemError, R>) -> bool {
-    matches!(
-        error.as_service_error(),
-        Some(UpdateItemError::ConditionalCheckFailedException(_))
-    )
 }
 
 impl Store {

@@ -18,6 +18,7 @@ mod lost_answer;
 mod notification;
 mod retry;
 mod runtime_api;
+mod ses_events;
 mod storage;
 mod submission;
 mod validation;

@@ -1,0 +1,182 @@
+//! SES's own word on a staff email: its events for the configuration set, delivered by
+//! EventBridge, recorded on the request as `delivery_status`. A staff address that bounces or
+//! complains raises an alarm at once, and the request goes to `NOTIFY_FALLBACK_TO`.
+
+use super::Delivery;
+use crate::domain::{DeliveryStatus, SubmissionId};
+use crate::notify::{EmailKind, KIND_TAG, SUBMISSION_TAG, render_notification};
+use crate::store::{DeliveryRecord, StoreError};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// An SES event as EventBridge delivers it (only what is read; the rest, which holds the mail's
+/// headers and so the person's name, is never kept or logged).
+#[derive(Debug, Deserialize)]
+struct SesEvent {
+    #[serde(rename = "detail-type")]
+    detail_type: String,
+    detail: Detail,
+}
+
+#[derive(Debug, Deserialize)]
+struct Detail {
+    mail: Mail,
+    #[serde(default)]
+    bounce: Option<Bounce>,
+    #[serde(default)]
+    complaint: Option<Complaint>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Mail {
+    #[serde(default)]
+    tags: HashMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Bounce {
+    #[serde(rename = "bounceType", default)]
+    bounce_type: String,
+    #[serde(rename = "bounceSubType", default)]
+    bounce_sub_type: String,
+    #[serde(rename = "bouncedRecipients", default)]
+    recipients: Vec<Recipient>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Complaint {
+    #[serde(rename = "complainedRecipients", default)]
+    recipients: Vec<Recipient>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Recipient {
+    #[serde(rename = "emailAddress")]
+    email_address: String,
+}
+
+impl Mail {
+    fn tag(&self, name: &str) -> Option<&str> {
+        self.tags.get(name)?.first().map(String::as_str)
+    }
+}
+
+/// What one SES event did: the answer to its invocation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SesEventReport {
+    /// `recorded`, `superseded`, `unknown_request` or `ignored`.
+    pub outcome: &'static str,
+    pub delivery_status: Option<&'static str>,
+    pub fallback_sent: bool,
+}
+
+impl SesEventReport {
+    fn ignored() -> Self {
+        Self {
+            outcome: "ignored",
+            delivery_status: None,
+            fallback_sent: false,
+        }
+    }
+}
+
+impl Delivery {
+    /// Records what an SES event says about a request's staff email.
+    pub async fn record_ses_event(
+        &self,
+        event: serde_json::Value,
+    ) -> Result<SesEventReport, StoreError> {
+        let event: SesEvent = match serde_json::from_value(event) {
+            Ok(event) => event,
+            Err(error) => {
+                tracing::warn!(event = "ses_event_unreadable", error = %error, "an SES event could not be read; ignored");
+                return Ok(SesEventReport::ignored());
+            }
+        };
+        let Some(status) = DeliveryStatus::from_detail_type(&event.detail_type) else {
+            return Ok(SesEventReport::ignored());
+        };
+        let mail = &event.detail.mail;
+        let id = mail.tag(SUBMISSION_TAG).and_then(SubmissionId::parse);
+        let kind = mail.tag(KIND_TAG).and_then(EmailKind::parse);
+        let Some(id) = id else {
+            tracing::info!(
+                event = "ses_event_unknown_request",
+                delivery_status = status.as_str(),
+                "an SES event names no request; ignored"
+            );
+            return Ok(SesEventReport::ignored());
+        };
+        if kind == Some(EmailKind::Acknowledgement) {
+            // The person's own address: their request is safe, and staff have their details.
+            tracing::info!(event = "acknowledgement_delivery", submission_id = %id, delivery_status = status.as_str(), "SES reported on an acknowledgement");
+            return Ok(SesEventReport::ignored());
+        }
+        let record = self
+            .store
+            .record_delivery(id, status, self.clock.now())
+            .await?;
+        let mut report = SesEventReport {
+            outcome: match record {
+                DeliveryRecord::Recorded => "recorded",
+                DeliveryRecord::Superseded => "superseded",
+                DeliveryRecord::UnknownRequest => "unknown_request",
+            },
+            delivery_status: Some(status.as_str()),
+            fallback_sent: false,
+        };
+        if record == DeliveryRecord::UnknownRequest {
+            tracing::info!(event = "ses_event_unknown_request", submission_id = %id, delivery_status = status.as_str(), "an SES event names a request that does not exist; ignored");
+            return Ok(report);
+        }
+        if kind == Some(EmailKind::Staff) && status.is_staff_problem() {
+            self.alarm_staff_problem(id, status, &event.detail);
+            report.fallback_sent = self.send_to_fallback(id).await;
+        }
+        Ok(report)
+    }
+
+    /// The error line the alarm watches. The staff addresses are the practice's own, not the
+    /// person's, and tell the operator which mailbox to fix.
+    fn alarm_staff_problem(&self, id: SubmissionId, status: DeliveryStatus, detail: &Detail) {
+        let recipients = detail
+            .bounce
+            .iter()
+            .flat_map(|bounce| &bounce.recipients)
+            .chain(detail.complaint.iter().flat_map(|c| &c.recipients))
+            .map(|r| r.email_address.as_str())
+            .filter(|address| self.notifier.is_staff(address))
+            .collect::<Vec<_>>()
+            .join(",");
+        let (bounce_type, bounce_sub_type) = detail.bounce.as_ref().map_or(("", ""), |b| {
+            (b.bounce_type.as_str(), b.bounce_sub_type.as_str())
+        });
+        tracing::error!(event = "staff_email_problem", submission_id = %id, delivery_status = status.as_str(), bounce_type, bounce_sub_type, staff_recipients = recipients, "a staff address did not take the notification; check that mailbox and SES's suppression list");
+    }
+
+    /// Sends the request to `NOTIFY_FALLBACK_TO`, once; true when it went.
+    async fn send_to_fallback(&self, id: SubmissionId) -> bool {
+        let sent = async {
+            if !self.store.claim_fallback(id, self.clock.now()).await? {
+                return Ok::<_, Box<dyn std::error::Error + Send + Sync>>(false);
+            }
+            let Some(stored) = self.store.get_request(id).await? else {
+                return Ok(false);
+            };
+            let email = render_notification(&stored.received, self.settings)?;
+            let reply_to = &stored.received.request.email;
+            Ok(self
+                .notifier
+                .send_fallback(&email, reply_to, id)
+                .await?
+                .is_some())
+        };
+        match sent.await {
+            Ok(sent) => sent,
+            Err(error) => {
+                tracing::error!(event = "fallback_failed", submission_id = %id, error = %error, "the request could not be sent to the fallback address");
+                false
+            }
+        }
+    }
+}
