@@ -232,9 +232,99 @@ fn there_is_an_alarm_for_each_way_a_request_can_be_lost() {
         "4xx",
         "NotificationsFailed",
         "CaptchaUnavailable",
+        "StaffEmailProblems",
+        "OldestPendingSeconds",
+        "ApproximateNumberOfMessagesVisible",
     ] {
         assert!(alarms.contains(metric), "no alarm on {metric}");
     }
+}
+
+#[test]
+fn every_alarm_reaches_a_person() {
+    let template = template();
+    let rule = template["Rules"]["AlarmsReachSomeone"]["Assertions"][0]["Assert"].to_string();
+    assert!(
+        rule.contains("AlarmEmail") && rule.contains("ExistingAlarmTopicArn"),
+        "{rule}"
+    );
+    let topic = json!({"Fn::If": ["CreateAlarmTopic", {"Ref": "AlarmTopic"}, {"Ref": "ExistingAlarmTopicArn"}]});
+    for (name, alarm) in resources_of_type(&template, "AWS::CloudWatch::Alarm") {
+        assert_eq!(
+            alarm["Properties"]["AlarmActions"],
+            json!([topic]),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn ses_events_reach_the_function_and_what_fails_waits_in_a_dead_letter_queue() {
+    let template = template();
+    let (_, destination) =
+        resources_of_type(&template, "AWS::SES::ConfigurationSetEventDestination")[0];
+    let destination = &destination["Properties"]["EventDestination"];
+    assert!(destination["EventBridgeDestination"]["EventBusArn"].is_object());
+    let types: BTreeSet<&str> = destination["MatchingEventTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    for kind in [
+        "delivery",
+        "bounce",
+        "complaint",
+        "reject",
+        "deliveryDelay",
+        "renderingFailure",
+    ] {
+        assert!(types.contains(kind), "no {kind} events");
+    }
+
+    let rules = resources_of_type(&template, "AWS::Events::Rule");
+    let (_, rule) = rules
+        .iter()
+        .find(|(_, r)| {
+            r["Properties"]["EventPattern"]["source"]
+                == json!([consultation_form::lambda::SES_SOURCE])
+        })
+        .expect("a rule for SES's events");
+    let detail_types = rule["Properties"]["EventPattern"]["detail-type"]
+        .as_array()
+        .unwrap();
+    for detail_type in detail_types {
+        assert!(
+            consultation_form::domain::DeliveryStatus::from_detail_type(
+                detail_type.as_str().unwrap()
+            )
+            .is_some(),
+            "the function does not read {detail_type}"
+        );
+    }
+    assert_eq!(detail_types.len(), 6);
+    let target = &rule["Properties"]["Targets"][0];
+    assert_eq!(
+        target["Arn"],
+        json!({"Fn::GetAtt": ["ConsultationFunction", "Arn"]})
+    );
+    let queue = json!({"Fn::GetAtt": ["UndeliveredEventsQueue", "Arn"]});
+    assert_eq!(target["DeadLetterConfig"]["Arn"], queue);
+
+    let function = &resources_of_type(&template, "AWS::Serverless::Function")[0].1["Properties"];
+    assert_eq!(function["DeadLetterQueue"]["TargetArn"], queue);
+    let schedule = &resources_of_type(&template, "AWS::Scheduler::Schedule")[0].1["Properties"];
+    assert_eq!(schedule["Target"]["DeadLetterConfig"]["Arn"], queue);
+    let (_, queue) = resources_of_type(&template, "AWS::SQS::Queue")[0];
+    assert_eq!(
+        queue["Properties"]["KmsMasterKeyId"],
+        json!({"Ref": "DataKey"})
+    );
+    assert!(
+        resources_of_type(&template, "AWS::Lambda::Permission")
+            .iter()
+            .any(|(_, p)| p["Properties"]["Principal"] == "events.amazonaws.com")
+    );
 }
 
 #[test]
