@@ -159,12 +159,15 @@ impl<'a> Admin<'a> {
         since: Option<DateTime<Utc>>,
         progress: &mut dyn Write,
     ) -> Result<Vec<StoredRequest>, AdminError> {
-        let requests = self
+        let (requests, unreadable) = self
             .app
             .store()
             .requests_since(since, &mut reporter(progress, "scanned"))
             .await?;
         writeln!(progress)?;
+        for error in &unreadable {
+            writeln!(progress, "skipped: {error}")?;
+        }
         Ok(requests)
     }
 

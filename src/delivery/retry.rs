@@ -94,6 +94,14 @@ impl Delivery {
                     }
                 }
                 Ok(None) => report.skipped += 1,
+                Err(error @ StoreError::Corrupt { .. }) => {
+                    // Retrying cannot make it readable: staff must look at it by hand.
+                    tracing::error!(event = "stored_item_unreadable", submission_id = %id, error = %error, "a pending request cannot be read; marked failed");
+                    if let Err(e) = self.store.release_failed_notification(id, None).await {
+                        tracing::warn!(submission_id = %id, error = %e, "could not mark an unreadable request failed");
+                    }
+                    report.failed += 1;
+                }
                 Err(e) => {
                     tracing::warn!(submission_id = %id, error = %e, "could not claim a pending notification");
                     report.postponed += 1;

@@ -7,6 +7,11 @@ use super::{FieldError, FieldInput};
 pub struct Consent(());
 
 impl Consent {
+    /// Consent recorded with a stored request (a request is only ever stored with it).
+    pub(super) fn recorded() -> Self {
+        Self(())
+    }
+
     pub fn parse(input: Option<&FieldInput>) -> Result<Self, FieldError> {
         match input {
             Some(FieldInput::Flag(true)) => Ok(Self(())),

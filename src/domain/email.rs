@@ -38,6 +38,11 @@ impl EmailAddress {
         Ok(Self(address))
     }
 
+    /// A value as it was kept when the request was accepted, not checked against today's rules.
+    pub(super) fn kept(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

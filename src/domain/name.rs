@@ -26,6 +26,11 @@ impl PersonName {
         Ok(Self(normalized))
     }
 
+    /// A value as it was kept when the request was accepted, not checked against today's rules.
+    pub(super) fn kept(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -51,6 +51,11 @@ impl PhoneNumber {
         ))
     }
 
+    /// A value as it was kept when the request was accepted, not checked against today's rules.
+    pub(super) fn kept(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

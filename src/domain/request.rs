@@ -1,62 +1,10 @@
 //! A consultation request: the whole submission, parsed.
 
-use super::text::{
-    char_count, hides_tagged_text, is_forbidden_in_line, is_forbidden_in_text, normalize,
-    unify_line_breaks,
-};
+use super::text::normalize;
 use super::{
-    Consent, EmailAddress, Field, FieldError, FieldErrors, FieldInput, IdempotencyKey, PersonName,
-    PhoneNumber, PhoneRegion, PreferredContact, SessionFormat, SubmittedForm,
+    BestTime, Consent, EmailAddress, Field, FieldError, FieldErrors, FieldInput, IdempotencyKey,
+    Message, PersonName, PhoneNumber, PhoneRegion, PreferredContact, SessionFormat, SubmittedForm,
 };
-
-/// When the person can best be reached: one line, at most 200 characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BestTime(String);
-
-impl BestTime {
-    pub const MAX_CHARS: usize = 200;
-
-    fn parse(normalized: String) -> Result<Self, FieldError> {
-        if normalized.chars().any(is_forbidden_in_line) {
-            return Err(FieldError::Invalid);
-        }
-        if char_count(&normalized) > Self::MAX_CHARS {
-            return Err(FieldError::TooLong {
-                max: Self::MAX_CHARS,
-            });
-        }
-        Ok(Self(normalized))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// What the person would like help with: at most 2000 characters, line breaks as LF.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message(String);
-
-impl Message {
-    pub const MAX_CHARS: usize = 2000;
-
-    fn parse(normalized: String) -> Result<Self, FieldError> {
-        let text = unify_line_breaks(&normalized);
-        if text.chars().any(is_forbidden_in_text) || hides_tagged_text(&text) {
-            return Err(FieldError::Invalid);
-        }
-        if char_count(&text) > Self::MAX_CHARS {
-            return Err(FieldError::TooLong {
-                max: Self::MAX_CHARS,
-            });
-        }
-        Ok(Self(text))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
 
 /// A request for a free consultation, valid by construction.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,8 +11,8 @@
 
 use super::StoreError;
 use crate::domain::{
-    BestTime, ConsultationRequest, Field, FieldInput, Message, NotifyStatus, PhoneRegion,
-    ReceivedRequest, SessionFormat, SubmissionId, SubmissionRules, SubmittedForm, Verification,
+    BestTime, ConsultationRequest, Message, NotifyStatus, ReceivedRequest, SessionFormat,
+    StoredFields, SubmissionId, Verification,
 };
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -188,34 +188,20 @@ pub fn request_item(
         .collect()
 }
 
-/// Reads a request item back into the domain types, through the same parsers as a submission.
+/// Reads a request item back into the domain types, as it was kept: without today's field rules
+/// (see `domain::stored`). Only a missing or unreadable attribute makes it `Corrupt`.
 pub fn stored_request(key: &str, item: &Item) -> Result<StoredRequest, StoreError> {
     let reader = ItemReader::new(key, item);
     let id = SubmissionId::parse(reader.string(attr::ID)?).ok_or_else(|| reader.corrupt("id"))?;
-    let mut form = SubmittedForm::new()
-        .with(Field::Name, reader.string(attr::NAME)?)
-        .with(Field::Email, reader.string(attr::EMAIL)?)
-        .with(
-            Field::PreferredContact,
-            reader.string(attr::PREFERRED_CONTACT)?,
-        )
-        .with(Field::Consent, "true");
-    for (field, name) in [
-        (Field::Phone, attr::PHONE),
-        (Field::BestTime, attr::BEST_TIME),
-        (Field::SessionFormat, attr::SESSION_FORMAT),
-        (Field::Message, attr::MESSAGE),
-    ] {
-        if let Some(value) = reader.optional_string(name) {
-            form.insert(field, FieldInput::Text(value.to_owned()));
-        }
-    }
-    let rules = SubmissionRules {
-        phone_region: PhoneRegion::default(),
-    };
-    let request: ConsultationRequest = ConsultationRequest::parse(&form, rules)
-        .map_err(|errors| reader.corrupt(&format!("fields {:?}", errors.codes())))?
-        .request;
+    let request = ConsultationRequest::from_stored(StoredFields {
+        name: reader.string(attr::NAME)?,
+        email: reader.string(attr::EMAIL)?,
+        phone: reader.optional_string(attr::PHONE),
+        preferred_contact: reader.string(attr::PREFERRED_CONTACT)?,
+        best_time: reader.optional_string(attr::BEST_TIME),
+        session_format: reader.optional_string(attr::SESSION_FORMAT),
+        message: reader.optional_string(attr::MESSAGE),
+    });
     let received_at = DateTime::parse_from_rfc3339(reader.string(attr::RECEIVED_AT)?)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| reader.corrupt("received_at"))?;
@@ -284,7 +270,7 @@ impl<'a> ItemReader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Field, SubmittedForm};
+    use crate::domain::{Field, SubmissionRules, SubmittedForm};
 
     #[test]
     fn an_item_reads_back_as_the_request_it_was_written_from() {
@@ -325,6 +311,30 @@ mod tests {
         let stored = stored_request("k", &item).unwrap();
         assert_eq!(stored.received, spam);
         assert_eq!(stored.notify_status, NotifyStatus::Held);
+    }
+
+    #[test]
+    fn an_item_that_todays_rules_refuse_still_reads_back_as_it_was_kept() {
+        let form = SubmittedForm::new()
+            .with(Field::Name, "Ana Lima")
+            .with(Field::Email, "ana@example.com")
+            .with(Field::Consent, "on");
+        let request = ConsultationRequest::parse(&form, SubmissionRules::default())
+            .unwrap()
+            .request;
+        let at: DateTime<Utc> = "2026-11-26T14:05:00.123Z".parse().unwrap();
+        let mut item = request_item(&ReceivedRequest::example(request, at), "hash", at);
+        // Stored before zero-width joiners and doubled dots were refused.
+        item.insert(attr::NAME.to_owned(), s("Ana\u{200D}Lima"));
+        item.insert(attr::EMAIL.to_owned(), s("ana..lima@example.com"));
+        item.insert(attr::PREFERRED_CONTACT.to_owned(), s("carrier-pigeon"));
+        let stored = stored_request("k", &item).unwrap();
+        assert_eq!(stored.received.request.name.as_str(), "Ana\u{200D}Lima");
+        assert_eq!(
+            stored.received.request.email.as_str(),
+            "ana..lima@example.com"
+        );
+        assert_eq!(stored.received.request.preferred_contact.as_str(), "email");
     }
 
     #[test]

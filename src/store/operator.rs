@@ -28,13 +28,14 @@ impl Store {
         Ok(items)
     }
 
-    /// Every stored request received at or after `since`, oldest first. A scan: for the operator's
-    /// occasional list and export, never for a request path. `progress` hears the items seen.
+    /// Every stored request received at or after `since`, oldest first, and the items that could
+    /// not be read (which never stop the scan). A scan: for the operator's occasional list and
+    /// export, never for a request path. `progress` hears the items seen.
     pub async fn requests_since(
         &self,
         since: Option<DateTime<Utc>>,
         progress: &mut dyn FnMut(usize),
-    ) -> Result<Vec<StoredRequest>, StoreError> {
+    ) -> Result<(Vec<StoredRequest>, Vec<StoreError>), StoreError> {
         let mut scan = self
             .client
             .scan()
@@ -48,14 +49,15 @@ impl Store {
                 .expression_attribute_names("#received", attr::RECEIVED_AT)
                 .expression_attribute_values(":since", s(&rfc3339(since)));
         }
-        let mut found = self
-            .scan_all(scan, progress)
-            .await?
-            .iter()
-            .map(|item| stored_request(&partition_key(item).unwrap_or_default(), item))
-            .collect::<Result<Vec<_>, _>>()?;
+        let (mut found, mut unreadable) = (Vec::new(), Vec::new());
+        for item in self.scan_all(scan, progress).await? {
+            match stored_request(&partition_key(&item).unwrap_or_default(), &item) {
+                Ok(stored) => found.push(stored),
+                Err(error) => unreadable.push(error),
+            }
+        }
         found.sort_by_key(|r| r.received.id);
-        Ok(found)
+        Ok((found, unreadable))
     }
 
     /// The keys of every item carrying this email fingerprint (requests and duplicate records).

@@ -1,6 +1,7 @@
 //! The operator's `consultation-admin` command, run as a process against the emulator.
 
 use crate::helpers::{TestApp, full_submission, s, unique};
+use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::Duration;
 use serde_json::{Value, json};
 use std::process::Output;
@@ -299,4 +300,33 @@ async fn every_subcommand_has_help_and_clear_errors() {
     )
     .await;
     assert!(String::from_utf8_lossy(&no_table.stderr).contains("TABLE_NAME is required"));
+}
+
+#[tokio::test]
+async fn an_unreadable_item_never_stops_list_or_export() {
+    let test = TestApp::spawn().await;
+    let id = test.post_json(&person("ok")).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let damaged = "01JD0000000000000000000000";
+    test.dynamodb
+        .put_item()
+        .table_name(&test.table)
+        .item("pk", AttributeValue::S(format!("request#{damaged}")))
+        .item("id", AttributeValue::S(damaged.into()))
+        .send()
+        .await
+        .unwrap();
+
+    for args in [&["list"][..], &["export", "--format", "json"][..]] {
+        let output = admin(&test, args).await;
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        assert!(stdout(&output).contains(&id), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("skipped: stored item request#{damaged}")),
+            "{stderr}"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! watches.
 
 use crate::helpers::{TestApp, full_submission, s, verify_sender};
+use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::Duration;
 use consultation_form::deadline::Deadline;
 use consultation_form::delivery::RETRY_AFTER;
@@ -177,4 +178,65 @@ async fn concurrent_retry_runs_send_each_email_once() {
 
     assert_eq!(sent, 3);
     assert_eq!(test.sent_emails().await.len(), 3);
+}
+
+/// Writes a pending request by hand, as an older version might have stored it, with `edit`
+/// applied to its item; returns its id.
+async fn store_by_hand(
+    test: &TestApp,
+    edit: impl FnOnce(&mut std::collections::HashMap<String, AttributeValue>),
+) -> String {
+    let now = test.clock.now_plus(Duration::minutes(-30));
+    let form = consultation_form::domain::SubmittedForm::new()
+        .with(consultation_form::domain::Field::Name, "Ana Lima")
+        .with(consultation_form::domain::Field::Email, "ana@example.com")
+        .with(consultation_form::domain::Field::Consent, "on");
+    let request = ConsultationRequest::parse(&form, SubmissionRules::default())
+        .unwrap()
+        .request;
+    let received = ReceivedRequest::example(request, now);
+    let mut item = consultation_form::store::item::request_item(&received, "hash", now);
+    edit(&mut item);
+    test.dynamodb
+        .put_item()
+        .table_name(&test.table)
+        .set_item(Some(item))
+        .send()
+        .await
+        .unwrap();
+    received.id.to_string()
+}
+
+#[tokio::test]
+async fn a_stored_request_that_todays_rules_refuse_is_still_sent() {
+    let test = TestApp::spawn().await;
+    let id = store_by_hand(&test, |item| {
+        item.insert("name".into(), AttributeValue::S("Ana\u{200D}Lima".into()));
+    })
+    .await;
+
+    let report = retry(&test).await;
+
+    assert_eq!(report.sent, 1, "{report:?}");
+    let item = &test.items().await[0];
+    assert_eq!(s(item, "id"), id);
+    assert_eq!(s(item, "notify_status"), "sent");
+    assert_eq!(test.sent_emails().await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_unreadable_stored_request_is_marked_failed_instead_of_retried_for_ever() {
+    let test = TestApp::spawn().await;
+    store_by_hand(&test, |item| {
+        item.remove("email");
+    })
+    .await;
+
+    let report = retry(&test).await;
+
+    assert_eq!(report.failed, 1, "{report:?}");
+    let item = &test.items().await[0];
+    assert_eq!(s(item, "notify_status"), "failed");
+    assert!(!item.contains_key("retry_queue"));
+    assert_eq!(retry(&test).await.pending, 0, "not looked at again");
 }
