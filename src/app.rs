@@ -72,7 +72,7 @@ impl App {
             .map(TurnstileVerifier::new)
             .transpose()?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let settings = notification_settings(&config);
+        let settings = NotificationSettings::from(&config);
         let delivery = Delivery::new(store.clone(), notifier, settings, clock.clone());
         Ok(Self {
             config,
@@ -88,7 +88,7 @@ impl App {
         self.delivery = Delivery::new(
             self.store.clone(),
             self.delivery.notifier().clone(),
-            notification_settings(&self.config),
+            NotificationSettings::from(&self.config),
             clock.clone(),
         );
         self.clock = clock;
@@ -242,12 +242,5 @@ impl App {
             expires_at: now + Duration::days(days),
             ..self.receive(id, now, request)
         }
-    }
-}
-
-pub(crate) fn notification_settings(config: &Config) -> NotificationSettings {
-    NotificationSettings {
-        timezone: config.practice_timezone,
-        include_message: config.notify_include_message,
     }
 }

@@ -32,6 +32,11 @@ impl Default for PhoneRegion {
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
+    /// A value as it was kept when the request was accepted, not checked against today's rules.
+    pub(super) fn kept(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+
     /// Longer input is never a phone number, and the parser need not see it.
     const MAX_INPUT_CHARS: usize = 40;
 
@@ -49,11 +54,6 @@ impl PhoneNumber {
         Ok(Self(
             number.format().mode(phonenumber::Mode::E164).to_string(),
         ))
-    }
-
-    /// A value as it was kept when the request was accepted, not checked against today's rules.
-    pub(super) fn kept(value: &str) -> Self {
-        Self(value.to_owned())
     }
 
     pub fn as_str(&self) -> &str {

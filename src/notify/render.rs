@@ -14,6 +14,15 @@ pub struct NotificationSettings {
     pub include_message: bool,
 }
 
+impl From<&crate::config::Config> for NotificationSettings {
+    fn from(config: &crate::config::Config) -> Self {
+        Self {
+            timezone: config.practice_timezone,
+            include_message: config.notify_include_message,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotificationEmail {
     pub subject: String,
