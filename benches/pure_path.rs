@@ -15,6 +15,7 @@ fn pure_path(c: &mut Criterion) {
     let settings = NotificationSettings {
         timezone: chrono_tz::America::New_York,
         include_message: true,
+        follow_up_key: None,
     };
     c.bench_function("parse, validate and render one request", |b| {
         b.iter(|| {
@@ -30,7 +31,7 @@ fn pure_path(c: &mut Criterion) {
             .expect("the sample is valid");
             let at = chrono::Utc::now();
             let received = ReceivedRequest::example(parsed.request, at);
-            black_box(render_notification(&received, settings).expect("renders"))
+            black_box(render_notification(&received, &settings).expect("renders"))
         })
     });
 }

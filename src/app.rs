@@ -1,20 +1,22 @@
 //! The pipeline: from a submitted form to an outcome, in named steps. It sees no headers and
 //! builds no responses; the HTTP edge (`http`) does both.
 
+mod receive;
+
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::deadline::Deadline;
 use crate::delivery::Delivery;
 use crate::domain::{
-    ConsultationRequest, Field, FieldErrors, NotifyStatus, ParsedSubmission, ReceivedRequest,
-    SubmissionId, SubmissionRules, Verification,
+    Field, FieldErrors, NotifyStatus, ParsedSubmission, ReceivedRequest, SubmissionId,
+    SubmissionRules, Verification,
 };
 use crate::error::RequestError;
 use crate::intake::{Intake, read_submission};
 use crate::notify::{NotificationSettings, SesNotifier};
 use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Store, StoreError};
 use crate::turnstile::{Challenge, TurnstileVerifier};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 /// Everything one invocation needs, built once per cold start.
@@ -34,6 +36,9 @@ pub struct Submission<'a> {
     pub intake: Intake<'a>,
     /// The address API Gateway saw (not a header a client could set).
     pub source_ip: Option<&'a str>,
+    /// The domain API Gateway received it on: the follow-up links' base without
+    /// `PUBLIC_BASE_URL`.
+    pub domain_name: Option<&'a str>,
     pub deadline: Deadline,
 }
 
@@ -129,6 +134,7 @@ impl App {
             let verification = self.verify_human(&submission, &parsed, &guard).await?;
             ReceivedRequest {
                 verification,
+                public_base_url: self.public_base_url(submission.domain_name),
                 ..self.receive(id, now, parsed.request)
             }
         };
@@ -204,43 +210,5 @@ impl App {
                 errors.add(Field::TurnstileToken, error);
                 RequestError::Validation(errors)
             })
-    }
-
-    /// The request as kept: what the service adds to what the person wrote.
-    pub(crate) fn receive(
-        &self,
-        id: SubmissionId,
-        now: DateTime<Utc>,
-        request: ConsultationRequest,
-    ) -> ReceivedRequest {
-        let urgent = request
-            .message
-            .as_ref()
-            .is_some_and(|m| self.config.urgent_phrases.matches(m.as_str()));
-        ReceivedRequest {
-            id,
-            received_at: now,
-            request,
-            consent_version: self.config.consent_version.clone(),
-            urgent,
-            expires_at: now + Duration::days(i64::from(self.config.retention_days.get())),
-            verification: Verification::NotRequired,
-            held_as_spam: false,
-        }
-    }
-
-    /// A request whose honeypot was filled: kept `SPAM_RETENTION_DAYS`, never emailed.
-    fn hold_as_spam(
-        &self,
-        id: SubmissionId,
-        now: DateTime<Utc>,
-        request: ConsultationRequest,
-    ) -> ReceivedRequest {
-        let days = i64::from(self.config.spam_retention_days.get());
-        ReceivedRequest {
-            held_as_spam: true,
-            expires_at: now + Duration::days(days),
-            ..self.receive(id, now, request)
-        }
     }
 }

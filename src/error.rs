@@ -10,6 +10,13 @@ pub enum RequestError {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("method not allowed on a follow-up link")]
+    FollowUpMethodNotAllowed,
+    /// A forged, altered or expired follow-up link (or links not configured): nothing changed.
+    #[error("follow-up link refused: {0}")]
+    FollowUpLinkInvalid(&'static str),
+    #[error("no request to follow up")]
+    FollowUpUnknown,
     #[error("origin not allowed")]
     OriginNotAllowed,
     #[error("unsupported media type")]
@@ -57,6 +64,27 @@ impl RequestError {
                 "method_not_allowed",
                 "Method not allowed",
                 "This address only accepts form submissions (POST).",
+                None,
+            ),
+            RequestError::FollowUpMethodNotAllowed => (
+                405,
+                "method_not_allowed",
+                "Method not allowed",
+                "This address opens a follow-up page (GET) and records it (POST).",
+                None,
+            ),
+            RequestError::FollowUpLinkInvalid(_) => (
+                403,
+                "link_invalid",
+                "This link does not work",
+                "The link is not valid or has expired, so nothing was recorded. Use a link from a newer email, or ask whoever runs the form to record it.",
+                None,
+            ),
+            RequestError::FollowUpUnknown => (
+                404,
+                "not_found",
+                "No such request",
+                "There is no request to follow up at this address: it may have been erased.",
                 None,
             ),
             RequestError::OriginNotAllowed => (
@@ -157,6 +185,13 @@ pub(crate) mod tests {
         let cases: Vec<(RequestError, u16, &str)> = vec![
             (RequestError::NotFound, 404, "not_found"),
             (RequestError::MethodNotAllowed, 405, "method_not_allowed"),
+            (
+                RequestError::FollowUpMethodNotAllowed,
+                405,
+                "method_not_allowed",
+            ),
+            (RequestError::FollowUpLinkInvalid("x"), 403, "link_invalid"),
+            (RequestError::FollowUpUnknown, 404, "not_found"),
             (RequestError::OriginNotAllowed, 403, "origin_not_allowed"),
             (
                 RequestError::UnsupportedMediaType,

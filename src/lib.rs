@@ -15,6 +15,7 @@ pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod fingerprint;
+pub mod follow_up;
 pub mod http;
 pub mod intake;
 pub mod lambda;

@@ -20,6 +20,9 @@ async fn main() -> Result<(), lambda_http::Error> {
             "CLIENT_HASH_KEY is not set: using a random key, so rate limits and duplicate detection hold per instance only"
         );
     }
+    if config.follow_up_key.is_none() {
+        tracing::warn!("FOLLOW_UP_KEY is not set: staff emails carry no follow-up links");
+    }
     let sdk_config = aws::load_sdk_config().await;
     let app = match App::from_sdk_config(config, &sdk_config) {
         Ok(app) => app,

@@ -57,7 +57,7 @@ impl App {
         let now = self.now();
         let rendered = read_submission(intake, self.rules()).map(|parsed| {
             let received = self.receive(SubmissionId::new(now), now, parsed.request);
-            render_notification(&received, self.config().into())
+            render_notification(&received, &self.config().into())
         });
         if !matches!(rendered, Ok(Ok(_))) {
             tracing::debug!("the sample request did not go through the pure path");

@@ -5,9 +5,11 @@
 //! every variable; this module puts their values together.
 
 mod origin;
+mod secrets;
 pub mod vars;
 
 pub use origin::{AllowedOrigins, Origin};
+pub use secrets::{ClientHashKey, FollowUpKey, TurnstileConfig, TurnstileSecret};
 pub use vars::VARIABLES;
 
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
@@ -36,72 +38,6 @@ impl ConfigError {
     }
 }
 
-/// The secret used to hash client addresses; never logged.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ClientHashKey {
-    bytes: Vec<u8>,
-    /// Made at cold start because none was configured: limits then hold per instance only.
-    pub generated: bool,
-}
-
-impl ClientHashKey {
-    /// A configured key (at least 32 characters).
-    pub fn parse(key: &str) -> Result<Self, ConfigError> {
-        Env::new(&|_| Some(key.to_owned()))
-            .required(&vars::CLIENT_HASH_KEY)
-            .map(|bytes| Self {
-                bytes,
-                generated: false,
-            })
-    }
-
-    fn generate() -> Result<Self, ConfigError> {
-        let mut bytes = vec![0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| ConfigError::Invalid {
-            variable: vars::CLIENT_HASH_KEY.name,
-            reason: format!("unset, and no random key could be made: {e}"),
-        })?;
-        Ok(Self {
-            bytes,
-            generated: true,
-        })
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-}
-
-impl std::fmt::Debug for ClientHashKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientHashKey")
-            .field("generated", &self.generated)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The Turnstile secret; never logged.
-#[derive(Clone, PartialEq, Eq)]
-pub struct TurnstileSecret(String);
-
-impl TurnstileSecret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for TurnstileSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TurnstileSecret(..)")
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TurnstileConfig {
-    pub secret: TurnstileSecret,
-    pub verify_url: String,
-}
-
 #[derive(Debug, Clone)]
 pub struct Config {
     pub table_name: String,
@@ -124,6 +60,10 @@ pub struct Config {
     pub urgent_phrases: UrgentPhrases,
     /// How long a request held as spam is kept.
     pub spam_retention_days: NonZeroU32,
+    /// `PUBLIC_BASE_URL`: where the follow-up links point; unset, the domain each request came in on.
+    pub public_base_url: Option<String>,
+    /// `FOLLOW_UP_KEY`: without it the staff email carries no follow-up links.
+    pub follow_up_key: Option<FollowUpKey>,
     /// Open the DynamoDB and SES connections and load the phone-number metadata during init, so
     /// the first request pays neither.
     pub warm_connections: bool,
@@ -193,6 +133,8 @@ impl Config {
             send_acknowledgement: env.required(&SEND_ACKNOWLEDGEMENT)?,
             urgent_phrases: env.optional(&URGENT_PHRASES)?.unwrap_or_default(),
             spam_retention_days: env.required(&SPAM_RETENTION_DAYS)?,
+            public_base_url: env.optional(&PUBLIC_BASE_URL)?,
+            follow_up_key: env.optional(&FOLLOW_UP_KEY)?.map(FollowUpKey::new),
             warm_connections: env.required(&WARM_CONNECTIONS)?,
         })
     }
@@ -288,6 +230,8 @@ mod tests {
                 "NOTIFY_FALLBACK_TO",
                 "office@practice.example, not-an-address",
             ),
+            ("PUBLIC_BASE_URL", "api.practice.example"),
+            ("FOLLOW_UP_KEY", "too-short"),
         ];
         for (name, value) in cases {
             let err = Config::from_vars(&with(&[(name, value)])).unwrap_err();

@@ -81,6 +81,10 @@ pub const CLIENT_HASH_KEY: Var<Vec<u8>> = var("CLIENT_HASH_KEY", Optional, secre
 pub const CONSENT_VERSION: Var<String> = var("CONSENT_VERSION", Default("1"), consent_version);
 pub const SEND_ACKNOWLEDGEMENT: Var<bool> = var("SEND_ACKNOWLEDGEMENT", Default("false"), boolean);
 pub const URGENT_PHRASES: Var<UrgentPhrases> = var("URGENT_PHRASES", Optional, urgent_phrases);
+/// The API's own URL, for the follow-up links; unset: the domain the request came in on.
+pub const PUBLIC_BASE_URL: Var<String> = var("PUBLIC_BASE_URL", Optional, absolute_http_url);
+/// The secret behind the follow-up links' tokens; unset: the links are left out of the email.
+pub const FOLLOW_UP_KEY: Var<Vec<u8>> = var("FOLLOW_UP_KEY", Optional, secret_key);
 /// Open the DynamoDB and SES connections during init, so the first request waits for neither.
 pub const WARM_CONNECTIONS: Var<bool> = var("WARM_CONNECTIONS", Default("true"), boolean);
 
@@ -105,6 +109,8 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &URGENT_PHRASES,
     &SPAM_RETENTION_DAYS,
     &NOTIFY_FALLBACK_TO,
+    &PUBLIC_BASE_URL,
+    &FOLLOW_UP_KEY,
     &WARM_CONNECTIONS,
 ];
 

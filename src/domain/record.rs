@@ -174,6 +174,9 @@ pub struct ReceivedRequest {
     /// The hidden honeypot field was filled: kept briefly so a real person can be found, never
     /// emailed.
     pub held_as_spam: bool,
+    /// The API's base URL the follow-up links use: `PUBLIC_BASE_URL`, or the domain the request
+    /// came in on, kept so that every later email builds the same links.
+    pub public_base_url: Option<String>,
 }
 
 impl ReceivedRequest {
@@ -190,6 +193,7 @@ impl ReceivedRequest {
             expires_at: DateTime::from_timestamp(at.timestamp() + 86_400, 0).unwrap_or(at),
             verification: Verification::NotRequired,
             held_as_spam: false,
+            public_base_url: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod cors;
 pub mod envelope;
+mod follow_up;
 mod page;
 pub mod request;
 pub mod response;
@@ -75,8 +76,15 @@ async fn answer(
     responder: &Responder,
 ) -> (Response<Body>, Summary) {
     let refuse = |error: RequestError| (responder.error(&error), Summary::of_error(&error));
-    if inbound.route == Route::NotFound {
-        return refuse(RequestError::NotFound);
+    match inbound.route {
+        Route::NotFound => return refuse(RequestError::NotFound),
+        Route::FollowUp(id) => {
+            return match follow_up::answer(app, inbound, id, responder).await {
+                Ok((response, outcome)) => (response, Summary::new(outcome)),
+                Err(error) => refuse(error),
+            };
+        }
+        Route::Consultations => {}
     }
     match inbound.method {
         Method::OPTIONS => {
@@ -94,6 +102,7 @@ async fn answer(
         request_id: &inbound.request_id,
         intake: inbound.intake,
         source_ip: inbound.source_ip.as_deref(),
+        domain_name: inbound.domain_name.as_deref(),
         deadline: inbound.deadline,
     };
     let thank_you_url = app.config().thank_you_url.as_deref();

@@ -2,6 +2,13 @@
 
 use askama::Template;
 
+/// A button that posts the follow-up form back to the page's own address.
+pub struct Confirm {
+    pub state: &'static str,
+    pub token: String,
+    pub label: String,
+}
+
 pub struct Problem {
     pub label: &'static str,
     pub message: String,
@@ -18,6 +25,7 @@ pub struct Page {
     pub show_back_hint: bool,
     pub show_crisis: bool,
     pub reference: Option<String>,
+    pub confirm: Option<Confirm>,
 }
 
 impl Page {
@@ -30,6 +38,7 @@ impl Page {
             show_back_hint: false,
             show_crisis: false,
             reference: None,
+            confirm: None,
         }
     }
 

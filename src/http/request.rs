@@ -5,6 +5,7 @@ use super::cors::{OriginCheck, check_origin};
 use super::envelope::UNDECODABLE_BODY_HEADER;
 use crate::config::{AllowedOrigins, Origin};
 use crate::deadline::Deadline;
+use crate::domain::SubmissionId;
 use crate::intake::{Intake, MediaType};
 use lambda_http::http::Method;
 use lambda_http::request::RequestContext;
@@ -17,7 +18,23 @@ pub const PATH: &str = "/consultations";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     Consultations,
+    /// `/consultations/{id}/follow-up`: a staff member's one-click follow-up link.
+    FollowUp(SubmissionId),
     NotFound,
+}
+
+impl Route {
+    fn of(path: &str) -> Self {
+        let path = path.strip_suffix('/').unwrap_or(path);
+        if path == PATH {
+            return Self::Consultations;
+        }
+        path.strip_prefix(PATH)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|rest| rest.strip_suffix("/follow-up"))
+            .and_then(SubmissionId::parse)
+            .map_or(Self::NotFound, Self::FollowUp)
+    }
 }
 
 /// Who is asking, which decides the shape of every answer.
@@ -42,18 +59,17 @@ pub struct Inbound<'a> {
     pub back_link: Option<String>,
     /// The address API Gateway saw (not a header a client could set).
     pub source_ip: Option<String>,
+    /// The domain API Gateway received the request on (a custom domain included).
+    pub domain_name: Option<String>,
     pub deadline: Deadline,
+    /// The query string (a follow-up link's state and token).
+    pub query: Option<&'a str>,
     pub intake: Intake<'a>,
 }
 
 impl<'a> Inbound<'a> {
     pub fn read(request: &'a Request, allowed: &AllowedOrigins) -> Self {
-        let path = request.uri().path();
-        let route = if path == PATH || path.strip_suffix('/') == Some(PATH) {
-            Route::Consultations
-        } else {
-            Route::NotFound
-        };
+        let route = Route::of(request.uri().path());
         let content_type = header(request, "content-type");
         let is_json = MediaType::from_content_type(content_type).ok() == Some(MediaType::Json);
         let client = if is_json || accepts_json(header(request, "accept")) {
@@ -79,6 +95,8 @@ impl<'a> Inbound<'a> {
             client,
             back_link,
             source_ip: source_ip(request),
+            domain_name: domain_name(request),
+            query: request.uri().query(),
             deadline: request
                 .lambda_context_ref()
                 .map_or_else(Deadline::unknown, Deadline::of),
@@ -123,6 +141,13 @@ fn source_ip(request: &Request) -> Option<String> {
     }
 }
 
+fn domain_name(request: &Request) -> Option<String> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.domain_name.clone(),
+        _ => None,
+    }
+}
+
 /// A header as text; a header that is not visible ASCII counts as absent.
 fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
     request
@@ -135,6 +160,23 @@ fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn routes() {
+        let id = SubmissionId::new(chrono::Utc::now());
+        assert_eq!(Route::of("/consultations"), Route::Consultations);
+        assert_eq!(Route::of("/consultations/"), Route::Consultations);
+        let follow_up = format!("/consultations/{id}/follow-up");
+        assert_eq!(Route::of(&follow_up), Route::FollowUp(id));
+        for other in [
+            "/contact",
+            "/consultations/x/follow-up",
+            "/consultations/follow-up",
+            "/",
+        ] {
+            assert_eq!(Route::of(other), Route::NotFound, "{other}");
+        }
+    }
 
     #[test]
     fn json_is_asked_for_by_accept() {

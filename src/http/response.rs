@@ -137,8 +137,14 @@ impl Responder {
         if let Some(seconds) = description.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
-        if let RequestError::MethodNotAllowed = error {
-            headers.insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+        match error {
+            RequestError::MethodNotAllowed => {
+                headers.insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+            }
+            RequestError::FollowUpMethodNotAllowed => {
+                headers.insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+            }
+            _ => {}
         }
         response
     }
@@ -150,6 +156,11 @@ impl Responder {
             HeaderValue::from_static("application/json"),
         );
         response
+    }
+
+    /// A small HTML page, whoever asks (the follow-up pages are for a person in a browser).
+    pub fn page(&self, status: u16, page: &Page) -> Response<Body> {
+        self.html(status, page)
     }
 
     fn html(&self, status: u16, page: &Page) -> Response<Body> {

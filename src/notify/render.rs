@@ -1,17 +1,21 @@
 //! Rendering the staff notification: a subject, a text part and an HTML part, every value escaped.
 
-use crate::domain::ReceivedRequest;
+use crate::config::FollowUpKey;
+use crate::domain::{FollowUpState, ReceivedRequest};
 use askama::Template;
 use chrono_tz::Tz;
 
 /// At most this many characters of the person's name go into the subject.
 pub const SUBJECT_NAME_CHARS: usize = 60;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct NotificationSettings {
     pub timezone: Tz,
     /// `NOTIFY_INCLUDE_MESSAGE`: when false the message is withheld and the email says so.
     pub include_message: bool,
+    /// With a key (and a base URL stored with the request), the email carries one follow-up
+    /// link per state.
+    pub follow_up_key: Option<FollowUpKey>,
 }
 
 impl From<&crate::config::Config> for NotificationSettings {
@@ -19,6 +23,7 @@ impl From<&crate::config::Config> for NotificationSettings {
         Self {
             timezone: config.practice_timezone,
             include_message: config.notify_include_message,
+            follow_up_key: config.follow_up_key.clone(),
         }
     }
 }
@@ -47,6 +52,7 @@ struct Fields<'a> {
     message: Option<&'a str>,
     message_withheld: bool,
     unverified: bool,
+    follow_up: Vec<FollowUpLink>,
 }
 
 /// The text part; fields are reached through `Deref`, so both parts read the same values.
@@ -92,10 +98,30 @@ pub fn render_acknowledgement() -> Result<NotificationEmail, askama::Error> {
     })
 }
 
+/// One follow-up link of the staff email.
+struct FollowUpLink {
+    label: &'static str,
+    url: String,
+}
+
 pub fn render_notification(
     received: &ReceivedRequest,
-    settings: NotificationSettings,
+    settings: &NotificationSettings,
 ) -> Result<NotificationEmail, askama::Error> {
+    let follow_up = settings
+        .follow_up_key
+        .as_ref()
+        .zip(received.public_base_url.as_deref())
+        .map(|(key, base)| {
+            FollowUpState::CHOICES
+                .into_iter()
+                .map(|state| FollowUpLink {
+                    label: state.label(),
+                    url: key.link(base, received.id, state, received.received_at),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let request = &received.request;
     let fields = Fields {
         urgent: received.urgent,
@@ -119,6 +145,7 @@ pub fn render_notification(
             .map(|m| m.as_str()),
         message_withheld: !settings.include_message && request.message.is_some(),
         unverified: received.verification == crate::domain::Verification::Unverified,
+        follow_up,
     };
     let text = TextPart(&fields).render()?;
     let html = HtmlPart(&fields).render()?;
@@ -205,12 +232,13 @@ mod tests {
         NotificationSettings {
             timezone: chrono_tz::America::New_York,
             include_message,
+            follow_up_key: None,
         }
     }
 
     #[test]
     fn every_field_is_shown_and_escaped() {
-        let email = render_notification(&received(form(), false), settings(true)).unwrap();
+        let email = render_notification(&received(form(), false), &settings(true)).unwrap();
         assert_eq!(
             email.subject,
             "New consultation request from Ana <b>Lima</b> & Co"
@@ -250,7 +278,7 @@ mod tests {
 
     #[test]
     fn the_message_can_be_withheld() {
-        let email = render_notification(&received(form(), false), settings(false)).unwrap();
+        let email = render_notification(&received(form(), false), &settings(false)).unwrap();
         for part in [&email.text, &email.html] {
             assert!(!part.contains("Second line"));
             assert!(part.contains("The message is not included in this email"));
@@ -259,7 +287,7 @@ mod tests {
 
     #[test]
     fn urgent_requests_say_so_first() {
-        let email = render_notification(&received(form(), true), settings(true)).unwrap();
+        let email = render_notification(&received(form(), true), &settings(true)).unwrap();
         assert!(
             email
                 .subject
@@ -286,7 +314,7 @@ mod tests {
         let form = form()
             .with(Field::Email, "ana?cc=spy&body=x@mail.example")
             .with(Field::Name, "=?UTF-8?B?SGFja2Vk?=");
-        let email = render_notification(&received(form, false), settings(true)).unwrap();
+        let email = render_notification(&received(form, false), &settings(true)).unwrap();
         assert!(
             email
                 .html
@@ -302,11 +330,37 @@ mod tests {
     }
 
     #[test]
+    fn with_a_key_and_a_base_url_the_email_carries_one_follow_up_link_per_state() {
+        let mut request = received(form(), false);
+        let mut with_key = settings(true);
+        with_key.follow_up_key = Some(FollowUpKey::new(b"k".repeat(32)));
+        let without_base = render_notification(&request, &with_key).unwrap();
+        assert!(!without_base.text.contains("follow-up"));
+        request.public_base_url = Some("https://forms.practice.example".to_owned());
+        let email = render_notification(&request, &with_key).unwrap();
+        for state in FollowUpState::CHOICES {
+            let link = format!(
+                "https://forms.practice.example/consultations/{}/follow-up?state={}&#38;token=",
+                request.id,
+                state.as_str()
+            );
+            assert!(email.html.contains(&link), "{link} in {}", email.html);
+            assert!(email.text.contains(&link.replace("&#38;", "&")));
+        }
+        assert!(
+            !email.text.contains("Ana Lima@"),
+            "links carry nothing personal"
+        );
+        let no_key = render_notification(&request, &settings(true)).unwrap();
+        assert!(!no_key.html.contains("follow-up?"));
+    }
+
+    #[test]
     fn long_names_are_cut_in_the_subject() {
         let name = "É".repeat(100);
         let email = render_notification(
             &received(form().with(Field::Name, &name), false),
-            settings(true),
+            &settings(true),
         )
         .unwrap();
         let expected = format!(

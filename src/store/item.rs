@@ -11,8 +11,8 @@
 
 use super::StoreError;
 use crate::domain::{
-    BestTime, ConsultationRequest, Message, NotifyStatus, ReceivedRequest, SessionFormat,
-    StoredFields, SubmissionId, Verification,
+    BestTime, ConsultationRequest, FollowUpState, Message, NotifyStatus, ReceivedRequest,
+    SessionFormat, StoredFields, SubmissionId, Verification,
 };
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -46,6 +46,9 @@ pub mod attr {
     pub const DELIVERY_STATUS_AT: &str = "delivery_status_at";
     pub const DELIVERY_RANK: &str = "delivery_rank";
     pub const FALLBACK_SENT_AT: &str = "fallback_sent_at";
+    pub const FOLLOW_UP: &str = "follow_up";
+    pub const FOLLOW_UP_AT: &str = "follow_up_at";
+    pub const PUBLIC_BASE_URL: &str = "public_base_url";
     pub const RETRY_QUEUE: &str = "retry_queue";
     pub const SUBMISSION_ID: &str = "submission_id";
     pub const PAYLOAD_HASH: &str = "payload_hash";
@@ -117,12 +120,14 @@ pub(super) fn partition_key(item: &Item) -> Option<String> {
     item.get(attr::PK).and_then(|v| v.as_s().ok()).cloned()
 }
 
-/// A stored request with its notification state (for tools and tests).
+/// A stored request with its notification and follow-up state (for tools and tests).
 #[derive(Debug, Clone)]
 pub struct StoredRequest {
     pub received: ReceivedRequest,
     pub notify_status: NotifyStatus,
     pub attempts: u32,
+    /// `None` for a request held as spam: nobody follows it up.
+    pub follow_up: Option<(FollowUpState, DateTime<Utc>)>,
 }
 
 /// The item for a new request: only the fields the contract names (absent optionals left out),
@@ -162,6 +167,8 @@ pub fn request_item(
             (attr::NOTIFY_ATTEMPTS, n(1)),
             (attr::LEASE_UNTIL, n(lease_until.timestamp_millis())),
             (attr::RETRY_QUEUE, s(PENDING)),
+            (attr::FOLLOW_UP, s(FollowUpState::New.as_str())),
+            (attr::FOLLOW_UP_AT, s(&received_at)),
         ]);
     }
     let optional = [
@@ -176,6 +183,7 @@ pub fn request_item(
             request.session_format.map(SessionFormat::as_str),
         ),
         (attr::MESSAGE, request.message.as_ref().map(Message::as_str)),
+        (attr::PUBLIC_BASE_URL, received.public_base_url.as_deref()),
     ];
     fields.extend(
         optional
@@ -222,10 +230,27 @@ pub fn stored_request(key: &str, item: &Item) -> Result<StoredRequest, StoreErro
                 item.get(attr::HELD_AS_SPAM),
                 Some(AttributeValue::Bool(true))
             ),
+            public_base_url: reader
+                .optional_string(attr::PUBLIC_BASE_URL)
+                .map(str::to_owned),
         },
         notify_status,
         attempts: u32::try_from(reader.number(attr::NOTIFY_ATTEMPTS).unwrap_or(0)).unwrap_or(0),
+        follow_up: reader
+            .optional_string(attr::FOLLOW_UP)
+            .and_then(FollowUpState::parse)
+            .zip(
+                reader
+                    .optional_string(attr::FOLLOW_UP_AT)
+                    .and_then(parse_time),
+            ),
     })
+}
+
+fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Typed access to an item's attributes, with errors that name the item and attribute only.

@@ -6,6 +6,7 @@
 
 mod delivery;
 mod duplicates;
+mod follow_up;
 mod intake;
 pub mod item;
 mod notifications;

@@ -158,7 +158,7 @@ fn secrets_come_from_secrets_manager_never_from_plain_parameters() {
     let template = template();
     let functions = resources_of_type(&template, "AWS::Serverless::Function");
     let variables = &functions[0].1["Properties"]["Environment"]["Variables"];
-    for secret in ["CLIENT_HASH_KEY", "TURNSTILE_SECRET_KEY"] {
+    for secret in ["CLIENT_HASH_KEY", "TURNSTILE_SECRET_KEY", "FOLLOW_UP_KEY"] {
         let text = variables[secret].to_string();
         assert!(
             text.contains("{{resolve:secretsmanager:"),
@@ -237,6 +237,33 @@ fn there_is_an_alarm_for_each_way_a_request_can_be_lost() {
         "ApproximateNumberOfMessagesVisible",
     ] {
         assert!(alarms.contains(metric), "no alarm on {metric}");
+    }
+}
+
+#[test]
+fn the_follow_up_routes_reach_the_function() {
+    let template = template();
+    let function = &resources_of_type(&template, "AWS::Serverless::Function")[0].1;
+    let routes: BTreeSet<String> = function["Properties"]["Events"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|e| e["Type"] == "HttpApi")
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["Properties"]["Method"].as_str().unwrap(),
+                e["Properties"]["Path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for route in [
+        "POST /consultations",
+        "OPTIONS /consultations",
+        "GET /consultations/{id}/follow-up",
+        "POST /consultations/{id}/follow-up",
+    ] {
+        assert!(routes.contains(route), "{route} missing from {routes:?}");
     }
 }
 

@@ -9,6 +9,7 @@ mod duplicates;
 mod edge;
 mod events;
 mod faults;
+mod follow_up;
 #[allow(dead_code, unused_imports)] // shared with tests/logs.rs, which uses other parts
 mod helpers;
 mod hostile;

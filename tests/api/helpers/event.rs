@@ -16,6 +16,8 @@ pub struct RequestSpec {
     pub source_ip: String,
     /// API Gateway's request id, which the summary log line carries.
     pub request_id: String,
+    /// The query string, without `?`.
+    pub query: String,
 }
 
 impl RequestSpec {
@@ -28,6 +30,7 @@ impl RequestSpec {
             base64: false,
             source_ip: SOURCE_IP.to_owned(),
             request_id: format!("test-{}", unique()),
+            query: String::new(),
         }
     }
 
@@ -82,7 +85,7 @@ impl RequestSpec {
             "version": "2.0",
             "routeKey": format!("{} {}", self.method, self.path),
             "rawPath": self.path,
-            "rawQueryString": "",
+            "rawQueryString": self.query,
             "headers": headers,
             "requestContext": {
                 "accountId": "123456789012",

@@ -1,0 +1,55 @@
+//! Receiving a request: what the service adds to what the person wrote.
+
+use super::App;
+use crate::domain::{ConsultationRequest, ReceivedRequest, SubmissionId, Verification};
+use chrono::{DateTime, Duration, Utc};
+
+impl App {
+    /// The request as kept: what the service adds to what the person wrote.
+    pub(crate) fn receive(
+        &self,
+        id: SubmissionId,
+        now: DateTime<Utc>,
+        request: ConsultationRequest,
+    ) -> ReceivedRequest {
+        let urgent = request
+            .message
+            .as_ref()
+            .is_some_and(|m| self.config.urgent_phrases.matches(m.as_str()));
+        ReceivedRequest {
+            id,
+            received_at: now,
+            request,
+            consent_version: self.config.consent_version.clone(),
+            urgent,
+            expires_at: now + Duration::days(i64::from(self.config.retention_days.get())),
+            verification: Verification::NotRequired,
+            held_as_spam: false,
+            public_base_url: None,
+        }
+    }
+
+    /// A request whose honeypot was filled: kept `SPAM_RETENTION_DAYS`, never emailed.
+    pub(super) fn hold_as_spam(
+        &self,
+        id: SubmissionId,
+        now: DateTime<Utc>,
+        request: ConsultationRequest,
+    ) -> ReceivedRequest {
+        let days = i64::from(self.config.spam_retention_days.get());
+        ReceivedRequest {
+            held_as_spam: true,
+            expires_at: now + Duration::days(days),
+            ..self.receive(id, now, request)
+        }
+    }
+
+    /// Where the follow-up links of a request point: `PUBLIC_BASE_URL`, or the domain it came in
+    /// on.
+    pub(super) fn public_base_url(&self, domain_name: Option<&str>) -> Option<String> {
+        self.config
+            .public_base_url
+            .clone()
+            .or_else(|| domain_name.map(|domain| format!("https://{domain}")))
+    }
+}
