@@ -5,7 +5,7 @@
 use crate::app::App;
 use crate::deadline::Deadline;
 use crate::delivery::{DeliveryError, RetryReport};
-use crate::domain::{EmailAddress, NotifyStatus, SubmissionId};
+use crate::domain::{EmailAddress, FollowUpState, NotifyStatus, SubmissionId};
 use crate::fingerprint::email_hash;
 use crate::store::{StoreError, StoredRequest, rfc3339};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -112,6 +112,15 @@ pub enum ExportFormat {
     Json,
 }
 
+/// Which requests `list` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Requests,
+    /// Still `new`: nobody has recorded a follow-up yet.
+    Open,
+    Spam,
+}
+
 pub struct Admin<'a> {
     app: &'a App,
 }
@@ -121,17 +130,23 @@ impl<'a> Admin<'a> {
         Self { app }
     }
 
-    /// The requests since a time, with their notification status: those held as spam with
-    /// `spam`, the others without.
+    /// The requests since a time, with their notification status: the requests staff follow up,
+    /// only those still `new` (`Listing::Open`), or those held as spam.
     pub async fn list(
         &self,
         since: Option<DateTime<Utc>>,
-        spam: bool,
+        listing: Listing,
         out: &mut dyn Write,
         progress: &mut dyn Write,
     ) -> Result<usize, AdminError> {
         let mut requests = self.requests_since(since, progress).await?;
-        requests.retain(|stored| stored.received.held_as_spam == spam);
+        requests.retain(|stored| match listing {
+            Listing::Requests => !stored.received.held_as_spam,
+            Listing::Open => stored
+                .follow_up
+                .is_some_and(|(state, _)| state == FollowUpState::New),
+            Listing::Spam => stored.received.held_as_spam,
+        });
         writeln!(
             out,
             "{:<26}  {:<24}  {:<7}  {:<6}  {:<7}  name",
@@ -171,17 +186,18 @@ impl<'a> Admin<'a> {
         Ok(requests)
     }
 
-    /// Deletes the items, the progress on one line.
+    /// Deletes the items (with `expired_at`, only those still expired), the progress on one line.
     async fn delete(
         &self,
         keys: &[String],
+        expired_at: Option<DateTime<Utc>>,
         verb: &str,
         progress: &mut dyn Write,
     ) -> Result<usize, AdminError> {
         let deleted = self
             .app
             .store()
-            .delete(keys, &mut reporter(progress, verb))
+            .delete(keys, expired_at, &mut reporter(progress, verb))
             .await?;
         writeln!(progress)?;
         Ok(deleted)
@@ -254,6 +270,20 @@ impl<'a> Admin<'a> {
         Ok(self.app.delivery().send_pending_now(deadline).await?)
     }
 
+    /// Records a request's follow-up state by hand (as the email's links do); returns the state
+    /// it had.
+    pub async fn follow_up(
+        &self,
+        id: &str,
+        state: FollowUpState,
+    ) -> Result<FollowUpState, AdminError> {
+        self.app
+            .store()
+            .set_follow_up(parse_id(id)?, state, Utc::now())
+            .await?
+            .ok_or_else(|| AdminError::NotFound(id.to_owned()))
+    }
+
     /// Sends every `failed` staff email again, through the same path as the function; a sent one
     /// becomes `sent`. Returns how many were sent and how many could still not be.
     pub async fn resend_failed(
@@ -284,14 +314,20 @@ impl<'a> Admin<'a> {
                 "CLIENT_HASH_KEY must be set to the function's key: items are found by a fingerprint made with it".to_owned(),
             ));
         }
-        let address = EmailAddress::parse(email.trim())
-            .map_err(|_| AdminError::Usage("that is not a valid email address".to_owned()))?;
+        let typed = email.trim();
+        if !typed.contains('@') {
+            return Err(AdminError::Usage("that is not an email address".to_owned()));
+        }
+        // As stored (domain lower-cased and in punycode); an address today's rules refuse may
+        // have been stored under older ones, and must still be erasable.
+        let address =
+            EmailAddress::parse(typed).map_or_else(|_| typed.to_owned(), |a| a.as_str().to_owned());
         let keys = self
             .app
             .store()
-            .keys_for_email(&email_hash(address.as_str(), &config.client_hash_key))
+            .keys_for_email(&email_hash(&address, &config.client_hash_key))
             .await?;
-        self.delete(&keys, "erased", progress).await
+        self.delete(&keys, None, "erased", progress).await
     }
 
     /// Deletes every item whose `expires_at` has passed.
@@ -306,7 +342,7 @@ impl<'a> Admin<'a> {
             .expired_keys(now, &mut reporter(progress, "scanned"))
             .await?;
         writeln!(progress)?;
-        self.delete(&keys, "purged", progress).await
+        self.delete(&keys, Some(now), "purged", progress).await
     }
 }
 

@@ -1,11 +1,13 @@
 //! `consultation-admin`: operator tools for the stored consultation requests.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use consultation_form::admin::{Admin, AdminError, ExportFormat, parse_since};
+use consultation_form::admin::{Admin, AdminError, ExportFormat, Listing, parse_since};
 use consultation_form::app::App;
 use consultation_form::aws::load_sdk_config;
 use consultation_form::config::Config;
+use consultation_form::domain::FollowUpState;
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,8 +32,19 @@ enum Command {
         since: Option<chrono::DateTime<chrono::Utc>>,
         /// List the requests held as spam (their hidden honeypot field was filled) instead: a
         /// real person whose browser or password manager filled it is among them.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "open")]
         spam: bool,
+        /// List only the requests still waiting for a first contact (follow-up `new`).
+        #[arg(long)]
+        open: bool,
+    },
+    /// Record a request's follow-up state, as the email's links do.
+    FollowUp {
+        /// The request id.
+        id: String,
+        /// contacted, scheduled, declined, referred or closed.
+        #[arg(value_parser = parse_state)]
+        state: FollowUpState,
     },
     /// Show every stored field of one request.
     Show {
@@ -63,12 +76,19 @@ enum Command {
     },
     /// Delete every item about a person: their requests and duplicate records.
     Erase {
-        /// The address the person used.
+        /// The address the person used; read from standard input when left out, so that it stays
+        /// out of the shell's history.
         #[arg(long)]
-        email: String,
+        email: Option<String>,
     },
     /// Delete every item past its expiry now (DynamoDB's TTL can lag by days).
     PurgeExpired,
+}
+
+fn parse_state(text: &str) -> Result<FollowUpState, String> {
+    FollowUpState::parse(text)
+        .filter(|state| *state != FollowUpState::New)
+        .ok_or_else(|| "one of contacted, scheduled, declined, referred, closed".to_owned())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -108,8 +128,13 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr();
     match command {
-        Command::List { since, spam } => {
-            let count = admin.list(since, spam, &mut stdout, &mut stderr).await?;
+        Command::List { since, spam, open } => {
+            let listing = match (spam, open) {
+                (true, _) => Listing::Spam,
+                (_, true) => Listing::Open,
+                _ => Listing::Requests,
+            };
+            let count = admin.list(since, listing, &mut stdout, &mut stderr).await?;
             writeln!(stderr, "{count} request(s)")?;
         }
         Command::Show { id } => admin.show(&id, &mut stdout).await?,
@@ -124,7 +149,13 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
             };
             let count = match output {
                 Some(path) => {
-                    let mut file = std::fs::File::create(&path)?;
+                    // Health data: readable by its owner only, from the first byte.
+                    let mut file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create(true)
+                        .truncate(true)
+                        .mode(0o600)
+                        .open(&path)?;
                     admin.export(since, format, &mut file, &mut stderr).await?
                 }
                 None => {
@@ -159,8 +190,28 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
             )?;
         }
         Command::Erase { email } => {
-            let count = admin.erase(&email, &mut stderr).await?;
-            writeln!(stdout, "erased {count} item(s)")?;
+            let email = match email {
+                Some(email) => email,
+                None => {
+                    writeln!(stderr, "Email address of the person to erase:")?;
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line
+                }
+            };
+            match admin.erase(&email, &mut stderr).await? {
+                0 => writeln!(stdout, "no request found for that address")?,
+                count => writeln!(stdout, "erased {count} item(s)")?,
+            }
+        }
+        Command::FollowUp { id, state } => {
+            let previous = admin.follow_up(&id, state).await?;
+            writeln!(
+                stdout,
+                "recorded: {} (was {})",
+                state.as_str(),
+                previous.as_str()
+            )?;
         }
         Command::PurgeExpired => {
             let count = admin.purge_expired(chrono::Utc::now(), &mut stderr).await?;

@@ -6,6 +6,7 @@ use super::item::{
     stored_request,
 };
 use super::{Store, StoreError, dynamodb};
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 use chrono::{DateTime, Utc};
 
@@ -60,10 +61,32 @@ impl Store {
         Ok((found, unreadable))
     }
 
-    /// The keys of every item carrying this email fingerprint (requests and duplicate records).
+    /// The keys of every item carrying this email fingerprint (requests and duplicate records):
+    /// the index first, then a consistent scan, because the index is eventually consistent and
+    /// may not yet hold a request written seconds ago. Erasure must not miss one.
     pub async fn keys_for_email(&self, email_hash: &str) -> Result<Vec<String>, StoreError> {
-        self.index_keys(EMAIL_INDEX, attr::EMAIL_HASH, email_hash)
-            .await
+        let mut keys = self
+            .index_keys(EMAIL_INDEX, attr::EMAIL_HASH, email_hash)
+            .await?;
+        let scan = self
+            .client
+            .scan()
+            .table_name(&self.table_name)
+            .consistent_read(true)
+            .filter_expression("#hash = :hash")
+            .projection_expression("#pk")
+            .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_names("#hash", attr::EMAIL_HASH)
+            .expression_attribute_values(":hash", s(email_hash));
+        keys.extend(
+            self.scan_all(scan, &mut |_| {})
+                .await?
+                .iter()
+                .filter_map(partition_key),
+        );
+        keys.sort_unstable();
+        keys.dedup();
+        Ok(keys)
     }
 
     /// The keys of every item whose `expires_at` has passed (DynamoDB's TTL may not have run yet).
@@ -85,22 +108,38 @@ impl Store {
         Ok(items.iter().filter_map(partition_key).collect())
     }
 
-    /// Deletes items by key; `progress` hears how many are gone.
+    /// Deletes items by key; with `expired_at`, only those still expired then (one renewed since
+    /// the scan stays). Returns how many were deleted; `progress` hears them.
     pub async fn delete(
         &self,
         keys: &[String],
+        expired_at: Option<DateTime<Utc>>,
         progress: &mut dyn FnMut(usize),
     ) -> Result<usize, StoreError> {
-        for (done, key) in keys.iter().enumerate() {
-            self.client
+        let mut deleted = 0;
+        for key in keys {
+            let mut delete = self
+                .client
                 .delete_item()
                 .table_name(&self.table_name)
-                .key(attr::PK, s(key))
-                .send()
-                .await
-                .map_err(dynamodb("DeleteItem"))?;
-            progress(done + 1);
+                .key(attr::PK, s(key));
+            if let Some(now) = expired_at {
+                delete = delete
+                    .condition_expression("#expires < :now")
+                    .expression_attribute_names("#expires", attr::EXPIRES_AT)
+                    .expression_attribute_values(":now", n(now.timestamp()));
+            }
+            match delete.send().await {
+                Ok(_) => deleted += 1,
+                Err(e)
+                    if matches!(
+                        e.as_service_error(),
+                        Some(DeleteItemError::ConditionalCheckFailedException(_))
+                    ) => {}
+                Err(e) => return Err(dynamodb("DeleteItem")(e)),
+            }
+            progress(deleted);
         }
-        Ok(keys.len())
+        Ok(deleted)
     }
 }

@@ -330,3 +330,70 @@ async fn an_unreadable_item_never_stops_list_or_export() {
         );
     }
 }
+
+#[tokio::test]
+async fn erase_reads_the_address_from_standard_input_and_says_when_there_is_none() {
+    let test = TestApp::spawn().await;
+    test.post_json(&person("stdin")).await;
+    let erase = |input: &'static str| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_consultation-admin"));
+        command
+            .args(["erase"])
+            .envs(&test.vars)
+            .env_remove("RUST_LOG")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        async move {
+            use tokio::io::AsyncWriteExt;
+            let mut child = command.spawn().unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .await
+                .unwrap();
+            child.wait_with_output().await.unwrap()
+        }
+    };
+
+    let out = stdout(&erase("person-stdin@example.com\n").await);
+    assert!(out.contains("erased 2 item(s)"), "{out}");
+    assert_eq!(test.items().await.len(), 0);
+    let none = stdout(&erase("nobody@example.com\n").await);
+    assert!(none.contains("no request found for that address"), "{none}");
+}
+
+#[tokio::test]
+async fn follow_up_and_list_open_track_who_still_waits() {
+    let test = TestApp::spawn().await;
+    let waiting = test.post_json(&person("waits")).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let called = test.post_json(&person("called")).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let out = stdout(&admin(&test, &["follow-up", &called, "contacted"]).await);
+    assert!(out.contains("recorded: contacted (was new)"), "{out}");
+    let open = stdout(&admin(&test, &["list", "--open"]).await);
+    assert!(open.contains(&waiting) && !open.contains(&called), "{open}");
+    let refused = admin(&test, &["follow-up", &called, "new"]).await;
+    assert!(!refused.status.success());
+}
+
+#[tokio::test]
+async fn an_export_file_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let test = TestApp::spawn().await;
+    test.post_json(&person("file")).await;
+    let path = std::env::temp_dir().join(format!("export-{}.csv", unique()));
+    let path_text = path.to_str().unwrap();
+    stdout(&admin(&test, &["export", "--output", path_text]).await);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(mode, 0o600);
+}
