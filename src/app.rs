@@ -6,7 +6,7 @@ mod receive;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::deadline::Deadline;
-use crate::delivery::Delivery;
+use crate::delivery::{Delivery, FollowUpPolicy};
 use crate::domain::{
     Field, FieldErrors, NotifyStatus, ParsedSubmission, ReceivedRequest, SubmissionId,
     SubmissionRules, Verification,
@@ -69,6 +69,7 @@ impl App {
             config.notify_from.clone(),
             config.notify_to.clone(),
             config.notify_fallback_to.clone(),
+            config.escalate_to.clone(),
             config.ses_configuration_set.clone(),
         );
         let turnstile = config
@@ -78,7 +79,8 @@ impl App {
             .transpose()?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let settings = NotificationSettings::from(&config);
-        let delivery = Delivery::new(store.clone(), notifier, settings, clock.clone());
+        let policy = follow_up_policy(&config);
+        let delivery = Delivery::new(store.clone(), notifier, settings, policy, clock.clone());
         Ok(Self {
             config,
             store,
@@ -94,6 +96,7 @@ impl App {
             self.store.clone(),
             self.delivery.notifier().clone(),
             NotificationSettings::from(&self.config),
+            follow_up_policy(&self.config),
             clock.clone(),
         );
         self.clock = clock;
@@ -210,5 +213,13 @@ impl App {
                 errors.add(Field::TurnstileToken, error);
                 RequestError::Validation(errors)
             })
+    }
+}
+
+fn follow_up_policy(config: &Config) -> FollowUpPolicy {
+    FollowUpPolicy {
+        after_hours: config.follow_up_after_hours.get(),
+        business_hours: config.business_hours,
+        escalate: !config.escalate_to.is_empty(),
     }
 }

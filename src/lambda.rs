@@ -33,11 +33,14 @@ pub async fn dispatch(
 ) -> Result<Value, lambda_http::Error> {
     let LambdaEvent { payload, context } = event;
     if payload.get("action").and_then(Value::as_str) == Some(RETRY_ACTION) {
-        let report = app
-            .delivery()
+        let delivery = app.delivery();
+        let report = delivery
             .retry_pending_notifications(Deadline::of(&context))
             .await?;
-        return Ok(serde_json::to_value(report)?);
+        let mut answer = serde_json::to_value(report)?;
+        // The same run reminds staff of requests nobody has followed up.
+        answer["reminders"] = serde_json::to_value(delivery.send_follow_up_reminders().await?)?;
+        return Ok(answer);
     }
     if payload.get("source").and_then(Value::as_str) == Some(SES_SOURCE) {
         let report = app.delivery().record_ses_event(payload).await?;

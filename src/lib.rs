@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod app;
 pub mod aws;
+pub mod business_hours;
 pub mod clock;
 pub mod config;
 pub mod deadline;

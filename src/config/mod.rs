@@ -12,6 +12,7 @@ pub use origin::{AllowedOrigins, Origin};
 pub use secrets::{ClientHashKey, FollowUpKey, TurnstileConfig, TurnstileSecret};
 pub use vars::VARIABLES;
 
+use crate::business_hours::BusinessHours;
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -64,6 +65,10 @@ pub struct Config {
     pub public_base_url: Option<String>,
     /// `FOLLOW_UP_KEY`: without it the staff email carries no follow-up links.
     pub follow_up_key: Option<FollowUpKey>,
+    pub follow_up_after_hours: NonZeroU32,
+    pub business_hours: BusinessHours,
+    /// `ESCALATE_TO`: empty when unset.
+    pub escalate_to: Vec<EmailAddress>,
     /// Open the DynamoDB and SES connections and load the phone-number metadata during init, so
     /// the first request pays neither.
     pub warm_connections: bool,
@@ -135,6 +140,9 @@ impl Config {
             spam_retention_days: env.required(&SPAM_RETENTION_DAYS)?,
             public_base_url: env.optional(&PUBLIC_BASE_URL)?,
             follow_up_key: env.optional(&FOLLOW_UP_KEY)?.map(FollowUpKey::new),
+            follow_up_after_hours: env.required(&FOLLOW_UP_AFTER_HOURS)?,
+            business_hours: env.required(&BUSINESS_HOURS)?,
+            escalate_to: env.optional(&ESCALATE_TO)?.unwrap_or_default(),
             warm_connections: env.required(&WARM_CONNECTIONS)?,
         })
     }

@@ -4,6 +4,7 @@
 
 use super::ConfigError;
 use super::origin::{AllowedOrigins, absolute_http_url};
+use crate::business_hours::BusinessHours;
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
 use chrono_tz::Tz;
 use std::cell::RefCell;
@@ -85,6 +86,16 @@ pub const URGENT_PHRASES: Var<UrgentPhrases> = var("URGENT_PHRASES", Optional, u
 pub const PUBLIC_BASE_URL: Var<String> = var("PUBLIC_BASE_URL", Optional, absolute_http_url);
 /// The secret behind the follow-up links' tokens; unset: the links are left out of the email.
 pub const FOLLOW_UP_KEY: Var<Vec<u8>> = var("FOLLOW_UP_KEY", Optional, secret_key);
+/// Business hours a `new` request may wait before staff are reminded (urgent ones: 1).
+pub const FOLLOW_UP_AFTER_HOURS: Var<NonZeroU32> =
+    var("FOLLOW_UP_AFTER_HOURS", Default("4"), |v| positive(v, 168));
+pub const BUSINESS_HOURS: Var<BusinessHours> = var(
+    "BUSINESS_HOURS",
+    Default("Mon-Fri 09:00-17:00"),
+    BusinessHours::parse,
+);
+/// Who hears of a request still `new` after twice the follow-up time.
+pub const ESCALATE_TO: Var<Vec<EmailAddress>> = var("ESCALATE_TO", Optional, email_addresses);
 /// Open the DynamoDB and SES connections during init, so the first request waits for neither.
 pub const WARM_CONNECTIONS: Var<bool> = var("WARM_CONNECTIONS", Default("true"), boolean);
 
@@ -111,6 +122,9 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &NOTIFY_FALLBACK_TO,
     &PUBLIC_BASE_URL,
     &FOLLOW_UP_KEY,
+    &FOLLOW_UP_AFTER_HOURS,
+    &BUSINESS_HOURS,
+    &ESCALATE_TO,
     &WARM_CONNECTIONS,
 ];
 

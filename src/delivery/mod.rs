@@ -2,9 +2,11 @@
 //! retry run that sends what failed. Every staff email, from the request path, the retry run or
 //! the operator's `resend`, goes through [`Delivery::send_staff_email`].
 
+mod reminders;
 mod retry;
 mod ses_events;
 
+pub use reminders::{FollowUpPolicy, ReminderReport};
 pub use retry::{RETRY_AFTER, RetryReport, next_attempt};
 pub use ses_events::SesEventReport;
 
@@ -31,6 +33,7 @@ pub struct Delivery {
     store: Store,
     notifier: SesNotifier,
     settings: NotificationSettings,
+    follow_up: FollowUpPolicy,
     clock: Arc<dyn Clock>,
 }
 
@@ -39,12 +42,14 @@ impl Delivery {
         store: Store,
         notifier: SesNotifier,
         settings: NotificationSettings,
+        follow_up: FollowUpPolicy,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             store,
             notifier,
             settings,
+            follow_up,
             clock,
         }
     }

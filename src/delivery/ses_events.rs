@@ -129,7 +129,8 @@ impl Delivery {
             tracing::info!(event = "ses_event_unknown_request", submission_id = %id, delivery_status = status.as_str(), "an SES event names a request that does not exist; ignored");
             return Ok(report);
         }
-        if kind == Some(EmailKind::Staff) && status.is_staff_problem() {
+        let to_staff = matches!(kind, Some(EmailKind::Staff | EmailKind::Reminder));
+        if to_staff && status.is_staff_problem() {
             self.alarm_staff_problem(id, status, &event.detail);
             report.fallback_sent = self.send_to_fallback(id).await;
         }
@@ -167,7 +168,7 @@ impl Delivery {
             let reply_to = &stored.received.request.email;
             Ok(self
                 .notifier
-                .send_fallback(&email, reply_to, id)
+                .send_about(EmailKind::Fallback, &email, reply_to, id)
                 .await?
                 .is_some())
         };

@@ -5,5 +5,6 @@ mod ses;
 
 pub use render::{
     NotificationEmail, NotificationSettings, render_acknowledgement, render_notification,
+    render_reminder,
 };
 pub use ses::{EmailKind, KIND_TAG, NotifyError, SUBMISSION_TAG, SesNotifier};

@@ -53,6 +53,8 @@ struct Fields<'a> {
     message_withheld: bool,
     unverified: bool,
     follow_up: Vec<FollowUpLink>,
+    /// Above everything: why this email comes (a reminder).
+    banner: Option<String>,
 }
 
 /// The text part; fields are reached through `Deref`, so both parts read the same values.
@@ -108,6 +110,38 @@ pub fn render_notification(
     received: &ReceivedRequest,
     settings: &NotificationSettings,
 ) -> Result<NotificationEmail, askama::Error> {
+    render(received, settings, None)
+}
+
+/// The reminder about a request still `new`: the same details and links, a subject that says it
+/// waits, and a first line that says so (to `ESCALATE_TO`, that staff were reminded already).
+pub fn render_reminder(
+    received: &ReceivedRequest,
+    settings: &NotificationSettings,
+    escalation: bool,
+) -> Result<NotificationEmail, askama::Error> {
+    let since = received
+        .received_at
+        .with_timezone(&settings.timezone)
+        .format("%a %-d %b, %H:%M");
+    let banner = if escalation {
+        "Nobody has recorded contacting this person, although staff were reminded. Please make sure someone calls them back."
+    } else {
+        "Still waiting: nobody has recorded contacting this person yet. Once someone has, use a link below."
+    };
+    let mut email = render(received, settings, Some(banner.to_owned()))?;
+    email.subject = format!(
+        "Reminder: consultation request from {} waiting since {since}",
+        subject_name(received)
+    );
+    Ok(email)
+}
+
+fn render(
+    received: &ReceivedRequest,
+    settings: &NotificationSettings,
+    banner: Option<String>,
+) -> Result<NotificationEmail, askama::Error> {
     let follow_up = settings
         .follow_up_key
         .as_ref()
@@ -146,6 +180,7 @@ pub fn render_notification(
         message_withheld: !settings.include_message && request.message.is_some(),
         unverified: received.verification == crate::domain::Verification::Unverified,
         follow_up,
+        banner,
     };
     let text = TextPart(&fields).render()?;
     let html = HtmlPart(&fields).render()?;
@@ -167,9 +202,18 @@ fn link_encode(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, KEEP).to_string()
 }
 
-/// `New consultation request from <name>`, prefixed `Urgent: ` when flagged. The name is one line by
-/// construction; any stray whitespace character is still flattened so no header can break.
+/// `New consultation request from <name>`, prefixed `Urgent: ` when flagged.
 fn subject(received: &ReceivedRequest) -> String {
+    let prefix = if received.urgent { "Urgent: " } else { "" };
+    format!(
+        "{prefix}New consultation request from {}",
+        subject_name(received)
+    )
+}
+
+/// The name as a subject may carry it: one line by construction, any stray whitespace still
+/// flattened so no header can break, cut to [`SUBJECT_NAME_CHARS`], never an encoded word.
+fn subject_name(received: &ReceivedRequest) -> String {
     let name: String = received
         .request
         .name
@@ -184,11 +228,9 @@ fn subject(received: &ReceivedRequest) -> String {
         })
         .take(SUBJECT_NAME_CHARS)
         .collect();
-    let prefix = if received.urgent { "Urgent: " } else { "" };
     // Mail clients decode `=?charset?encoding?text?=` in a subject as an RFC 2047 encoded word,
     // which would let a submitted name show staff any text it likes: such a name never forms one.
-    let name = name.trim_end().replace("=?", "= ?");
-    format!("{prefix}New consultation request from {name}")
+    name.trim_end().replace("=?", "= ?")
 }
 
 fn format_received(received: &ReceivedRequest, timezone: Tz) -> String {

@@ -22,6 +22,10 @@ pub enum EmailKind {
     Staff,
     Fallback,
     Acknowledgement,
+    /// To staff: a request still `new` after the follow-up time.
+    Reminder,
+    /// To `ESCALATE_TO`: still `new` after twice that.
+    Escalation,
 }
 
 impl EmailKind {
@@ -30,13 +34,21 @@ impl EmailKind {
             Self::Staff => "staff",
             Self::Fallback => "fallback",
             Self::Acknowledgement => "acknowledgement",
+            Self::Reminder => "reminder",
+            Self::Escalation => "escalation",
         }
     }
 
     pub fn parse(tag: &str) -> Option<Self> {
-        [Self::Staff, Self::Fallback, Self::Acknowledgement]
-            .into_iter()
-            .find(|kind| kind.as_str() == tag)
+        [
+            Self::Staff,
+            Self::Fallback,
+            Self::Acknowledgement,
+            Self::Reminder,
+            Self::Escalation,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == tag)
     }
 }
 
@@ -52,6 +64,7 @@ pub struct SesNotifier {
     from: EmailAddress,
     to: Vec<EmailAddress>,
     fallback_to: Vec<EmailAddress>,
+    escalate_to: Vec<EmailAddress>,
     configuration_set: Option<String>,
 }
 
@@ -61,6 +74,7 @@ impl SesNotifier {
         from: EmailAddress,
         to: Vec<EmailAddress>,
         fallback_to: Vec<EmailAddress>,
+        escalate_to: Vec<EmailAddress>,
         configuration_set: Option<String>,
     ) -> Self {
         Self {
@@ -68,6 +82,7 @@ impl SesNotifier {
             from,
             to,
             fallback_to,
+            escalate_to,
             configuration_set,
         }
     }
@@ -102,18 +117,27 @@ impl SesNotifier {
             .await
     }
 
-    /// Sends the staff notification to `NOTIFY_FALLBACK_TO`; `None` when none is configured.
-    pub async fn send_fallback(
+    /// Sends an email about a request to the addresses its kind goes to (a fallback to
+    /// `NOTIFY_FALLBACK_TO`, a reminder to staff, an escalation to `ESCALATE_TO`); `None` when
+    /// none are configured.
+    pub async fn send_about(
         &self,
+        kind: EmailKind,
         email: &NotificationEmail,
         reply_to: &EmailAddress,
         id: SubmissionId,
     ) -> Result<Option<String>, NotifyError> {
-        if self.fallback_to.is_empty() {
+        let to = match kind {
+            EmailKind::Staff | EmailKind::Reminder => &self.to,
+            EmailKind::Fallback => &self.fallback_to,
+            EmailKind::Escalation => &self.escalate_to,
+            EmailKind::Acknowledgement => return Ok(None),
+        };
+        if to.is_empty() {
             return Ok(None);
         }
         let reply_to = std::slice::from_ref(reply_to);
-        self.send_email(&self.fallback_to, reply_to, email, id, EmailKind::Fallback)
+        self.send_email(to, reply_to, email, id, kind)
             .await
             .map(Some)
     }

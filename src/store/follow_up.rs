@@ -1,6 +1,6 @@
 //! Where a request stands after staff got it: its follow-up state.
 
-use super::item::{attr, request_key, rfc3339, s};
+use super::item::{OPEN_INDEX, attr, request_id_of_key, request_key, rfc3339, s};
 use super::{Store, StoreError, condition_failed, dynamodb};
 use crate::domain::{FollowUpState, SubmissionId};
 use aws_sdk_dynamodb::types::ReturnValue;
@@ -20,7 +20,12 @@ impl Store {
             .update_item()
             .table_name(&self.table_name)
             .key(attr::PK, s(&request_key(id)))
-            .update_expression("SET #state = :state, #at = :at")
+            .update_expression(if state == FollowUpState::New {
+                "SET #state = :state, #at = :at, #open = :state"
+            } else {
+                "SET #state = :state, #at = :at REMOVE #open"
+            })
+            .expression_attribute_names("#open", attr::FOLLOW_UP_OPEN)
             .condition_expression("attribute_exists(#state)")
             .expression_attribute_names("#state", attr::FOLLOW_UP)
             .expression_attribute_names("#at", attr::FOLLOW_UP_AT)
@@ -40,5 +45,85 @@ impl Store {
             Err(e) if condition_failed(&e) => Ok(None),
             Err(e) => Err(dynamodb("UpdateItem")(e)),
         }
+    }
+}
+
+/// Which reminder a claim is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    /// To staff, after the follow-up time.
+    Staff,
+    /// To `ESCALATE_TO`, after twice that.
+    Escalation,
+}
+
+impl Store {
+    /// Ids of the requests still `new` (the sparse index holds nothing else).
+    pub async fn open_follow_ups(&self) -> Result<Vec<SubmissionId>, StoreError> {
+        let keys = self
+            .index_keys(
+                OPEN_INDEX,
+                attr::FOLLOW_UP_OPEN,
+                FollowUpState::New.as_str(),
+            )
+            .await?;
+        Ok(keys
+            .iter()
+            .filter_map(|key| request_id_of_key(key))
+            .collect())
+    }
+
+    /// Claims sending `reminder` for a request still `new`; false when it was sent already (by
+    /// another run) or the request moved on. Two runs never send the same reminder.
+    pub async fn claim_reminder(
+        &self,
+        id: SubmissionId,
+        reminder: Reminder,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let sent = match reminder {
+            Reminder::Staff => attr::REMINDED_AT,
+            Reminder::Escalation => attr::ESCALATED_AT,
+        };
+        let claimed = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&request_key(id)))
+            .update_expression("SET #sent = :at")
+            .condition_expression("#state = :new AND attribute_not_exists(#sent)")
+            .expression_attribute_names("#sent", sent)
+            .expression_attribute_names("#state", attr::FOLLOW_UP)
+            .expression_attribute_values(":at", s(&rfc3339(at)))
+            .expression_attribute_values(":new", s(FollowUpState::New.as_str()))
+            .send()
+            .await;
+        match claimed {
+            Ok(_) => Ok(true),
+            Err(e) if condition_failed(&e) => Ok(false),
+            Err(e) => Err(dynamodb("UpdateItem")(e)),
+        }
+    }
+
+    /// Gives a reminder's claim back after its email could not be sent.
+    pub async fn release_reminder(
+        &self,
+        id: SubmissionId,
+        reminder: Reminder,
+    ) -> Result<(), StoreError> {
+        let sent = match reminder {
+            Reminder::Staff => attr::REMINDED_AT,
+            Reminder::Escalation => attr::ESCALATED_AT,
+        };
+        self.client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&request_key(id)))
+            .update_expression("REMOVE #sent")
+            .expression_attribute_names("#sent", sent)
+            .send()
+            .await
+            .map_err(dynamodb("UpdateItem"))?;
+        Ok(())
     }
 }

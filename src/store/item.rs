@@ -49,6 +49,9 @@ pub mod attr {
     pub const FOLLOW_UP: &str = "follow_up";
     pub const FOLLOW_UP_AT: &str = "follow_up_at";
     pub const PUBLIC_BASE_URL: &str = "public_base_url";
+    pub const FOLLOW_UP_OPEN: &str = "follow_up_open";
+    pub const REMINDED_AT: &str = "reminded_at";
+    pub const ESCALATED_AT: &str = "escalated_at";
     pub const RETRY_QUEUE: &str = "retry_queue";
     pub const SUBMISSION_ID: &str = "submission_id";
     pub const PAYLOAD_HASH: &str = "payload_hash";
@@ -60,6 +63,8 @@ pub mod attr {
 
 /// The sparse index of requests whose staff email is not yet sent.
 pub const PENDING_INDEX: &str = "pending-notifications";
+/// The sparse index of requests still `new`, which the reminders query.
+pub const OPEN_INDEX: &str = "open-follow-ups";
 /// Every item about a person, by the keyed fingerprint of their address (for erasure).
 pub const EMAIL_INDEX: &str = "by-email";
 /// The `retry_queue` value of a request in [`PENDING_INDEX`].
@@ -169,6 +174,7 @@ pub fn request_item(
             (attr::RETRY_QUEUE, s(PENDING)),
             (attr::FOLLOW_UP, s(FollowUpState::New.as_str())),
             (attr::FOLLOW_UP_AT, s(&received_at)),
+            (attr::FOLLOW_UP_OPEN, s(FollowUpState::New.as_str())),
         ]);
     }
     let optional = [

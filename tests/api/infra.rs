@@ -235,6 +235,7 @@ fn there_is_an_alarm_for_each_way_a_request_can_be_lost() {
         "StaffEmailProblems",
         "OldestPendingSeconds",
         "ApproximateNumberOfMessagesVisible",
+        "FollowUpsOverdue",
     ] {
         assert!(alarms.contains(metric), "no alarm on {metric}");
     }

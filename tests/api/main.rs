@@ -17,6 +17,7 @@ mod http_surface;
 mod infra;
 mod lost_answer;
 mod notification;
+mod reminders;
 mod retry;
 mod runtime_api;
 mod ses_events;

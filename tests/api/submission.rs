@@ -66,6 +66,7 @@ async fn a_json_submission_is_stored_and_staff_are_emailed() {
             "expires_at",
             "follow_up",
             "follow_up_at",
+            "follow_up_open",
             "id",
             "message",
             "name",

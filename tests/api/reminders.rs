@@ -1,0 +1,164 @@
+//! Nobody waits unseen: a request still `new` gets one reminder to staff after the follow-up time
+//! in business hours, and one email to `ESCALATE_TO` after twice that; none once contacted, none
+//! twice under concurrent runs. Time is a clock the tests move.
+
+use crate::helpers::{TestApp, full_submission, s, sent_emails_to, unique};
+use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use consultation_form::delivery::ReminderReport;
+use consultation_form::domain::{FollowUpState, SubmissionId};
+use serde_json::{Value, json};
+
+/// A practice-time (New York) moment, in UTC.
+fn ny(text: &str) -> DateTime<Utc> {
+    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+    chrono_tz::America::New_York
+        .from_local_datetime(&naive)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn set_clock(test: &TestApp, to: DateTime<Utc>) {
+    let now = test.clock.now_plus(Duration::zero());
+    test.clock.advance(to - now);
+}
+
+async fn run(test: &TestApp) -> ReminderReport {
+    test.app
+        .delivery()
+        .send_follow_up_reminders()
+        .await
+        .unwrap()
+}
+
+async fn reminders_to(address: &str) -> Vec<Value> {
+    sent_emails_to(address)
+        .await
+        .into_iter()
+        .filter(|m| m["subject"].as_str().unwrap().starts_with("Reminder:"))
+        .collect()
+}
+
+async fn spawn(escalate_to: &str) -> TestApp {
+    TestApp::spawn_with(&[
+        ("ESCALATE_TO", escalate_to),
+        ("FOLLOW_UP_AFTER_HOURS", "4"),
+        ("RATE_LIMIT_PER_HOUR", "50"),
+    ])
+    .await
+}
+
+#[tokio::test]
+async fn a_new_request_gets_one_reminder_then_one_escalation_in_business_hours() {
+    let boss = format!("owner-{}@practice.test", unique());
+    let test = spawn(&boss).await;
+    set_clock(&test, ny("2026-11-23 10:00")); // a Monday
+    test.post_json(&full_submission()).await;
+
+    set_clock(&test, ny("2026-11-23 13:59"));
+    assert_eq!(
+        run(&test).await.reminded,
+        0,
+        "not before four business hours"
+    );
+    set_clock(&test, ny("2026-11-23 14:00"));
+    let report = run(&test).await;
+    assert_eq!((report.open, report.reminded, report.escalated), (1, 1, 0));
+    let reminders = reminders_to(&test.staff).await;
+    assert_eq!(reminders.len(), 1);
+    assert_eq!(
+        reminders[0]["subject"],
+        "Reminder: consultation request from Ana Lima waiting since Mon 23 Nov, 10:00"
+    );
+    assert_eq!(run(&test).await.reminded, 0, "never twice");
+
+    // Eight business hours: Monday 10:00-17:00 is seven, the eighth ends Tuesday 10:00.
+    set_clock(&test, ny("2026-11-23 23:00"));
+    assert_eq!(run(&test).await.escalated, 0, "evenings do not count");
+    set_clock(&test, ny("2026-11-24 10:00"));
+    assert_eq!(run(&test).await.escalated, 1);
+    assert_eq!(run(&test).await.escalated, 0, "never twice");
+    let escalations = reminders_to(&boss).await;
+    assert_eq!(escalations.len(), 1);
+    assert!(
+        escalations[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("staff were reminded")
+    );
+    let item = &test.items().await[0];
+    assert!(item.contains_key("reminded_at") && item.contains_key("escalated_at"));
+}
+
+#[tokio::test]
+async fn a_contacted_request_gets_no_reminder() {
+    let test = spawn(&format!("owner-{}@practice.test", unique())).await;
+    set_clock(&test, ny("2026-11-23 10:00"));
+    let id = test.post_json(&full_submission()).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = SubmissionId::parse(&id).unwrap();
+    test.app
+        .store()
+        .set_follow_up(id, FollowUpState::Contacted, ny("2026-11-23 11:00"))
+        .await
+        .unwrap();
+
+    set_clock(&test, ny("2026-11-25 10:00"));
+    let report = run(&test).await;
+    assert_eq!((report.open, report.reminded, report.escalated), (0, 0, 0));
+    assert_eq!(reminders_to(&test.staff).await.len(), 0);
+}
+
+#[tokio::test]
+async fn an_urgent_request_is_reminded_after_one_business_hour() {
+    let test = spawn("").await;
+    set_clock(&test, ny("2026-11-23 10:00"));
+    let mut urgent = full_submission();
+    urgent["message"] = json!("I have been thinking about suicide");
+    test.post_json(&urgent).await;
+    assert_eq!(test.items().await[0]["urgent"].as_bool().unwrap(), &true);
+
+    set_clock(&test, ny("2026-11-23 11:00"));
+    assert_eq!(run(&test).await.reminded, 1);
+}
+
+#[tokio::test]
+async fn a_weekend_does_not_count() {
+    let test = spawn("").await;
+    set_clock(&test, ny("2026-11-27 16:00")); // a Friday
+    test.post_json(&full_submission()).await;
+
+    set_clock(&test, ny("2026-11-29 12:00"));
+    assert_eq!(
+        run(&test).await.reminded,
+        0,
+        "Sunday: one business hour so far"
+    );
+    set_clock(&test, ny("2026-11-30 11:59"));
+    assert_eq!(run(&test).await.reminded, 0);
+    set_clock(&test, ny("2026-11-30 12:00"));
+    assert_eq!(run(&test).await.reminded, 1, "Friday 16-17 and Monday 9-12");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_runs_send_each_reminder_once() {
+    let test = spawn("").await;
+    set_clock(&test, ny("2026-11-23 10:00"));
+    test.post_json(&full_submission()).await;
+    set_clock(&test, ny("2026-11-23 15:00"));
+
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let app = test.app.clone();
+            tokio::spawn(async move { app.delivery().send_follow_up_reminders().await.unwrap() })
+        })
+        .collect();
+    let mut reminded = 0;
+    for run in runs {
+        reminded += run.await.unwrap().reminded;
+    }
+    assert_eq!(reminded, 1);
+    assert_eq!(reminders_to(&test.staff).await.len(), 1);
+    assert_eq!(s(&test.items().await[0], "follow_up"), "new");
+}
