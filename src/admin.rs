@@ -270,6 +270,20 @@ impl<'a> Admin<'a> {
         Ok(self.app.delivery().send_pending_now(deadline).await?)
     }
 
+    /// The weekly summary's figures for the requests since a time (all without one).
+    pub async fn stats(
+        &self,
+        since: Option<DateTime<Utc>>,
+        out: &mut dyn Write,
+        progress: &mut dyn Write,
+    ) -> Result<(), AdminError> {
+        let requests = self.requests_since(since, progress).await?;
+        for line in crate::stats::FollowUpStats::of(&requests).lines() {
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
+    }
+
     /// Records a request's follow-up state by hand (as the email's links do); returns the state
     /// it had.
     pub async fn follow_up(

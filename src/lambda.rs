@@ -40,6 +40,7 @@ pub async fn dispatch(
         let mut answer = serde_json::to_value(report)?;
         // The same run reminds staff of requests nobody has followed up.
         answer["reminders"] = serde_json::to_value(delivery.send_follow_up_reminders().await?)?;
+        answer["weekly_summary_sent"] = delivery.send_weekly_summary().await?.into();
         return Ok(answer);
     }
     if payload.get("source").and_then(Value::as_str) == Some(SES_SOURCE) {

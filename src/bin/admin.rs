@@ -38,6 +38,12 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// The weekly summary's figures: received, contacted, still open, time to first contact.
+    Stats {
+        /// A date or RFC 3339 time; all requests when left out.
+        #[arg(long, value_parser = parse_since)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    },
     /// Record a request's follow-up state, as the email's links do.
     FollowUp {
         /// The request id.
@@ -204,6 +210,7 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
                 count => writeln!(stdout, "erased {count} item(s)")?,
             }
         }
+        Command::Stats { since } => admin.stats(since, &mut stdout, &mut stderr).await?,
         Command::FollowUp { id, state } => {
             let previous = admin.follow_up(&id, state).await?;
             writeln!(

@@ -5,6 +5,7 @@
 mod reminders;
 mod retry;
 mod ses_events;
+mod summary;
 
 pub use reminders::{FollowUpPolicy, ReminderReport};
 pub use retry::{RETRY_AFTER, RetryReport, next_attempt};

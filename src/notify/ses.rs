@@ -26,6 +26,8 @@ pub enum EmailKind {
     Reminder,
     /// To `ESCALATE_TO`: still `new` after twice that.
     Escalation,
+    /// To staff: the weekly summary (about no one request).
+    Summary,
 }
 
 impl EmailKind {
@@ -36,6 +38,7 @@ impl EmailKind {
             Self::Acknowledgement => "acknowledgement",
             Self::Reminder => "reminder",
             Self::Escalation => "escalation",
+            Self::Summary => "summary",
         }
     }
 
@@ -46,6 +49,7 @@ impl EmailKind {
             Self::Acknowledgement,
             Self::Reminder,
             Self::Escalation,
+            Self::Summary,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == tag)
@@ -113,7 +117,7 @@ impl SesNotifier {
         id: SubmissionId,
     ) -> Result<String, NotifyError> {
         let reply_to = std::slice::from_ref(reply_to);
-        self.send_email(&self.to, reply_to, email, id, EmailKind::Staff)
+        self.send_email(&self.to, reply_to, email, Some(id), EmailKind::Staff)
             .await
     }
 
@@ -131,15 +135,21 @@ impl SesNotifier {
             EmailKind::Staff | EmailKind::Reminder => &self.to,
             EmailKind::Fallback => &self.fallback_to,
             EmailKind::Escalation => &self.escalate_to,
-            EmailKind::Acknowledgement => return Ok(None),
+            EmailKind::Acknowledgement | EmailKind::Summary => return Ok(None),
         };
         if to.is_empty() {
             return Ok(None);
         }
         let reply_to = std::slice::from_ref(reply_to);
-        self.send_email(to, reply_to, email, id, kind)
+        self.send_email(to, reply_to, email, Some(id), kind)
             .await
             .map(Some)
+    }
+
+    /// Sends the weekly summary to staff.
+    pub async fn send_summary(&self, email: &NotificationEmail) -> Result<String, NotifyError> {
+        self.send_email(&self.to, &[], email, None, EmailKind::Summary)
+            .await
     }
 
     /// Sends the acknowledgement to the person, with replies going to the practice.
@@ -150,7 +160,8 @@ impl SesNotifier {
         id: SubmissionId,
     ) -> Result<String, NotifyError> {
         let person = std::slice::from_ref(person);
-        self.send_email(person, &self.to[..1], email, id, EmailKind::Acknowledgement)
+        let kind = EmailKind::Acknowledgement;
+        self.send_email(person, &self.to[..1], email, Some(id), kind)
             .await
     }
 
@@ -159,7 +170,7 @@ impl SesNotifier {
         to: &[EmailAddress],
         reply_to: &[EmailAddress],
         email: &NotificationEmail,
-        id: SubmissionId,
+        id: Option<SubmissionId>,
         kind: EmailKind,
     ) -> Result<String, NotifyError> {
         let tag = |name: &str, value: &str| {
@@ -169,10 +180,10 @@ impl SesNotifier {
                 .build()
                 .map_err(NotifyError::Build)
         };
-        let tags = vec![
-            tag(SUBMISSION_TAG, &id.to_string())?,
-            tag(KIND_TAG, kind.as_str())?,
-        ];
+        let mut tags = vec![tag(KIND_TAG, kind.as_str())?];
+        if let Some(id) = id {
+            tags.push(tag(SUBMISSION_TAG, &id.to_string())?);
+        }
         let utf8 = |data: &str| {
             Content::builder()
                 .data(data)
@@ -197,9 +208,10 @@ impl SesNotifier {
             .send_email()
             .from_email_address(self.from.as_str())
             .destination(destination)
-            .set_reply_to_addresses(Some(
-                reply_to.iter().map(|a| a.as_str().to_owned()).collect(),
-            ))
+            .set_reply_to_addresses(
+                (!reply_to.is_empty())
+                    .then(|| reply_to.iter().map(|a| a.as_str().to_owned()).collect()),
+            )
             .content(EmailContent::builder().simple(message).build())
             .set_configuration_set_name(self.configuration_set.clone())
             .set_email_tags(Some(tags))

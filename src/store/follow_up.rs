@@ -1,8 +1,9 @@
 //! Where a request stands after staff got it: its follow-up state.
 
-use super::item::{OPEN_INDEX, attr, request_id_of_key, request_key, rfc3339, s};
+use super::item::{OPEN_INDEX, attr, n, request_id_of_key, request_key, rfc3339, s, summary_key};
 use super::{Store, StoreError, condition_failed, dynamodb};
 use crate::domain::{FollowUpState, SubmissionId};
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::ReturnValue;
 use chrono::{DateTime, Utc};
 
@@ -15,25 +16,29 @@ impl Store {
         state: FollowUpState,
         at: DateTime<Utc>,
     ) -> Result<Option<FollowUpState>, StoreError> {
-        let updated = self
+        let mut update = self
             .client
             .update_item()
             .table_name(&self.table_name)
             .key(attr::PK, s(&request_key(id)))
-            .update_expression(if state == FollowUpState::New {
-                "SET #state = :state, #at = :at, #open = :state"
-            } else {
-                "SET #state = :state, #at = :at REMOVE #open"
-            })
-            .expression_attribute_names("#open", attr::FOLLOW_UP_OPEN)
             .condition_expression("attribute_exists(#state)")
             .expression_attribute_names("#state", attr::FOLLOW_UP)
             .expression_attribute_names("#at", attr::FOLLOW_UP_AT)
+            .expression_attribute_names("#open", attr::FOLLOW_UP_OPEN)
             .expression_attribute_values(":state", s(state.as_str()))
             .expression_attribute_values(":at", s(&rfc3339(at)))
-            .return_values(ReturnValue::UpdatedOld)
-            .send()
-            .await;
+            .return_values(ReturnValue::UpdatedOld);
+        update = if state == FollowUpState::New {
+            update.update_expression("SET #state = :state, #at = :at, #open = :state")
+        } else {
+            // The first move away from `new` is the first contact: kept for time-to-contact.
+            update
+                .update_expression(
+                    "SET #state = :state, #at = :at, #first = if_not_exists(#first, :at) REMOVE #open",
+                )
+                .expression_attribute_names("#first", attr::FIRST_CONTACT_AT)
+        };
+        let updated = update.send().await;
         match updated {
             Ok(output) => Ok(output
                 .attributes
@@ -124,6 +129,51 @@ impl Store {
             .send()
             .await
             .map_err(dynamodb("UpdateItem"))?;
+        Ok(())
+    }
+
+    /// Claims the weekly summary of `week` (`2026-W48`); false when it went out already.
+    pub async fn claim_weekly_summary(
+        &self,
+        week: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let claimed = self
+            .client
+            .put_item()
+            .table_name(&self.table_name)
+            .item(attr::PK, s(&summary_key(week)))
+            .item(
+                attr::EXPIRES_AT,
+                n((now + chrono::Duration::days(14)).timestamp()),
+            )
+            .condition_expression("attribute_not_exists(#pk)")
+            .expression_attribute_names("#pk", attr::PK)
+            .send()
+            .await;
+        match claimed {
+            Ok(_) => Ok(true),
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(PutItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(dynamodb("PutItem")(e)),
+        }
+    }
+
+    /// Gives the week's claim back when its email could not be sent.
+    pub async fn release_weekly_summary(&self, week: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&summary_key(week)))
+            .send()
+            .await
+            .map_err(dynamodb("DeleteItem"))?;
         Ok(())
     }
 }

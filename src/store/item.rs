@@ -51,6 +51,7 @@ pub mod attr {
     pub const PUBLIC_BASE_URL: &str = "public_base_url";
     pub const FOLLOW_UP_OPEN: &str = "follow_up_open";
     pub const REMINDED_AT: &str = "reminded_at";
+    pub const FIRST_CONTACT_AT: &str = "first_contact_at";
     pub const ESCALATED_AT: &str = "escalated_at";
     pub const RETRY_QUEUE: &str = "retry_queue";
     pub const SUBMISSION_ID: &str = "submission_id";
@@ -100,6 +101,11 @@ pub fn duplicate_key_by_content(fingerprint: &str) -> String {
     format!("dup#content#{fingerprint}")
 }
 
+/// The record that the weekly summary of `week` (`2026-W48`) went out.
+pub fn summary_key(week: &str) -> String {
+    format!("summary#{week}")
+}
+
 /// A client's rate-limit counter for the clock hour that starts at `hour_start`.
 pub fn rate_key(client_fingerprint: &str, hour_start: DateTime<Utc>) -> String {
     format!(
@@ -133,6 +139,8 @@ pub struct StoredRequest {
     pub attempts: u32,
     /// `None` for a request held as spam: nobody follows it up.
     pub follow_up: Option<(FollowUpState, DateTime<Utc>)>,
+    /// When its follow-up first left `new`.
+    pub first_contact_at: Option<DateTime<Utc>>,
 }
 
 /// The item for a new request: only the fields the contract names (absent optionals left out),
@@ -250,6 +258,9 @@ pub fn stored_request(key: &str, item: &Item) -> Result<StoredRequest, StoreErro
                     .optional_string(attr::FOLLOW_UP_AT)
                     .and_then(parse_time),
             ),
+        first_contact_at: reader
+            .optional_string(attr::FIRST_CONTACT_AT)
+            .and_then(parse_time),
     })
 }
 

@@ -383,6 +383,16 @@ async fn follow_up_and_list_open_track_who_still_waits() {
     assert!(open.contains(&waiting) && !open.contains(&called), "{open}");
     let refused = admin(&test, &["follow-up", &called, "new"]).await;
     assert!(!refused.status.success());
+    let stats = stdout(&admin(&test, &["stats", "--since", "2020-01-01"]).await);
+    assert!(stats.contains("Requests received: 2"), "{stats}");
+    assert!(
+        stats.contains("Contacted (any follow-up recorded): 1"),
+        "{stats}"
+    );
+    assert!(
+        stats.contains(&format!("Still open (1): {waiting}")),
+        "{stats}"
+    );
 }
 
 #[tokio::test]

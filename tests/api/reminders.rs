@@ -162,3 +162,71 @@ async fn concurrent_runs_send_each_reminder_once() {
     assert_eq!(reminders_to(&test.staff).await.len(), 1);
     assert_eq!(s(&test.items().await[0], "follow_up"), "new");
 }
+
+#[tokio::test]
+async fn staff_get_one_weekly_summary_on_monday_morning_without_any_message() {
+    let test = spawn("").await;
+    set_clock(&test, ny("2026-11-24 10:00")); // the Tuesday before
+    let mut first = full_submission();
+    first["message"] = json!("A private worry nobody else should read");
+    let contacted = test.post_json(&first).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    test.app
+        .store()
+        .set_follow_up(
+            SubmissionId::parse(&contacted).unwrap(),
+            FollowUpState::Contacted,
+            ny("2026-11-24 11:30"),
+        )
+        .await
+        .unwrap();
+    let mut second = full_submission();
+    second["message"] = json!("Another one");
+    let open = test.post_json(&second).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut spam = full_submission();
+    spam["website"] = json!("http://spam.example");
+    test.post_json(&spam).await;
+
+    let summaries = || async {
+        sent_emails_to(&test.staff)
+            .await
+            .into_iter()
+            .filter(|m| m["subject"].as_str().unwrap().starts_with("Weekly summary"))
+            .collect::<Vec<_>>()
+    };
+    set_clock(&test, ny("2026-11-30 07:59"));
+    assert!(
+        !test.app.delivery().send_weekly_summary().await.unwrap(),
+        "not before 8"
+    );
+    set_clock(&test, ny("2026-11-30 08:30"));
+    assert!(test.app.delivery().send_weekly_summary().await.unwrap());
+    assert!(
+        !test.app.delivery().send_weekly_summary().await.unwrap(),
+        "once a week"
+    );
+    let sent = summaries().await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0]["subject"],
+        "Weekly summary: 2 consultation requests, 1 still open"
+    );
+    let body = sent[0]["body"].as_str().unwrap();
+    for expected in [
+        "Contacted (any follow-up recorded): 1",
+        &format!("Still open (1): {open}"),
+        "Median time to first contact: 1 h 30 min",
+        "Held as spam: 1",
+    ] {
+        assert!(body.contains(expected), "{expected} in {body}");
+    }
+    assert!(
+        !body.contains("private worry") && !body.contains("Ana"),
+        "{body}"
+    );
+}

@@ -1,0 +1,173 @@
+//! The follow-up figures of a period: what the weekly summary tells staff, and what
+//! `consultation-admin stats` prints. Counts and references only, never a message.
+
+use crate::domain::{FollowUpState, SubmissionId};
+use crate::store::StoredRequest;
+use chrono::Duration;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FollowUpStats {
+    /// Requests received (not counting those held as spam).
+    pub received: usize,
+    /// Of those, how many someone has followed up.
+    pub contacted: usize,
+    /// Those still `new`, by reference, oldest first.
+    pub open: Vec<SubmissionId>,
+    pub median_to_first_contact: Option<Duration>,
+    pub slowest_to_first_contact: Option<Duration>,
+    pub held_as_spam: usize,
+}
+
+impl FollowUpStats {
+    pub fn of(requests: &[StoredRequest]) -> Self {
+        let mut stats = Self::default();
+        let mut waits = Vec::new();
+        for stored in requests {
+            if stored.received.held_as_spam {
+                stats.held_as_spam += 1;
+                continue;
+            }
+            stats.received += 1;
+            match stored.follow_up {
+                Some((FollowUpState::New, _)) => stats.open.push(stored.received.id),
+                Some(_) => stats.contacted += 1,
+                None => {}
+            }
+            if let Some(first) = stored.first_contact_at {
+                waits.push(first - stored.received.received_at);
+            }
+        }
+        stats.open.sort_unstable();
+        waits.sort_unstable();
+        stats.median_to_first_contact = waits.get(waits.len() / 2).copied();
+        stats.slowest_to_first_contact = waits.last().copied();
+        stats
+    }
+
+    /// The figures as lines a person reads.
+    pub fn lines(&self) -> Vec<String> {
+        let open = if self.open.is_empty() {
+            "none".to_owned()
+        } else {
+            self.open
+                .iter()
+                .map(SubmissionId::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        vec![
+            format!("Requests received: {}", self.received),
+            format!("Contacted (any follow-up recorded): {}", self.contacted),
+            format!("Still open ({}): {open}", self.open.len()),
+            format!(
+                "Median time to first contact: {}",
+                describe(self.median_to_first_contact)
+            ),
+            format!(
+                "Slowest time to first contact: {}",
+                describe(self.slowest_to_first_contact)
+            ),
+            format!("Held as spam: {}", self.held_as_spam),
+        ]
+    }
+}
+
+/// `3 d 4 h`, `2 h 5 min`, `12 min`; `no contact recorded yet` for none.
+fn describe(duration: Option<Duration>) -> String {
+    let Some(duration) = duration else {
+        return "no contact recorded yet".to_owned();
+    };
+    let minutes = duration.num_minutes().max(0);
+    let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match (days, hours) {
+        (0, 0) => format!("{minutes} min"),
+        (0, _) => format!("{hours} h {minutes} min"),
+        _ => format!("{days} d {hours} h"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{
+        ConsultationRequest, Field, ReceivedRequest, SubmissionRules, SubmittedForm,
+    };
+    use chrono::{DateTime, Utc};
+
+    fn stored(
+        at: DateTime<Utc>,
+        state: FollowUpState,
+        first_contact_after: Option<Duration>,
+        spam: bool,
+    ) -> StoredRequest {
+        let form = SubmittedForm::new()
+            .with(Field::Name, "Ana")
+            .with(Field::Email, "ana@example.com")
+            .with(Field::Message, "a private message")
+            .with(Field::Consent, "on");
+        let request = ConsultationRequest::parse(&form, SubmissionRules::default())
+            .unwrap()
+            .request;
+        StoredRequest {
+            received: ReceivedRequest {
+                held_as_spam: spam,
+                ..ReceivedRequest::example(request, at)
+            },
+            notify_status: crate::domain::NotifyStatus::Sent,
+            attempts: 1,
+            follow_up: (!spam).then_some((state, at)),
+            first_contact_at: first_contact_after.map(|after| at + after),
+        }
+    }
+
+    #[test]
+    fn figures_of_a_week() {
+        let at: DateTime<Utc> = "2026-11-24T15:00:00Z".parse().unwrap();
+        let requests = [
+            stored(
+                at,
+                FollowUpState::Contacted,
+                Some(Duration::minutes(90)),
+                false,
+            ),
+            stored(
+                at,
+                FollowUpState::Scheduled,
+                Some(Duration::hours(26)),
+                false,
+            ),
+            stored(
+                at,
+                FollowUpState::Closed,
+                Some(Duration::minutes(20)),
+                false,
+            ),
+            stored(at, FollowUpState::New, None, false),
+            stored(at, FollowUpState::New, None, true),
+        ];
+        let stats = FollowUpStats::of(&requests);
+        assert_eq!(
+            (stats.received, stats.contacted, stats.held_as_spam),
+            (4, 3, 1)
+        );
+        assert_eq!(stats.open, vec![requests[3].received.id]);
+        assert_eq!(stats.median_to_first_contact, Some(Duration::minutes(90)));
+        assert_eq!(stats.slowest_to_first_contact, Some(Duration::hours(26)));
+        let text = stats.lines().join("\n");
+        assert!(
+            text.contains("Median time to first contact: 1 h 30 min"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Slowest time to first contact: 1 d 2 h"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("private") && !text.contains("Ana"),
+            "no personal data"
+        );
+        let empty = FollowUpStats::of(&[]).lines().join("\n");
+        assert!(empty.contains("Still open (0): none"));
+        assert!(empty.contains("no contact recorded yet"));
+    }
+}
