@@ -82,24 +82,6 @@ impl<'a> std::ops::Deref for HtmlPart<'a> {
 
 const NOT_GIVEN: &str = "not given";
 
-#[derive(Template)]
-#[template(path = "acknowledgement.txt")]
-struct AcknowledgementText;
-
-#[derive(Template)]
-#[template(path = "acknowledgement.html")]
-struct AcknowledgementHtml;
-
-/// The short reply to the person (`SEND_ACKNOWLEDGEMENT`). It repeats nothing they wrote, not even
-/// their name: anyone can type anyone's address into a form.
-pub fn render_acknowledgement() -> Result<NotificationEmail, askama::Error> {
-    Ok(NotificationEmail {
-        subject: "We received your request".to_owned(),
-        text: AcknowledgementText.render()?,
-        html: AcknowledgementHtml.render()?,
-    })
-}
-
 /// One follow-up link of the staff email.
 struct FollowUpLink {
     label: &'static str,
@@ -338,17 +320,6 @@ mod tests {
         assert!(email.text.starts_with("URGENT:"));
         assert!(email.text.contains("not an assessment"));
         assert!(email.html.contains("<strong>Urgent:</strong>"));
-    }
-
-    #[test]
-    fn the_acknowledgement_gives_crisis_lines_and_repeats_nothing() {
-        let email = render_acknowledgement().unwrap();
-        for part in [&email.text, &email.html] {
-            assert!(part.contains("988"));
-            assert!(part.contains("911"));
-            assert!(part.contains("one business day"));
-        }
-        assert!(!email.subject.contains('{'));
     }
 
     #[test]
