@@ -49,6 +49,8 @@ TURNSTILE_VERIFY_URL="http://127.0.0.1:$turnstile_port/siteverify"
 RUST_LOG=warn
 # Every test posts from 127.0.0.1; the per-client limit is tested in tests/api/abuse.rs.
 RATE_LIMIT_PER_HOUR=50
+# The staff email's follow-up links point at this run's function.
+PUBLIC_BASE_URL="http://127.0.0.1:$lambda_port/lambda-url/consultation-form"
 set +a
 "$VENV/bin/python" scripts/local_aws.py setup --table "$TABLE_NAME" --sender "$NOTIFY_FROM" > /dev/null
 

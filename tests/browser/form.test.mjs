@@ -239,6 +239,38 @@ test("from an origin that is not allowed the browser blocks the request and noth
   await context.close();
 });
 
+test("a follow-up link from the staff email shows a confirmation, and its button records the state", async () => {
+  const { context, page } = await openForm();
+  const name = uniqueName();
+  await fillValid(page, name);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#cf-thanks:not([hidden])");
+  await waitFor(() => stateFor(name).emails.length >= 1, "the staff email");
+  const html = stateFor(name).emails[0].body;
+
+  // What staff see: the email itself, rendered as a mail client would.
+  const email = await context.newPage();
+  await email.setContent(html);
+  await email.screenshot({ path: `${SCREENSHOTS}/staff-email.png`, fullPage: true });
+  const link = html.match(/href="([^"]*follow-up\?state=contacted[^"]*)"/)[1].replaceAll("&#38;", "&").replaceAll("&amp;", "&");
+
+  // A context that lets axe's script in despite the page's CSP (which forbids any script).
+  const staff = await browser.newContext({ bypassCSP: true, viewport: { width: 420, height: 800 } });
+  const confirm = await staff.newPage();
+  await confirm.goto(link);
+  assert.match(await confirm.textContent("h1"), /Record a follow-up/);
+  assert.equal(stateFor(name).requests[0].follow_up, "new", "opening the link changes nothing");
+  assert.ok(!(await confirm.textContent("body")).includes(name), "no personal data on the page");
+  assert.deepEqual(await axeViolations(confirm), [], "confirmation page");
+  await confirm.screenshot({ path: `${SCREENSHOTS}/follow-up-confirm.png`, fullPage: true });
+  await Promise.all([confirm.waitForLoadState("load"), confirm.click("button[type=submit]")]);
+  await confirm.waitForSelector("text=Recorded, thank you");
+  await confirm.screenshot({ path: `${SCREENSHOTS}/follow-up-recorded.png`, fullPage: true });
+  assert.equal(stateFor(name).requests[0].follow_up, "contacted");
+  await staff.close();
+  await context.close();
+});
+
 test("the form has no serious or critical accessibility violations", async () => {
   const { context, page } = await openForm();
   assert.deepEqual(await axeViolations(page), []);
