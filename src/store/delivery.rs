@@ -1,7 +1,7 @@
 //! What SES said happened to a staff email, recorded on its request; and the one-time claim on
 //! sending a request to the fallback address.
 
-use super::item::{attr, n, request_key, rfc3339, s};
+use super::item::{attr, n, rfc3339, s};
 use super::{Store, StoreError, condition_failed, dynamodb};
 use crate::domain::{DeliveryStatus, SubmissionId};
 use chrono::{DateTime, Utc};
@@ -25,10 +25,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<DeliveryRecord, StoreError> {
         let updated = self
-            .client
-            .update_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(&request_key(id)))
+            .update_request(id)
             .update_expression("SET #status = :status, #at = :at, #rank = :rank")
             .condition_expression(
                 "attribute_exists(#pk) AND (attribute_not_exists(#rank) OR #rank <= :rank)",
@@ -59,22 +56,14 @@ impl Store {
         id: SubmissionId,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let claimed = self
-            .client
-            .update_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(&request_key(id)))
-            .update_expression("SET #fallback = :at")
-            .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#fallback)")
-            .expression_attribute_names("#pk", attr::PK)
-            .expression_attribute_names("#fallback", attr::FALLBACK_SENT_AT)
-            .expression_attribute_values(":at", s(&rfc3339(at)))
-            .send()
-            .await;
-        match claimed {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(dynamodb("UpdateItem")(e)),
-        }
+        Self::claim(
+            self.update_request(id)
+                .update_expression("SET #fallback = :at")
+                .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#fallback)")
+                .expression_attribute_names("#pk", attr::PK)
+                .expression_attribute_names("#fallback", attr::FALLBACK_SENT_AT)
+                .expression_attribute_values(":at", s(&rfc3339(at))),
+        )
+        .await
     }
 }

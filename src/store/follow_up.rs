@@ -1,6 +1,6 @@
 //! Where a request stands after staff got it: its follow-up state.
 
-use super::item::{OPEN_INDEX, attr, n, request_id_of_key, request_key, rfc3339, s, summary_key};
+use super::item::{OPEN_INDEX, attr, n, request_id_of_key, rfc3339, s, summary_key};
 use super::{Store, StoreError, condition_failed, dynamodb};
 use crate::domain::{FollowUpState, SubmissionId};
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
@@ -17,10 +17,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Option<FollowUpState>, StoreError> {
         let mut update = self
-            .client
-            .update_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(&request_key(id)))
+            .update_request(id)
             .condition_expression("attribute_exists(#state)")
             .expression_attribute_names("#state", attr::FOLLOW_UP)
             .expression_attribute_names("#at", attr::FOLLOW_UP_AT)
@@ -90,24 +87,16 @@ impl Store {
             Reminder::Staff => attr::REMINDED_AT,
             Reminder::Escalation => attr::ESCALATED_AT,
         };
-        let claimed = self
-            .client
-            .update_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(&request_key(id)))
-            .update_expression("SET #sent = :at")
-            .condition_expression("#state = :new AND attribute_not_exists(#sent)")
-            .expression_attribute_names("#sent", sent)
-            .expression_attribute_names("#state", attr::FOLLOW_UP)
-            .expression_attribute_values(":at", s(&rfc3339(at)))
-            .expression_attribute_values(":new", s(FollowUpState::New.as_str()))
-            .send()
-            .await;
-        match claimed {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(dynamodb("UpdateItem")(e)),
-        }
+        Self::claim(
+            self.update_request(id)
+                .update_expression("SET #sent = :at")
+                .condition_expression("#state = :new AND attribute_not_exists(#sent)")
+                .expression_attribute_names("#sent", sent)
+                .expression_attribute_names("#state", attr::FOLLOW_UP)
+                .expression_attribute_values(":at", s(&rfc3339(at)))
+                .expression_attribute_values(":new", s(FollowUpState::New.as_str())),
+        )
+        .await
     }
 
     /// Gives a reminder's claim back after its email could not be sent.
@@ -120,10 +109,7 @@ impl Store {
             Reminder::Staff => attr::REMINDED_AT,
             Reminder::Escalation => attr::ESCALATED_AT,
         };
-        self.client
-            .update_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(&request_key(id)))
+        self.update_request(id)
             .update_expression("REMOVE #sent")
             .expression_attribute_names("#sent", sent)
             .send()

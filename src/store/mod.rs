@@ -24,6 +24,7 @@ use crate::domain::SubmissionId;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -87,6 +88,23 @@ impl Store {
             .await
             .map_err(dynamodb("DescribeTable"))?;
         Ok(())
+    }
+
+    /// An update of one request's item.
+    fn update_request(&self, id: SubmissionId) -> UpdateItemFluentBuilder {
+        self.client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, item::s(&request_key(id)))
+    }
+
+    /// Sends a conditional update that claims something once; true when this caller won.
+    async fn claim(update: UpdateItemFluentBuilder) -> Result<bool, StoreError> {
+        match update.send().await {
+            Ok(_) => Ok(true),
+            Err(e) if condition_failed(&e) => Ok(false),
+            Err(e) => Err(dynamodb("UpdateItem")(e)),
+        }
     }
 
     /// A stored request with its notification state.

@@ -74,10 +74,7 @@ impl Store {
         ses_message_id: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(&request_key(id)))
+        self.update_request(id)
             .update_expression(
                 "SET #status = :sent, #message_id = :message_id, #notified_at = :at REMOVE #queue, #lease",
             )
@@ -106,10 +103,7 @@ impl Store {
     ) -> Result<NotifyStatus, StoreError> {
         let give_up = next_attempt_at.is_none();
         let mut update = self
-            .client
-            .update_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(&request_key(id)))
+            .update_request(id)
             .condition_expression("#status = :pending")
             .expression_attribute_names("#status", attr::NOTIFY_STATUS)
             .expression_attribute_names("#lease", attr::LEASE_UNTIL)
