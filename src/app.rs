@@ -220,6 +220,5 @@ fn follow_up_policy(config: &Config) -> FollowUpPolicy {
     FollowUpPolicy {
         after_hours: config.follow_up_after_hours.get(),
         business_hours: config.business_hours,
-        escalate: !config.escalate_to.is_empty(),
     }
 }

@@ -5,7 +5,7 @@
 
 use super::Delivery;
 use crate::business_hours::BusinessHours;
-use crate::domain::{FollowUpState, SubmissionId};
+use crate::domain::{FollowUpState, ReceivedRequest};
 use crate::notify::{EmailKind, render_reminder};
 use crate::store::{Reminder, StoreError};
 
@@ -15,8 +15,6 @@ pub struct FollowUpPolicy {
     /// `FOLLOW_UP_AFTER_HOURS`, in business hours.
     pub after_hours: u32,
     pub business_hours: BusinessHours,
-    /// `ESCALATE_TO` is set.
-    pub escalate: bool,
 }
 
 /// What one run of the reminders did.
@@ -60,13 +58,13 @@ impl Delivery {
             let (hours_open, tz) = (self.follow_up.business_hours, self.settings.timezone);
             let now = self.clock.now();
             if now >= hours_open.add(received.received_at, hours, tz)
-                && self.remind(id, Reminder::Staff, hours).await
+                && self.remind(received, Reminder::Staff, hours).await
             {
                 report.reminded += 1;
             }
-            if self.follow_up.escalate
+            if self.notifier.sends(EmailKind::Escalation)
                 && now >= hours_open.add(received.received_at, 2 * hours, tz)
-                && self.remind(id, Reminder::Escalation, 2 * hours).await
+                && self.remind(received, Reminder::Escalation, 2 * hours).await
             {
                 report.escalated += 1;
             }
@@ -76,7 +74,13 @@ impl Delivery {
 
     /// Claims and sends one reminder; true when it went. A send that fails gives the claim back,
     /// so the next run tries again.
-    async fn remind(&self, id: SubmissionId, reminder: Reminder, waited_hours: u32) -> bool {
+    async fn remind(
+        &self,
+        received: &ReceivedRequest,
+        reminder: Reminder,
+        waited_hours: u32,
+    ) -> bool {
+        let id = received.id;
         match self
             .store
             .claim_reminder(id, reminder, self.clock.now())
@@ -96,9 +100,8 @@ impl Delivery {
             EmailKind::Reminder
         };
         let sent = async {
-            let stored = self.store.get_request(id).await?.ok_or("gone")?;
-            let email = render_reminder(&stored.received, &self.settings, escalation)?;
-            let reply_to = &stored.received.request.email;
+            let email = render_reminder(received, &self.settings, escalation)?;
+            let reply_to = &received.request.email;
             self.notifier.send_about(kind, &email, reply_to, id).await?;
             Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
         };

@@ -157,6 +157,9 @@ impl Delivery {
 
     /// Sends the request to `NOTIFY_FALLBACK_TO`, once; true when it went.
     async fn send_to_fallback(&self, id: SubmissionId) -> bool {
+        if !self.notifier.sends(EmailKind::Fallback) {
+            return false;
+        }
         let sent = async {
             if !self.store.claim_fallback(id, self.clock.now()).await? {
                 return Ok::<_, Box<dyn std::error::Error + Send + Sync>>(false);

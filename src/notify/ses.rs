@@ -91,6 +91,22 @@ impl SesNotifier {
         }
     }
 
+    /// The configured addresses an email of `kind` about a request goes to (none for the
+    /// acknowledgement and the summary, which have their own recipients).
+    fn recipients(&self, kind: EmailKind) -> &[EmailAddress] {
+        match kind {
+            EmailKind::Staff | EmailKind::Reminder => &self.to,
+            EmailKind::Fallback => &self.fallback_to,
+            EmailKind::Escalation => &self.escalate_to,
+            EmailKind::Acknowledgement | EmailKind::Summary => &[],
+        }
+    }
+
+    /// Whether anyone is configured to get emails of `kind` (`NOTIFY_FALLBACK_TO`, `ESCALATE_TO`).
+    pub fn sends(&self, kind: EmailKind) -> bool {
+        !self.recipients(kind).is_empty()
+    }
+
     /// Whether `address` is one of the staff addresses (`NOTIFY_TO`).
     pub fn is_staff(&self, address: &str) -> bool {
         self.to
@@ -131,12 +147,7 @@ impl SesNotifier {
         reply_to: &EmailAddress,
         id: SubmissionId,
     ) -> Result<Option<String>, NotifyError> {
-        let to = match kind {
-            EmailKind::Staff | EmailKind::Reminder => &self.to,
-            EmailKind::Fallback => &self.fallback_to,
-            EmailKind::Escalation => &self.escalate_to,
-            EmailKind::Acknowledgement | EmailKind::Summary => return Ok(None),
-        };
+        let to = self.recipients(kind);
         if to.is_empty() {
             return Ok(None);
         }
