@@ -1,0 +1,120 @@
+//! Splits the `phonenumber` crate's metadata by country calling code at build time.
+//!
+//! The crate's own database is one blob that is decoded and checked whole (every region's patterns)
+//! on first use: most of a cold start's CPU. Split per calling code, a request decodes only the
+//! regions its number can belong to (see `src/domain/phone/metadata.rs`). The split is taken from
+//! the same crate version the function links, so the data cannot drift from the code reading it.
+
+use phonenumber::metadata::{DATABASE, Descriptor, Format, Metadata, loader};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+
+    // By code, not by region: the non-geographic codes (+800, +882, ...) share the region "001".
+    let codes: Vec<u16> = (1..1000)
+        .filter(|code| DATABASE.by_code(code).is_some())
+        .collect();
+
+    let mut blob = Vec::new();
+    let mut table = String::from(
+        "/// Each region's metadata in `METADATA`: by code, and within a code in the database's own\n\
+         /// order (main country first), which lookups rely on.\n\
+         static ENTRIES: &[Entry] = &[\n",
+    );
+    for &code in &codes {
+        let regions = DATABASE
+            .by_code(&code)
+            .expect("a code taken from the database");
+        // The crate picks a code's only region without looking at it, but with more regions it
+        // checks each one's leading digits in turn: the main region alone can stand for the code
+        // only when it has none (see `metadata.rs`).
+        let main_alone = regions.len() == 1 || regions[0].leading_digits().is_none();
+        for (index, meta) in regions.iter().enumerate() {
+            let bytes = postcard::to_stdvec(&unload(meta)).expect("metadata serializes");
+            let start = blob.len();
+            blob.extend_from_slice(&bytes);
+            let id = meta.id();
+            let leading = index == 0 || !main_alone;
+            writeln!(
+                table,
+                "    Entry {{ code: {code}, region: {id:?}, leading: {leading}, bytes: {start}..{} }},",
+                blob.len()
+            )
+            .unwrap();
+        }
+    }
+    table.push_str(
+        "];\n\n/// Each region's `postcard`-encoded `loader::Metadata`.\n\
+         static METADATA: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/phone_metadata.bin\"));\n",
+    );
+
+    std::fs::write(out.join("phone_metadata.bin"), blob).expect("OUT_DIR is writable");
+    std::fs::write(out.join("phone_metadata.rs"), table).expect("OUT_DIR is writable");
+}
+
+/// A region's metadata back in the crate's loadable form (patterns as their source text).
+fn unload(meta: &Metadata) -> loader::Metadata {
+    let d = meta.descriptors();
+    loader::Metadata {
+        general: Some(descriptor(d.general())),
+        fixed_line: d.fixed_line().map(descriptor),
+        mobile: d.mobile().map(descriptor),
+        toll_free: d.toll_free().map(descriptor),
+        premium_rate: d.premium_rate().map(descriptor),
+        shared_cost: d.shared_cost().map(descriptor),
+        personal_number: d.personal_number().map(descriptor),
+        voip: d.voip().map(descriptor),
+        pager: d.pager().map(descriptor),
+        uan: d.uan().map(descriptor),
+        emergency: d.emergency().map(descriptor),
+        voicemail: d.voicemail().map(descriptor),
+        short_code: d.short_code().map(descriptor),
+        standard_rate: d.standard_rate().map(descriptor),
+        carrier: d.carrier().map(descriptor),
+        no_international: d.no_international().map(descriptor),
+        id: Some(meta.id().to_owned()),
+        country_code: Some(meta.country_code()),
+        international_prefix: meta.international_prefix().map(|r| r.as_str().to_owned()),
+        preferred_international_prefix: meta.preferred_international_prefix().map(str::to_owned),
+        national_prefix: meta.national_prefix().map(str::to_owned),
+        preferred_extension_prefix: meta.preferred_extension_prefix().map(str::to_owned),
+        national_prefix_for_parsing: meta
+            .national_prefix_for_parsing()
+            .map(|r| r.as_str().to_owned()),
+        national_prefix_transform_rule: meta.national_prefix_transform_rule().map(str::to_owned),
+        formats: meta.formats().iter().map(format).collect(),
+        international_formats: meta.international_formats().iter().map(format).collect(),
+        main_country_for_code: meta.is_main_country_for_code(),
+        leading_digits: meta.leading_digits().map(|r| r.as_str().to_owned()),
+        mobile_number_portable: meta.is_mobile_number_portable(),
+        defaults: Default::default(),
+    }
+}
+
+fn descriptor(d: &Descriptor) -> loader::Descriptor {
+    loader::Descriptor {
+        national_number: Some(d.national_number().as_str().to_owned()),
+        possible_length: d.possible_length().to_vec(),
+        possible_local_length: d.possible_local_length().to_vec(),
+        // Examples are documentation; nothing reads them when parsing or validating.
+        example: None,
+    }
+}
+
+fn format(f: &Format) -> loader::Format {
+    loader::Format {
+        pattern: Some(f.pattern().as_str().to_owned()),
+        format: Some(f.format().to_owned()),
+        leading_digits: f
+            .leading_digits()
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect(),
+        national_prefix_formatting_rule: f.national_prefix().map(str::to_owned),
+        national_prefix_optional_when_formatting: f.is_national_prefix_optional(),
+        domestic_carrier: f.domestic_carrier().map(str::to_owned),
+    }
+}

@@ -1,0 +1,238 @@
+//! The phone-number metadata one number needs, decoded on demand from the per-region split that
+//! `build.rs` makes of the `phonenumber` crate's database.
+//!
+//! The crate decodes and checks its whole database (every region's patterns) on first use, which
+//! was most of a cold start's CPU. A number is read with only the regions it can belong to:
+//! - dialled with `+` and another country's code: that code's regions, and it is read by that
+//!   country's rules. (The crate, given the home region, strips the home region's national prefix
+//!   from it too: with `US`, `+49 151 23456789` became `+495123456789` and `+44 121 234 5678` was
+//!   refused. Read without a home region, the crate looks at nothing but the dialled code.)
+//! - otherwise: the home region and the leading regions of its code. The crate checks a code's
+//!   regions in order and takes the first that fits, so a number this small database finds valid
+//!   is valid, with the same E.164 form, in the whole one. Anything it does not find valid
+//!   (invalid, dialled with an international prefix such as `011`, unusual digits) is decided by
+//!   every region, exactly as the crate decides it.
+
+use super::PhoneRegion;
+use phonenumber::country;
+use phonenumber::metadata::{Database, loader};
+use std::ops::Range;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+/// One region's metadata.
+struct Entry {
+    code: u16,
+    region: &'static str,
+    /// Among the regions that can stand for the code: the main one, or all of them.
+    leading: bool,
+    bytes: Range<usize>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/phone_metadata.rs"));
+
+/// The E.164 form of `input` if it is a valid number; `home` is the region of numbers dialled
+/// without a country code.
+pub(super) fn valid_e164(input: &str, home: PhoneRegion) -> Option<String> {
+    let home_code = ENTRIES
+        .iter()
+        .find(|entry| entry.region == home.as_str())
+        .map(|entry| entry.code);
+    let (likely, rules) = match dialled_code(input) {
+        Some(code) if Some(code) != home_code => (regions_of(code), None),
+        _ => (home_regions(home.as_str()), Some(home.id())),
+    };
+    read(&database(likely), rules, input).or_else(|| read(whole_database(), rules, input))
+}
+
+fn read(database: &Database, home: Option<country::Id>, input: &str) -> Option<String> {
+    let number = phonenumber::parse_with(database, home, input).ok()?;
+    // What the crate's E.164 formatter writes, without it: its `Display` loads the whole default
+    // database even when given another one (`unwrap_or(&DATABASE)` dereferences the lazy value).
+    phonenumber::is_valid_with(database, &number)
+        .then(|| format!("+{}{}", number.country().code(), number.national()))
+}
+
+/// The code after the first `+` (a `tel:` URI's `phone-context=+64` included).
+fn dialled_code(input: &str) -> Option<u16> {
+    let (_, rest) = input.split_once(['+', '\u{FF0B}'])?;
+    let digits: String = rest.chars().filter(char::is_ascii_digit).take(3).collect();
+    // Calling codes are prefix-free: at most one of the first one, two or three digits is a code.
+    (1..=digits.len())
+        .filter_map(|len| digits[..len].parse().ok())
+        .find(|&code| ENTRIES.iter().any(|entry| entry.code == code))
+}
+
+fn regions_of(code: u16) -> Vec<usize> {
+    (0..ENTRIES.len())
+        .filter(|&index| ENTRIES[index].code == code)
+        .collect()
+}
+
+/// The leading regions of the home region's code, and every region before the home region.
+fn home_regions(home: &str) -> Vec<usize> {
+    let Some(home_index) = ENTRIES.iter().position(|entry| entry.region == home) else {
+        return every_region();
+    };
+    let code = ENTRIES[home_index].code;
+    regions_of(code)
+        .into_iter()
+        .filter(|&index| ENTRIES[index].leading || index <= home_index)
+        .collect()
+}
+
+fn every_region() -> Vec<usize> {
+    (0..ENTRIES.len()).collect()
+}
+
+/// Every region: built once, and only for the numbers the small databases do not settle.
+fn whole_database() -> &'static Database {
+    static WHOLE: OnceLock<Database> = OnceLock::new();
+    WHOLE.get_or_init(|| decode(&every_region()))
+}
+
+/// Small databases already built, newest last. Few sets of regions ever occur (the home code's, alone or
+/// with one other code's), so a short list bounds what a stream of foreign numbers could take.
+static BUILT: Mutex<Vec<(Vec<usize>, Arc<Database>)>> = Mutex::new(Vec::new());
+const KEEP_BUILT: usize = 8;
+
+/// The database of the given entries of `ENTRIES` (in their order).
+fn database(entries: Vec<usize>) -> Arc<Database> {
+    let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, database)) = built.iter().find(|(key, _)| *key == entries) {
+        return database.clone();
+    }
+    let database = Arc::new(decode(&entries));
+    if built.len() == KEEP_BUILT {
+        built.remove(0);
+    }
+    built.push((entries, database.clone()));
+    database
+}
+
+fn decode(entries: &[usize]) -> Database {
+    let regions: Vec<loader::Metadata> = entries
+        .iter()
+        .map(|&index| {
+            postcard::from_bytes(&METADATA[ENTRIES[index].bytes.clone()])
+                .expect("build.rs wrote metadata in the crate's own format")
+        })
+        .collect();
+    Database::from(regions).expect("build.rs wrote metadata the crate had checked")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn regions(indices: &[usize]) -> Vec<&'static str> {
+        indices.iter().map(|&index| ENTRIES[index].region).collect()
+    }
+
+    #[test]
+    fn the_split_covers_every_region_once() {
+        let all = regions(&every_region());
+        let mut geographic: Vec<_> = all.iter().filter(|&&region| region != "001").collect();
+        assert!(geographic.len() > 240, "{} regions", geographic.len());
+        let count = geographic.len();
+        geographic.sort_unstable();
+        geographic.dedup();
+        assert_eq!(geographic.len(), count);
+        // Each non-geographic code (+800, +882, ...) is one more entry, all named "001".
+        assert!(
+            all.len() - count >= 9,
+            "{} non-geographic codes",
+            all.len() - count
+        );
+        assert!(ENTRIES.windows(2).all(|w| w[0].code <= w[1].code));
+    }
+
+    #[test]
+    fn the_regions_a_number_can_belong_to() {
+        assert_eq!(regions(&home_regions("US")), ["US"]);
+        assert_eq!(regions(&home_regions("GB")), ["GB"]);
+        // Canada is not the main region of +1: the regions before it come too.
+        let canada = regions(&home_regions("CA"));
+        assert_eq!((canada.first(), canada.last()), (Some(&"US"), Some(&"CA")));
+        assert_eq!(regions(&regions_of(44)), ["GB", "GG", "IM", "JE"]);
+        assert_eq!(dialled_code("+44 20 7946 0958"), Some(44));
+        assert_eq!(dialled_code("tel:03-331-6005;phone-context=+64"), Some(64));
+        assert_eq!(dialled_code("(415) 555-2671"), None);
+        assert_eq!(dialled_code("+999 123"), None);
+        assert_eq!(dialled_code("+7 495 123"), Some(7));
+    }
+}
+
+#[cfg(test)]
+mod same_as_the_whole_database {
+    use super::*;
+    use phonenumber::metadata::DATABASE;
+    use phonenumber::{Mode, Type};
+
+    /// The crate's own answer with its whole database, read by the rules above: a number dialled
+    /// with another country's code by that country's rules, any other by the home region's.
+    fn whole(input: &str, home: PhoneRegion) -> Option<String> {
+        let home_code = DATABASE
+            .by_id(home.as_str())
+            .map(|meta| meta.country_code());
+        let rules = match dialled_code(input) {
+            Some(code) if Some(code) != home_code => None,
+            _ => Some(home.id()),
+        };
+        let number = phonenumber::parse(rules, input).ok()?;
+        phonenumber::is_valid(&number).then(|| number.format().mode(Mode::E164).to_string())
+    }
+
+    const KINDS: [Type; 10] = [
+        Type::FixedLine,
+        Type::Mobile,
+        Type::TollFree,
+        Type::PremiumRate,
+        Type::SharedCost,
+        Type::Voip,
+        Type::PersonalNumber,
+        Type::Pager,
+        Type::Uan,
+        Type::Voicemail,
+    ];
+
+    /// Every example number of every region and kind in the metadata, as dialled at home, with its
+    /// code from the US and from the UK, and one digit short and one too long: the same answers.
+    #[test]
+    fn for_every_example_number_and_its_near_misses() {
+        let homes: Vec<PhoneRegion> = ["US", "GB"].iter().map(|r| r.parse().unwrap()).collect();
+        let (mut compared, mut valid) = (0, 0);
+        for code in 1..1000 {
+            for meta in DATABASE.by_code(&code).unwrap_or_default() {
+                let own: Option<PhoneRegion> = meta.id().parse().ok();
+                for example in KINDS
+                    .iter()
+                    .filter_map(|&kind| meta.descriptors().get(kind)?.example())
+                {
+                    let short = &example[..example.len() - 1];
+                    for national in [example.to_owned(), short.to_owned(), format!("{example}9")] {
+                        let international = format!("+{code} {national}");
+                        let mut cases: Vec<(&str, PhoneRegion)> = homes
+                            .iter()
+                            .map(|&home| (international.as_str(), home))
+                            .collect();
+                        cases.extend(own.map(|home| (national.as_str(), home)));
+                        for (input, home) in cases {
+                            let expected = whole(input, home);
+                            assert_eq!(
+                                valid_e164(input, home),
+                                expected,
+                                "{input:?} at home in {home:?}"
+                            );
+                            compared += 1;
+                            valid += usize::from(expected.is_some());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            compared > 5000 && valid > 2000,
+            "{compared} compared, {valid} valid"
+        );
+    }
+}
