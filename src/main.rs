@@ -3,8 +3,7 @@ use consultation_form::config::Config;
 use consultation_form::{aws, lambda, logging};
 use std::sync::Arc;
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
+fn main() -> Result<(), lambda_http::Error> {
     logging::init();
     logging::install_panic_hook();
     let config = match Config::from_env() {
@@ -15,6 +14,19 @@ async fn main() -> Result<(), lambda_http::Error> {
             std::process::exit(78);
         }
     };
+    let runtime = match config.runtime_workers {
+        0 => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?,
+        workers => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(usize::from(workers))
+            .enable_all()
+            .build()?,
+    };
+    runtime.block_on(serve(config))
+}
+
+async fn serve(config: Config) -> Result<(), lambda_http::Error> {
     if config.client_hash_key.generated {
         tracing::warn!(
             "CLIENT_HASH_KEY is not set: using a random key, so rate limits and duplicate detection hold per instance only"

@@ -1,16 +1,16 @@
 //! The one choice of crypto library under rustls, for every HTTPS call the function makes (AWS and
-//! Turnstile). Chosen at build time: the `tls-aws-lc` feature (the default) or `tls-ring`.
-//! README "Benchmarks" has the measurements behind the default.
+//! Turnstile). Chosen at build time: the `tls-ring` feature (the default) or `tls-aws-lc`.
+//! `docs/benchmarks.md` has the measurements behind the default.
 
 use aws_smithy_http_client::tls::rustls_provider::CryptoMode;
 use rustls::crypto::CryptoProvider;
 
 #[cfg(not(any(feature = "tls-aws-lc", feature = "tls-ring")))]
-compile_error!("enable exactly one of the features `tls-aws-lc` (default) and `tls-ring`");
+compile_error!("enable exactly one of the features `tls-ring` (default) and `tls-aws-lc`");
 
 #[cfg(all(feature = "tls-aws-lc", feature = "tls-ring"))]
 compile_error!(
-    "the features `tls-aws-lc` and `tls-ring` exclude each other: build with --no-default-features --features tls-ring"
+    "the features `tls-aws-lc` and `tls-ring` exclude each other: build with --no-default-features --features tls-aws-lc"
 );
 
 /// The AWS SDK's HTTPS client on the chosen library.

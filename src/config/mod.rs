@@ -69,9 +69,10 @@ pub struct Config {
     pub business_hours: BusinessHours,
     /// `ESCALATE_TO`: empty when unset.
     pub escalate_to: Vec<EmailAddress>,
-    /// Open the DynamoDB and SES connections and load the phone-number metadata during init, so
-    /// the first request pays neither.
+    /// Open the DynamoDB and SES connections during init, so the first request waits for neither.
     pub warm_connections: bool,
+    /// Worker threads of the async runtime; 0: the main thread alone.
+    pub runtime_workers: u8,
 }
 
 /// The required variables with example values: the smallest valid configuration, for tests and
@@ -144,6 +145,7 @@ impl Config {
             business_hours: env.required(&BUSINESS_HOURS)?,
             escalate_to: env.optional(&ESCALATE_TO)?.unwrap_or_default(),
             warm_connections: env.required(&WARM_CONNECTIONS)?,
+            runtime_workers: env.required(&RUNTIME_WORKERS)?,
         })
     }
 }

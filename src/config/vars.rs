@@ -98,6 +98,14 @@ pub const BUSINESS_HOURS: Var<BusinessHours> = var(
 pub const ESCALATE_TO: Var<Vec<EmailAddress>> = var("ESCALATE_TO", Optional, email_addresses);
 /// Open the DynamoDB and SES connections during init, so the first request waits for neither.
 pub const WARM_CONNECTIONS: Var<bool> = var("WARM_CONNECTIONS", Default("true"), boolean);
+/// Worker threads of the async runtime; 0 runs everything on the main thread, which costs a
+/// request fewer thread wake-ups (one invocation at a time is all a Lambda instance gets).
+pub const RUNTIME_WORKERS: Var<u8> = var("RUNTIME_WORKERS", Default("0"), |v| {
+    v.parse::<u8>()
+        .ok()
+        .filter(|&n| n <= 16)
+        .ok_or_else(|| "expected a number of threads from 0 to 16".to_owned())
+});
 
 /// Every variable, in the order of the contract's table.
 pub static VARIABLES: &[&dyn Declared] = &[
@@ -126,6 +134,7 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &BUSINESS_HOURS,
     &ESCALATE_TO,
     &WARM_CONNECTIONS,
+    &RUNTIME_WORKERS,
 ];
 
 /// The environment as the configuration reads it: empty values count as unset, and every name
