@@ -1,5 +1,6 @@
 //! The phone-number metadata one number needs, decoded on demand from the per-region split that
-//! `build.rs` makes of the `phonenumber` crate's database.
+//! `build.rs` makes of the `phonenumber` crate's database (its patterns with `\d` written `[0-9]`,
+//! which the crate only ever matches against ASCII digits).
 //!
 //! The crate decodes and checks its whole database (every region's patterns) on first use, which
 //! was most of a cold start's CPU. A number is read with only the regions it can belong to:
@@ -196,7 +197,8 @@ mod same_as_the_whole_database {
     ];
 
     /// Every example number of every region and kind in the metadata, as dialled at home, with its
-    /// code from the US and from the UK, and one digit short and one too long: the same answers.
+    /// code from the US and from the UK, one digit short, one too long, and in Arabic-Indic digits:
+    /// the same answers.
     #[test]
     fn for_every_example_number_and_its_near_misses() {
         let homes: Vec<PhoneRegion> = ["US", "GB"].iter().map(|r| r.parse().unwrap()).collect();
@@ -209,7 +211,19 @@ mod same_as_the_whole_database {
                     .filter_map(|&kind| meta.descriptors().get(kind)?.example())
                 {
                     let short = &example[..example.len() - 1];
-                    for national in [example.to_owned(), short.to_owned(), format!("{example}9")] {
+                    // The patterns read `\d` as ASCII digits (build.rs): other digits must still
+                    // be read as the crate reads them.
+                    let arabic_indic: String = example
+                        .chars()
+                        .map(|c| char::from_u32(c as u32 - '0' as u32 + 0x0660).unwrap_or(c))
+                        .collect();
+                    let variants = [
+                        example.to_owned(),
+                        short.to_owned(),
+                        format!("{example}9"),
+                        arabic_indic,
+                    ];
+                    for national in variants {
                         let international = format!("+{code} {national}");
                         let mut cases: Vec<(&str, PhoneRegion)> = homes
                             .iter()
