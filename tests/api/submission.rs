@@ -326,3 +326,36 @@ async fn a_2000_emoji_message_fits_in_a_form_post() {
     let items = test.items().await;
     assert_eq!(s(&items[0], "message"), message);
 }
+
+#[tokio::test]
+async fn phones_in_other_scripts_or_with_another_country_code_are_stored_in_e164() {
+    let test = TestApp::spawn().await;
+    let cases = [
+        ("(٤١٥) ٥٥٥-٢٦٧١", "+14155552671"),
+        ("+49 151 23456789", "+4915123456789"),
+        ("+९१ ८१२३४ ५६७८९", "+918123456789"),
+    ];
+    for (phone, stored) in cases {
+        let mut body = full_submission();
+        body["phone"] = json!(phone);
+        let response = test.post_json(&body).await;
+        assert_eq!(response.status, 201, "{phone}: {}", response.body);
+        let id = response.json()["id"].as_str().unwrap().to_owned();
+        let item = test
+            .items()
+            .await
+            .into_iter()
+            .find(|item| s(item, "id") == id)
+            .unwrap();
+        assert_eq!(s(&item, "phone"), stored, "{phone}");
+    }
+    let sent = test.send_email_requests().await;
+    assert!(
+        sent.iter()
+            .any(|r| r["Content"]["Simple"]["Body"]["Html"]["Data"]
+                .as_str()
+                .unwrap()
+                .contains("href=\"tel:+4915123456789\"")),
+        "staff can call the number as stored"
+    );
+}

@@ -6,6 +6,7 @@ use super::FieldError;
 use super::text::{char_count, is_forbidden_in_line};
 use phonenumber::country;
 use std::str::FromStr;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// The region a number without a `+country` prefix is read in (`PHONE_DEFAULT_REGION`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +59,7 @@ impl PhoneNumber {
         {
             return Err(FieldError::InvalidPhone);
         }
-        metadata::valid_e164(normalized, region)
+        metadata::valid_e164(&ascii_digits(normalized), region)
             .map(Self)
             .ok_or(FieldError::InvalidPhone)
     }
@@ -66,6 +67,28 @@ impl PhoneNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Digits of any script as ASCII digits: a person whose keyboard types `٤١٥` or `०९१` means the
+/// same number, and the metadata reader only reads ASCII digits (full-width ones are already folded
+/// by NFKC). Unicode encodes every script's decimal digits as whole runs of ten, 0 to 9, some of
+/// them back to back, so a digit's value is its distance from the start of its run, modulo ten.
+fn ascii_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii() || c.general_category() != GeneralCategory::DecimalNumber {
+                return c;
+            }
+            let run_start = (0..u32::from(c))
+                .rev()
+                .map_while(|code| {
+                    char::from_u32(code)
+                        .filter(|d| d.general_category() == GeneralCategory::DecimalNumber)
+                })
+                .count();
+            char::from(b'0' + (run_start % 10) as u8)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -142,6 +165,32 @@ mod tests {
                 PhoneNumber::parse(invalid, PhoneRegion::default()),
                 Err(FieldError::InvalidPhone),
                 "{invalid}"
+            );
+        }
+    }
+
+    #[test]
+    fn digits_of_any_script() {
+        assert_eq!(ascii_digits("(٤١٥) ٥٥٥-٢٦٧١"), "(415) 555-2671");
+        assert_eq!(ascii_digits("۰۹۱۲ ۳۴۵ ۶۷۸۹"), "0912 345 6789");
+        assert_eq!(ascii_digits("+९१ ८१२३४ ५६७८९"), "+91 81234 56789");
+        assert_eq!(ascii_digits("๐๘๑ ๒๓๔ ๕๖๗๘"), "081 234 5678");
+        // Mathematical digits: five runs of ten back to back.
+        assert_eq!(ascii_digits("\u{1D7CE}\u{1D7D9}\u{1D7E2}\u{1D7FF}"), "0109");
+        assert_eq!(ascii_digits("x²½"), "x²½", "not decimal digits");
+        let us = PhoneRegion::default();
+        let cases = [
+            ("(٤١٥) ٥٥٥-٢٦٧١", us, "+14155552671"),
+            ("+٢٠ ١٠٠ ١٢٣ ٤٥٦٧", us, "+201001234567"),
+            ("۰۹۱۲ ۳۴۵ ۶۷۸۹", "IR".parse().unwrap(), "+989123456789"),
+            ("+९१ ८१२३४ ५६७८९", us, "+918123456789"),
+        ];
+        for (input, home, e164) in cases {
+            let parsed = PhoneNumber::parse(input, home);
+            assert_eq!(
+                parsed.as_ref().map(PhoneNumber::as_str),
+                Ok(e164),
+                "{input}"
             );
         }
     }
