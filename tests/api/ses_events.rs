@@ -56,17 +56,6 @@ async fn new_request(test: &TestApp, n: &str) -> String {
     response.json()["id"].as_str().unwrap().to_owned()
 }
 
-async fn item(
-    test: &TestApp,
-    id: &str,
-) -> std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> {
-    test.items()
-        .await
-        .into_iter()
-        .find(|item| s(item, "id") == id)
-        .unwrap()
-}
-
 #[tokio::test]
 async fn each_event_records_what_ses_said_and_a_staff_bounce_goes_to_the_fallback_once() {
     // Bound by name: the function process lives as long as this binding.
@@ -92,7 +81,7 @@ async fn each_event_records_what_ses_said_and_a_staff_bounce_goes_to_the_fallbac
         assert_eq!(report["outcome"], "recorded", "{name}: {report}");
         assert_eq!(report["fallback_sent"], to_fallback, "{name}: {report}");
         assert_eq!(
-            s(&item(&test, &id).await, "delivery_status"),
+            s(&test.item(&id).await, "delivery_status"),
             status,
             "{name}"
         );
@@ -129,7 +118,7 @@ async fn a_late_delay_never_hides_a_delivery() {
         .invoke(&sample("delivery-delayed", &id, &test.staff))
         .await;
     assert_eq!(late["outcome"], "superseded", "{late}");
-    assert_eq!(s(&item(&test, &id).await, "delivery_status"), "delivered");
+    assert_eq!(s(&test.item(&id).await, "delivery_status"), "delivered");
 }
 
 #[tokio::test]
@@ -150,7 +139,7 @@ async fn an_event_for_an_unknown_request_changes_nothing() {
 
     assert_eq!(report["outcome"], "unknown_request", "{report}");
     assert_eq!(test.all_items().await, before, "no item created or changed");
-    assert!(!item(&test, &id).await.contains_key("delivery_status"));
+    assert!(!test.item(&id).await.contains_key("delivery_status"));
     assert_eq!(sent_emails_to(&fallback).await.len(), 0);
 }
 

@@ -253,12 +253,7 @@ async fn odd_but_deliverable_addresses_and_emoji_sequences_are_accepted() {
         let response = test.post_json(&body).await;
         assert_eq!(response.status, 201, "{email}: {}", response.body);
         let id = response.json()["id"].as_str().unwrap().to_owned();
-        let item = test
-            .items()
-            .await
-            .into_iter()
-            .find(|item| s(item, "id") == id)
-            .unwrap();
+        let item = test.item(&id).await;
         assert_eq!(s(&item, "email"), *stored);
         assert!(
             s(&item, "message").contains(scotland),
@@ -341,12 +336,7 @@ async fn phones_in_other_scripts_or_with_another_country_code_are_stored_in_e164
         let response = test.post_json(&body).await;
         assert_eq!(response.status, 201, "{phone}: {}", response.body);
         let id = response.json()["id"].as_str().unwrap().to_owned();
-        let item = test
-            .items()
-            .await
-            .into_iter()
-            .find(|item| s(item, "id") == id)
-            .unwrap();
+        let item = test.item(&id).await;
         assert_eq!(s(&item, "phone"), stored, "{phone}");
     }
     let sent = test.send_email_requests().await;

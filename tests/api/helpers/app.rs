@@ -86,6 +86,15 @@ impl TestApp {
             .collect()
     }
 
+    /// The stored request with this id.
+    pub async fn item(&self, id: &str) -> HashMap<String, AttributeValue> {
+        self.items()
+            .await
+            .into_iter()
+            .find(|item| item["id"].as_s().is_ok_and(|item_id| item_id == id))
+            .unwrap_or_else(|| panic!("no stored request {id}"))
+    }
+
     /// Every item in this test's table, bookkeeping included.
     pub async fn all_items(&self) -> Vec<HashMap<String, AttributeValue>> {
         scan(&self.dynamodb, &self.table).await
