@@ -61,7 +61,13 @@ fn unload(meta: &Metadata) -> loader::Metadata {
     loader::Metadata {
         general: Some(descriptor(d.general())),
         fixed_line: d.fixed_line().map(descriptor),
-        mobile: d.mobile().map(descriptor),
+        // Where mobile and fixed-line numbers look alike (the US), the crate finds a number valid
+        // when the fixed-line descriptor matches it, and would check the same pattern once more
+        // when the region is loaded: one descriptor gives the same answers.
+        mobile: d
+            .mobile()
+            .filter(|mobile| !same_descriptor(mobile, d.fixed_line()))
+            .map(descriptor),
         toll_free: d.toll_free().map(descriptor),
         premium_rate: d.premium_rate().map(descriptor),
         shared_cost: d.shared_cost().map(descriptor),
@@ -104,6 +110,13 @@ fn descriptor(d: &Descriptor) -> loader::Descriptor {
         // Examples are documentation; nothing reads them when parsing or validating.
         example: None,
     }
+}
+
+fn same_descriptor(a: &Descriptor, b: Option<&Descriptor>) -> bool {
+    b.is_some_and(|b| {
+        a.national_number().as_str() == b.national_number().as_str()
+            && a.possible_length() == b.possible_length()
+    })
 }
 
 /// The crate matches its patterns only against digits it has already turned into ASCII, where

@@ -337,7 +337,7 @@ def main():
             key, value = line.split("=", 1)
             config[key.strip()] = value.strip()
     config.update({"TABLE_NAME": table, "RATE_LIMIT_PER_HOUR": "100000", "RUST_LOG": "warn",
-                   "AWS_ENDPOINT_URL": front.url, "SSL_CERT_FILE": str(front.ca_bundle)})
+                   "AWS_ENDPOINT_URL": front.url, "AWS_CA_BUNDLE": str(front.ca_bundle)})
     function_env = lambda_env(config)
     hello_env = lambda_env({})
 

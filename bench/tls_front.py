@@ -6,8 +6,8 @@ Makes a throw-away CA and a certificate for 127.0.0.1/localhost with the openssl
 connection after every response; AWS endpoints keep theirs open. So the front keeps the client's
 connection open (HTTP/1.1 keep-alive) and opens one to the emulator per request: a warm function
 reuses its TLS connection, as on Lambda, instead of paying a handshake per call. The function
-trusts the CA through SSL_CERT_FILE, which points at the system's roots plus this CA: loading the
-roots costs what it costs on Lambda.
+trusts the CA through AWS_CA_BUNDLE, which names the roots it trusts by default (Amazon's, from
+src/tls/) plus this CA: loading the roots costs about what it costs on Lambda.
 """
 
 import asyncio
@@ -16,7 +16,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-SYSTEM_ROOTS = Path("/etc/ssl/certs/ca-certificates.crt")
+AMAZON_ROOTS = Path(__file__).resolve().parent.parent / "src" / "tls" / "amazon-trust-services.pem"
 
 
 def _openssl(*args, cwd):
@@ -24,7 +24,7 @@ def _openssl(*args, cwd):
 
 
 def make_certificates(directory: Path) -> tuple[Path, Path, Path]:
-    """Returns (server certificate chain, server key, CA bundle for SSL_CERT_FILE)."""
+    """Returns (server certificate chain, server key, CA bundle for AWS_CA_BUNDLE)."""
     directory.mkdir(parents=True, exist_ok=True)
     _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
              "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=bench local CA",
@@ -38,8 +38,7 @@ def make_certificates(directory: Path) -> tuple[Path, Path, Path]:
              "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext",
              cwd=directory)
     bundle = directory / "roots.pem"
-    roots = SYSTEM_ROOTS.read_text() if SYSTEM_ROOTS.exists() else ""
-    bundle.write_text(roots + (directory / "ca.pem").read_text())
+    bundle.write_text(AMAZON_ROOTS.read_text() + (directory / "ca.pem").read_text())
     return directory / "server.pem", directory / "server.key", bundle
 
 

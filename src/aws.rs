@@ -1,10 +1,11 @@
 //! AWS SDK set-up shared by every client: one configuration per cold start, bounded in time.
 
+use crate::tls::TrustRootsError;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
 use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_smithy_http_client::tls::Provider;
+use aws_smithy_http_client::tls::{Provider, TlsContext, TrustStore};
 use std::time::Duration;
 
 /// Time limits that keep one request well inside API Gateway's 30 seconds: the store and the
@@ -14,28 +15,33 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(8);
 
 /// Loads region, credentials and endpoint (`AWS_ENDPOINT_URL` points it at an emulator) from the
-/// environment, with the time limits above.
-pub async fn load_sdk_config() -> SdkConfig {
-    sdk_config_loader().load().await
+/// environment, with the time limits above and the trusted roots of [`crate::tls::aws_trust_store`].
+pub async fn load_sdk_config() -> Result<SdkConfig, TrustRootsError> {
+    Ok(sdk_config_loader()?.load().await)
 }
 
 /// The loader behind [`load_sdk_config`], for callers that override something (an endpoint).
-pub fn sdk_config_loader() -> ConfigLoader {
-    aws_config::defaults(BehaviorVersion::latest())
-        .http_client(https_client())
+pub fn sdk_config_loader() -> Result<ConfigLoader, TrustRootsError> {
+    Ok(aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https_client(crate::tls::aws_trust_store()?))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
                 .operation_attempt_timeout(ATTEMPT_TIMEOUT)
                 .operation_timeout(OPERATION_TIMEOUT)
                 .build(),
-        )
+        ))
 }
 
 /// The SDK's HTTPS client: hyper and rustls on the crypto library chosen in [`crate::tls`].
-fn https_client() -> SharedHttpClient {
+fn https_client(roots: TrustStore) -> SharedHttpClient {
+    let context = TlsContext::builder()
+        .with_trust_store(roots)
+        .build()
+        .expect("a TLS context with a trust store always builds");
     aws_smithy_http_client::Builder::new()
         .tls_provider(Provider::Rustls(crate::tls::aws_crypto_mode()))
+        .tls_context(context)
         .build_https()
 }
 

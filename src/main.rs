@@ -1,5 +1,6 @@
 use consultation_form::app::App;
 use consultation_form::config::Config;
+use consultation_form::tls::AWS_CA_BUNDLE;
 use consultation_form::{aws, lambda, logging};
 use std::sync::Arc;
 
@@ -35,7 +36,14 @@ async fn serve(config: Config) -> Result<(), lambda_http::Error> {
     if config.follow_up_key.is_none() {
         tracing::warn!("FOLLOW_UP_KEY is not set: staff emails carry no follow-up links");
     }
-    let sdk_config = aws::load_sdk_config().await;
+    let sdk_config = match aws::load_sdk_config().await {
+        Ok(sdk_config) => sdk_config,
+        Err(error) => {
+            tracing::error!(variable = AWS_CA_BUNDLE, error = %error, "invalid configuration; stopping");
+            eprintln!("consultation-form: invalid configuration: {error}");
+            std::process::exit(78);
+        }
+    };
     let app = match App::from_sdk_config(config, &sdk_config) {
         Ok(app) => app,
         Err(error) => {

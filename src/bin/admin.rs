@@ -113,7 +113,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(78);
         }
     };
-    let sdk = load_sdk_config().await;
+    let sdk = match load_sdk_config().await {
+        Ok(sdk) => sdk,
+        Err(error) => {
+            eprintln!("consultation-admin: {error}");
+            return ExitCode::from(78);
+        }
+    };
     let app = match App::from_sdk_config(config, &sdk) {
         Ok(app) => app,
         Err(error) => {

@@ -102,6 +102,27 @@ async fn the_binary_stops_at_init_naming_an_invalid_variable() {
 }
 
 #[tokio::test]
+async fn the_binary_stops_at_init_when_aws_ca_bundle_holds_no_usable_root() {
+    let bundle = std::env::temp_dir().join(format!("no-roots-{}.pem", crate::helpers::unique()));
+    std::fs::write(
+        &bundle,
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let printed = init_failure(&local_env(&[("AWS_CA_BUNDLE", bundle.to_str().unwrap())])).await;
+    std::fs::remove_file(&bundle).unwrap();
+    assert!(
+        printed.contains("holds no certificate usable as a root"),
+        "{printed}"
+    );
+    let missing = init_failure(&local_env(&[("AWS_CA_BUNDLE", "/nonexistent/roots.pem")])).await;
+    assert!(
+        missing.contains("AWS_CA_BUNDLE (/nonexistent/roots.pem) cannot be read"),
+        "{missing}"
+    );
+}
+
+#[tokio::test]
 async fn the_scheduled_retry_event_sends_pending_notifications_through_the_binary() {
     let sender = format!("late-{}@practice.test", crate::helpers::unique());
     let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;

@@ -59,7 +59,9 @@ impl Clock for PanickingClock {
 #[tokio::test]
 async fn a_panic_in_request_handling_is_a_500_with_the_request_id() {
     let config = test_config(&[]).config;
-    let sdk = consultation_form::aws::load_sdk_config().await;
+    let sdk = consultation_form::aws::load_sdk_config()
+        .await
+        .expect("usable AWS roots");
     let app = consultation_form::app::App::from_sdk_config(config, &sdk)
         .unwrap()
         .with_clock(Arc::new(PanickingClock));

@@ -30,7 +30,7 @@ impl TestApp {
 
     /// Overrides replace the default test configuration; an empty value unsets a variable.
     pub async fn spawn_with(overrides: &[(&str, &str)]) -> Self {
-        let sdk = load_sdk_config().await;
+        let sdk = load_sdk_config().await.expect("usable AWS roots");
         Self::with_sdk_config(test_config(overrides), &sdk).await
     }
 
@@ -43,7 +43,7 @@ impl TestApp {
             vars,
         } = test_config;
         let table = config.table_name.clone();
-        let sdk = load_sdk_config().await;
+        let sdk = load_sdk_config().await.expect("usable AWS roots");
         let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
         let ses = aws_sdk_sesv2::Client::new(&sdk);
         create_table(&dynamodb, &config.table_name).await;
@@ -124,7 +124,11 @@ impl TestApp {
 /// An app whose AWS calls all go to `endpoint` instead of the emulator (its table is still made
 /// in the emulator); `overrides` as in [`test_config`].
 pub async fn app_against(endpoint: &str, overrides: &[(&str, &str)]) -> TestApp {
-    let sdk = sdk_config_loader().endpoint_url(endpoint).load().await;
+    let sdk = sdk_config_loader()
+        .expect("usable AWS roots")
+        .endpoint_url(endpoint)
+        .load()
+        .await;
     TestApp::with_sdk_config(test_config(overrides), &sdk).await
 }
 
