@@ -2,8 +2,9 @@
 //!
 //! The crate's own database is one blob that is decoded and checked whole (every region's patterns)
 //! on first use: most of a cold start's CPU. Split per calling code, a request decodes only the
-//! regions its number can belong to (see `src/domain/phone/metadata.rs`). The split is taken from
-//! the same crate version the function links, so the data cannot drift from the code reading it.
+//! regions its number can belong to (see `src/domain/phone/metadata.rs`), and only what parsing
+//! and validation read: no formatting rules, no short-number data. The split is taken from the same
+//! crate version the function links, so the data cannot drift from the code reading it.
 
 use phonenumber::metadata::{DATABASE, Descriptor, Metadata, loader};
 use std::fmt::Write as _;
