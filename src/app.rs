@@ -59,7 +59,7 @@ pub enum Accepted {
 impl App {
     /// Builds the store, the delivery and (when configured) the Turnstile client; the AWS clients
     /// share one SDK configuration.
-    pub fn from_sdk_config(config: Config, sdk: &aws_config::SdkConfig) -> std::io::Result<Self> {
+    pub fn from_sdk_config(config: Config, sdk: &aws_config::SdkConfig) -> Self {
         let store = Store::new(
             aws_sdk_dynamodb::Client::new(sdk),
             config.table_name.clone(),
@@ -72,22 +72,18 @@ impl App {
             config.escalate_to.clone(),
             config.ses_configuration_set.clone(),
         );
-        let turnstile = config
-            .turnstile
-            .clone()
-            .map(TurnstileVerifier::new)
-            .transpose()?;
+        let turnstile = config.turnstile.clone().map(TurnstileVerifier::new);
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let settings = NotificationSettings::from(&config);
         let policy = follow_up_policy(&config);
         let delivery = Delivery::new(store.clone(), notifier, settings, policy, clock.clone());
-        Ok(Self {
+        Self {
             config,
             store,
             delivery,
             turnstile,
             clock,
-        })
+        }
     }
 
     /// Replaces the clock (tests make time controllable with it).

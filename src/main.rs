@@ -44,13 +44,7 @@ async fn serve(config: Config) -> Result<(), lambda_http::Error> {
             std::process::exit(78);
         }
     };
-    let app = match App::from_sdk_config(config, &sdk_config) {
-        Ok(app) => app,
-        Err(error) => {
-            tracing::error!(error = %error, "could not load the system's TLS roots for the Turnstile check; stopping");
-            std::process::exit(70);
-        }
-    };
+    let app = App::from_sdk_config(config, &sdk_config);
     app.warm_up().await;
     lambda::run(Arc::new(app)).await
 }

@@ -91,14 +91,18 @@ impl TurnstileVerifier {
         }
     }
 
-    pub fn new(config: TurnstileConfig) -> std::io::Result<Self> {
+    /// The client trusts the Mozilla root store compiled into the binary (`webpki-roots`), not the
+    /// system's: parsing the system's ~150 certificates cost as much CPU as the rest of a cold
+    /// start, and Cloudflare's certificates chain to roots of that store whichever CA it uses.
+    pub fn new(config: TurnstileConfig) -> Self {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_native_roots(crate::tls::crypto_provider())?
+            .with_provider_and_webpki_roots(crate::tls::crypto_provider())
+            .expect("ring and AWS-LC offer the default TLS versions")
             .https_or_http()
             .enable_http1()
             .build();
         let client = Client::builder(TokioExecutor::new()).build(https);
-        Ok(Self { config, client })
+        Self { config, client }
     }
 
     /// Checks `token` for a request from `remote_ip`, waiting at most `limit` (and never more than

@@ -120,13 +120,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(78);
         }
     };
-    let app = match App::from_sdk_config(config, &sdk) {
-        Ok(app) => app,
-        Err(error) => {
-            eprintln!("consultation-admin: {error}");
-            return ExitCode::from(70);
-        }
-    };
+    let app = App::from_sdk_config(config, &sdk);
     match run(cli.command, &Admin::new(&app)).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

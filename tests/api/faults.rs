@@ -63,7 +63,6 @@ async fn a_panic_in_request_handling_is_a_500_with_the_request_id() {
         .await
         .expect("usable AWS roots");
     let app = consultation_form::app::App::from_sdk_config(config, &sdk)
-        .unwrap()
         .with_clock(Arc::new(PanickingClock));
     let spec = crate::helpers::RequestSpec::post_json(&full_submission());
     let event = spec.event_json();
