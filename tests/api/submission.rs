@@ -328,6 +328,7 @@ async fn phones_in_other_scripts_or_with_another_country_code_are_stored_in_e164
     let cases = [
         ("(٤١٥) ٥٥٥-٢٦٧١", "+14155552671"),
         ("+49 151 23456789", "+4915123456789"),
+        ("011 49 151 23456789", "+4915123456789"),
         ("+९१ ८१२३४ ५६७८९", "+918123456789"),
     ];
     for (phone, stored) in cases {

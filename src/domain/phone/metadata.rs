@@ -4,15 +4,15 @@
 //!
 //! The crate decodes and checks its whole database (every region's patterns) on first use, which
 //! was most of a cold start's CPU. A number is read with only the regions it can belong to:
-//! - dialled with `+` and another country's code: that code's regions, and it is read by that
-//!   country's rules. (The crate, given the home region, strips the home region's national prefix
-//!   from it too: with `US`, `+49 151 23456789` became `+495123456789` and `+44 121 234 5678` was
-//!   refused. Read without a home region, the crate looks at nothing but the dialled code.)
+//! - dialled with `+` (or the home region's international prefix, `011` from the US) and another
+//!   country's code: that code's regions, and it is read by that country's rules. (The crate, given
+//!   the home region, strips the home region's national prefix from it too: with `US`,
+//!   `+49 151 23456789` became `+495123456789` and `+44 121 234 5678` was refused. Read without a
+//!   home region, the crate looks at nothing but the dialled code.)
 //! - otherwise: the home region and the leading regions of its code. The crate checks a code's
 //!   regions in order and takes the first that fits, so a number this small database finds valid
 //!   is valid, with the same E.164 form, in the whole one. Anything it does not find valid
-//!   (invalid, dialled with an international prefix such as `011`, unusual digits) is decided by
-//!   every region, exactly as the crate decides it.
+//!   (invalid, unusual digits) is decided by every region, exactly as the crate decides it.
 //!
 //! Input that is only digits and separators reaches the crate in its plain RFC 3966 form (see
 //! [`plain_form`]), so that the crate's free-text reader, and its patterns, stay out of the common case.
@@ -44,7 +44,16 @@ pub(super) fn valid_e164(input: &str, home: PhoneRegion) -> Option<String> {
         .map(|entry| entry.code);
     let (likely, rules) = match dialled_code(input) {
         Some(code) if Some(code) != home_code => (regions_of(code), None),
-        _ => (home_regions(home.as_str()), Some(home.id())),
+        _ => {
+            let regions = home_regions(home.as_str());
+            let international = database(regions.clone())
+                .by_id(home.as_str())
+                .and_then(|meta| after_international_prefix(input, meta));
+            if let Some(international) = international {
+                return valid_e164(&international, home);
+            }
+            (regions, Some(home.id()))
+        }
     };
     read(&database(likely), rules, input).or_else(|| read(whole_database(), rules, input))
 }
@@ -70,8 +79,7 @@ fn plain_form(input: &str, home: Option<&phonenumber::Metadata>) -> Option<Strin
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let separator = |c: char| matches!(c, ' ' | '-' | '.' | '(' | ')' | '/');
-    if !rest.chars().all(|c| c.is_ascii_digit() || separator(c)) {
+    if !rest.chars().all(|c| c.is_ascii_digit() || is_separator(c)) {
         return None;
     }
     let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
@@ -90,6 +98,27 @@ fn plain_form(input: &str, home: Option<&phonenumber::Metadata>) -> Option<Strin
     let code = dialled_code(text)?.to_string();
     let national = &digits[code.len()..];
     (!national.is_empty()).then(|| format!("+{code}-{national}"))
+}
+
+/// A number dialled with the home region's international prefix (`011 49 151 …` from the US,
+/// `00 49 …` from the UK) as `+49 151 …`, to be read by that country's rules like any number with
+/// a `+`. Read with the home region, the crate also strips the home region's national prefix from
+/// it: from the US, `011 49 151 23456789` became `+495123456789`, a wrong number.
+fn after_international_prefix(input: &str, home: &phonenumber::Metadata) -> Option<String> {
+    let text = input.trim_start_matches(' ');
+    if !text.chars().all(|c| c.is_ascii_digit() || is_separator(c)) {
+        return None;
+    }
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let prefix = home.international_prefix()?.find(&digits)?;
+    let rest = &digits[prefix.end()..];
+    // The crate, too, only takes the digits as a prefix followed by a country code (never `0`).
+    (prefix.start() == 0 && prefix.end() > 0 && !rest.is_empty() && !rest.starts_with('0'))
+        .then(|| format!("+{rest}"))
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '.' | '(' | ')' | '/')
 }
 
 /// The code after the first `+` (a `tel:` URI's `phone-context=+64` included).
@@ -202,6 +231,30 @@ mod tests {
     }
 
     #[test]
+    fn a_number_dialled_with_the_home_international_prefix_is_read_by_its_own_country() {
+        let region = |id: &str| -> PhoneRegion { id.parse().unwrap() };
+        let cases = [
+            ("011 49 151 23456789", "US", "+4915123456789"),
+            ("011 44 20 7946 0958", "US", "+442079460958"),
+            ("011 1 415 555 2671", "US", "+14155552671"),
+            ("00 49 151 23456789", "GB", "+4915123456789"),
+            ("0011 49 151 23456789", "AU", "+4915123456789"),
+        ];
+        for (input, home, e164) in cases {
+            assert_eq!(
+                valid_e164(input, region(home)).as_deref(),
+                Some(e164),
+                "{input}"
+            );
+        }
+        // A national number is not taken for a prefix and a code.
+        assert_eq!(
+            valid_e164("(201) 555-0123", region("US")).as_deref(),
+            Some("+12015550123")
+        );
+    }
+
+    #[test]
     fn plain_forms() {
         assert_eq!(
             plain_form("(415) 555-2671", None).as_deref(),
@@ -263,11 +316,16 @@ mod same_as_the_whole_database {
     use phonenumber::{Mode, Type};
 
     /// The crate's own answer with its whole database, read by the rules above: a number dialled
-    /// with another country's code by that country's rules, any other by the home region's.
+    /// with another country's code (after `+` or the home region's international prefix) by that
+    /// country's rules, any other by the home region's.
     fn whole(input: &str, home: PhoneRegion) -> Option<String> {
-        let home_code = DATABASE
-            .by_id(home.as_str())
-            .map(|meta| meta.country_code());
+        let home_meta = DATABASE.by_id(home.as_str());
+        if let Some(international) =
+            home_meta.and_then(|meta| after_international_prefix(input, meta))
+        {
+            return whole(&international, home);
+        }
+        let home_code = home_meta.map(|meta| meta.country_code());
         let rules = match dialled_code(input) {
             Some(code) if Some(code) != home_code => None,
             _ => Some(home.id()),
