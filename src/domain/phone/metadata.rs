@@ -43,19 +43,19 @@ pub(super) fn valid_e164(input: &str, home: PhoneRegion) -> Option<String> {
         .find(|entry| entry.region == home.as_str())
         .map(|entry| entry.code);
     let (likely, rules) = match dialled_code(input) {
-        Some(code) if Some(code) != home_code => (regions_of(code), None),
+        Some(code) if Some(code) != home_code => (database(regions_of(code)), None),
         _ => {
-            let regions = home_regions(home.as_str());
-            let international = database(regions.clone())
+            let likely = database(home_regions(home.as_str()));
+            let international = likely
                 .by_id(home.as_str())
                 .and_then(|meta| after_international_prefix(input, meta));
             if let Some(international) = international {
                 return valid_e164(&international, home);
             }
-            (regions, Some(home.id()))
+            (likely, Some(home.id()))
         }
     };
-    read(&database(likely), rules, input).or_else(|| read(whole_database(), rules, input))
+    read(&likely, rules, input).or_else(|| read(whole_database(), rules, input))
 }
 
 fn read(database: &Database, home: Option<country::Id>, input: &str) -> Option<String> {
@@ -79,10 +79,7 @@ fn plain_form(input: &str, home: Option<&phonenumber::Metadata>) -> Option<Strin
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    if !rest.chars().all(|c| c.is_ascii_digit() || is_separator(c)) {
-        return None;
-    }
-    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    let digits = typed_digits(rest)?;
     if digits.len() < 3 {
         return None;
     }
@@ -105,11 +102,7 @@ fn plain_form(input: &str, home: Option<&phonenumber::Metadata>) -> Option<Strin
 /// a `+`. Read with the home region, the crate also strips the home region's national prefix from
 /// it: from the US, `011 49 151 23456789` became `+495123456789`, a wrong number.
 fn after_international_prefix(input: &str, home: &phonenumber::Metadata) -> Option<String> {
-    let text = input.trim_start_matches(' ');
-    if !text.chars().all(|c| c.is_ascii_digit() || is_separator(c)) {
-        return None;
-    }
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let digits = typed_digits(input)?;
     let prefix = home.international_prefix()?.find(&digits)?;
     let rest = &digits[prefix.end()..];
     // The crate, too, only takes the digits as a prefix followed by a country code (never `0`).
@@ -117,8 +110,13 @@ fn after_international_prefix(input: &str, home: &phonenumber::Metadata) -> Opti
         .then(|| format!("+{rest}"))
 }
 
-fn is_separator(c: char) -> bool {
-    matches!(c, ' ' | '-' | '.' | '(' | ')' | '/')
+/// The digits of `text` if it holds nothing but ASCII digits and the separators people type
+/// between them.
+fn typed_digits(text: &str) -> Option<String> {
+    let separator = |c: char| matches!(c, ' ' | '-' | '.' | '(' | ')' | '/');
+    text.chars()
+        .all(|c| c.is_ascii_digit() || separator(c))
+        .then(|| text.chars().filter(char::is_ascii_digit).collect())
 }
 
 /// The code after the first `+` (a `tel:` URI's `phone-context=+64` included).
