@@ -1,12 +1,11 @@
 //! Operator tools over the stored requests: list, show, export, resend, erase, purge. The binary
-//! `consultation-admin` is a thin command line over these; the staff email goes through the same
-//! path as in the function.
+//! `consultation-admin` is a thin command line over these. `resend` hands a request back to the
+//! function's retry path instead of sending it itself, so the operator tool needs neither SES nor
+//! any secret except to erase.
 
 use crate::app::App;
-use crate::deadline::Deadline;
-use crate::delivery::{DeliveryError, RetryReport};
 use crate::domain::{EmailAddress, FollowUpState, NotifyStatus, SubmissionId};
-use crate::fingerprint::email_hash;
+use crate::fingerprint::email_hashes;
 use crate::store::{StoreError, StoredRequest, rfc3339};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::io::Write;
@@ -23,8 +22,6 @@ pub enum AdminError {
     Usage(String),
     #[error("no request with id {0}")]
     NotFound(String),
-    #[error("the staff email could not be sent: {0}")]
-    Send(#[source] DeliveryError),
 }
 
 /// A `--since` value: a date (`2026-11-01`, midnight UTC) or an RFC 3339 time.
@@ -254,20 +251,33 @@ impl<'a> Admin<'a> {
         Ok(requests.len())
     }
 
-    /// Sends the staff email for one request again, whatever its status.
-    pub async fn resend(&self, id: &str) -> Result<String, AdminError> {
-        let stored = self.stored(id).await?;
-        self.app
-            .delivery()
-            .send_staff_email(&stored.received)
-            .await
-            .map_err(AdminError::Send)
+    /// Hands one request's staff email back to the function's retry path, due now, whatever its
+    /// status: the next scheduled run sends it.
+    pub async fn resend(&self, id: &str) -> Result<(), AdminError> {
+        if self
+            .app
+            .store()
+            .requeue_notification(parse_id(id)?, Utc::now())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AdminError::NotFound(id.to_owned()))
+        }
     }
 
-    /// Runs the retry path now.
-    pub async fn resend_pending(&self) -> Result<RetryReport, AdminError> {
-        let deadline = Deadline::at(Utc::now() + chrono::Duration::minutes(10));
-        Ok(self.app.delivery().send_pending_now(deadline).await?)
+    /// Makes every pending staff email due now, without waiting for its next scheduled attempt;
+    /// returns how many.
+    pub async fn resend_pending(&self) -> Result<usize, AdminError> {
+        let store = self.app.store();
+        let now = Utc::now();
+        let mut due = 0;
+        for id in store.pending_notifications(usize::MAX).await? {
+            if store.make_due_now(id, now).await? {
+                due += 1;
+            }
+        }
+        Ok(due)
     }
 
     /// The weekly summary's figures for the requests since a time (all without one).
@@ -298,25 +308,24 @@ impl<'a> Admin<'a> {
             .ok_or_else(|| AdminError::NotFound(id.to_owned()))
     }
 
-    /// Sends every `failed` staff email again, through the same path as the function; a sent one
-    /// becomes `sent`. Returns how many were sent and how many could still not be.
-    pub async fn resend_failed(
-        &self,
-        progress: &mut dyn Write,
-    ) -> Result<(usize, usize), AdminError> {
+    /// Hands every `failed` staff email back to the retry path at once (after fixing SES), with a
+    /// fresh round of attempts; returns how many.
+    pub async fn resend_failed(&self, progress: &mut dyn Write) -> Result<usize, AdminError> {
         let mut requests = self.requests_since(None, progress).await?;
         requests.retain(|stored| stored.notify_status == NotifyStatus::Failed);
-        let (mut sent, mut failing) = (0, 0);
+        let now = Utc::now();
+        let mut queued = 0;
         for stored in &requests {
-            match self.app.delivery().send_staff_email(&stored.received).await {
-                Ok(_) => sent += 1,
-                Err(error) => {
-                    failing += 1;
-                    writeln!(progress, "{}: {error}", stored.received.id)?;
-                }
+            if self
+                .app
+                .store()
+                .requeue_notification(stored.received.id, now)
+                .await?
+            {
+                queued += 1;
             }
         }
-        Ok((sent, failing))
+        Ok(queued)
     }
 
     /// Deletes every item about the person with this address: their requests and duplicate
@@ -336,11 +345,10 @@ impl<'a> Admin<'a> {
         // have been stored under older ones, and must still be erasable.
         let address =
             EmailAddress::parse(typed).map_or_else(|_| typed.to_owned(), |a| a.as_str().to_owned());
-        let keys = self
-            .app
-            .store()
-            .keys_for_email(&email_hash(&address, &config.client_hash_key))
-            .await?;
+        let mut keys = Vec::new();
+        for hash in email_hashes(&address, &config.client_hash_key) {
+            keys.extend(self.app.store().keys_for_email(&hash).await?);
+        }
         self.delete(&keys, None, "erased", progress).await
     }
 

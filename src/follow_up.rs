@@ -107,10 +107,16 @@ impl FollowUpKey {
         let (expires, signature) = token.split_once('.').ok_or(LinkError::Malformed)?;
         let expires: i64 = expires.parse().map_err(|_| LinkError::Malformed)?;
         let signature = unhex(signature).ok_or(LinkError::Malformed)?;
-        let mut mac = self.hmac();
-        mac.update(&message(id, state, expires));
-        mac.verify_slice(&signature)
-            .map_err(|_| LinkError::Forged)?;
+        // A link signed before the key's rotation still works.
+        let signed_by_a_version = self.versions().any(|version| {
+            let mut mac =
+                Hmac::<Sha256>::new_from_slice(version).expect("HMAC accepts keys of any length");
+            mac.update(&message(id, state, expires));
+            mac.verify_slice(&signature).is_ok()
+        });
+        if !signed_by_a_version {
+            return Err(LinkError::Forged);
+        }
         if now.timestamp() > expires {
             return Err(LinkError::Expired);
         }
@@ -197,6 +203,17 @@ mod tests {
         let other_key = FollowUpKey::new(b"another-secret-another-secret-0000".to_vec());
         assert_eq!(
             other_key.verify(id, state, &token, at),
+            Err(LinkError::Forged)
+        );
+        // After a rotation, a link signed with the previous key still verifies; new links are
+        // signed with the new one, which the old key alone does not accept.
+        let rotated = other_key
+            .clone()
+            .with_previous(Some(key().as_bytes().to_vec()));
+        assert_eq!(rotated.verify(id, state, &token, at), Ok(()));
+        let new_token = rotated.token(id, state, at + LINK_LIFETIME);
+        assert_eq!(
+            key().verify(id, state, &new_token, at),
             Err(LinkError::Forged)
         );
         let later = at + LINK_LIFETIME + Duration::seconds(1);

@@ -22,6 +22,7 @@ pub mod intake;
 pub mod lambda;
 pub mod logging;
 pub mod notify;
+pub mod secrets;
 pub mod stats;
 pub mod store;
 pub mod tls;

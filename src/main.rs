@@ -1,7 +1,7 @@
 use consultation_form::app::App;
 use consultation_form::config::Config;
 use consultation_form::tls::AWS_CA_BUNDLE;
-use consultation_form::{aws, lambda, logging};
+use consultation_form::{aws, lambda, logging, secrets};
 use std::sync::Arc;
 
 fn main() -> Result<(), lambda_http::Error> {
@@ -9,11 +9,7 @@ fn main() -> Result<(), lambda_http::Error> {
     logging::install_panic_hook();
     let config = match Config::from_env() {
         Ok(config) => config,
-        Err(error) => {
-            tracing::error!(variable = error.variable(), error = %error, "invalid configuration; stopping");
-            eprintln!("consultation-form: invalid configuration: {error}");
-            std::process::exit(78);
-        }
+        Err(error) => stop(error.variable(), &error),
     };
     let runtime = match config.runtime_workers {
         0 => tokio::runtime::Builder::new_current_thread()
@@ -28,6 +24,20 @@ fn main() -> Result<(), lambda_http::Error> {
 }
 
 async fn serve(config: Config) -> Result<(), lambda_http::Error> {
+    let sdk_config = match aws::load_sdk_config().await {
+        Ok(sdk_config) => sdk_config,
+        Err(error) => stop(AWS_CA_BUNDLE, &error),
+    };
+    // In a deployed stack the secrets are named by ARN and read now, once per cold start.
+    let sources = config.secret_arns.sources();
+    let config = if sources.is_empty() {
+        config
+    } else {
+        match secrets::config_with_secrets(&sdk_config, &sources).await {
+            Ok(config) => config,
+            Err(error) => stop(error.variable(), &error),
+        }
+    };
     if config.client_hash_key.generated {
         tracing::warn!(
             "CLIENT_HASH_KEY is not set: using a random key, so rate limits and duplicate detection hold per instance only"
@@ -36,15 +46,15 @@ async fn serve(config: Config) -> Result<(), lambda_http::Error> {
     if config.follow_up_key.is_none() {
         tracing::warn!("FOLLOW_UP_KEY is not set: staff emails carry no follow-up links");
     }
-    let sdk_config = match aws::load_sdk_config().await {
-        Ok(sdk_config) => sdk_config,
-        Err(error) => {
-            tracing::error!(variable = AWS_CA_BUNDLE, error = %error, "invalid configuration; stopping");
-            eprintln!("consultation-form: invalid configuration: {error}");
-            std::process::exit(78);
-        }
-    };
     let app = App::from_sdk_config(config, &sdk_config);
     app.warm_up().await;
     lambda::run(Arc::new(app)).await
+}
+
+/// Stops the cold start: a line naming what is wrong, and the exit status Lambda reports as an
+/// init failure.
+fn stop(variable: &str, error: &dyn std::error::Error) -> ! {
+    tracing::error!(variable, error = %error, "invalid configuration; stopping");
+    eprintln!("consultation-form: invalid configuration: {error}");
+    std::process::exit(78);
 }

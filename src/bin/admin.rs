@@ -4,10 +4,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use consultation_form::admin::{Admin, AdminError, ExportFormat, Listing, parse_since};
 use consultation_form::app::App;
 use consultation_form::aws::load_sdk_config;
-use consultation_form::config::Config;
+use consultation_form::config::{Config, vars};
 use consultation_form::domain::FollowUpState;
+use consultation_form::secrets;
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -68,15 +69,15 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Send a request's staff email again (the same email the function sends).
+    /// Send a request's staff email again: hands it back to the function's retry path, due now.
     Resend {
         /// The request id.
         #[arg(required_unless_present_any = ["pending", "failed"], conflicts_with_all = ["pending", "failed"])]
         id: Option<String>,
-        /// Send every pending notification now, without waiting for its next scheduled attempt.
+        /// Make every pending notification due now, without waiting for its next scheduled attempt.
         #[arg(long, conflicts_with = "failed")]
         pending: bool,
-        /// Send every notification that failed for good again, at once (after fixing SES).
+        /// Queue every notification that failed for good again, at once (after fixing SES).
         #[arg(long)]
         failed: bool,
     },
@@ -96,6 +97,9 @@ fn parse_state(text: &str) -> Result<FollowUpState, String> {
         .filter(|state| *state != FollowUpState::New)
         .ok_or_else(|| "one of contacted, scheduled, declined, referred, closed".to_owned())
 }
+
+/// What `resend` tells the operator: the function sends, not the tool.
+const QUEUED: &str = "the function's next scheduled run (within 5 minutes) sends the staff email";
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
@@ -119,6 +123,23 @@ async fn main() -> ExitCode {
             eprintln!("consultation-admin: {error}");
             return ExitCode::from(78);
         }
+    };
+    // Only erasure needs a secret: the hashing key that finds a person's items.
+    let config = match (&cli.command, config.secret_arns.sources()) {
+        (Command::Erase { .. }, sources) => {
+            let needed: Vec<_> = sources
+                .into_iter()
+                .filter(|s| s.variable == vars::CLIENT_HASH_KEY_ARN.name)
+                .collect();
+            match secrets::config_with_secrets(&sdk, &needed).await {
+                Ok(config) => config,
+                Err(error) => {
+                    eprintln!("consultation-admin: {error}");
+                    return ExitCode::from(78);
+                }
+            }
+        }
+        _ => config,
     };
     let app = App::from_sdk_config(config, &sdk);
     match run(cli.command, &Admin::new(&app)).await {
@@ -162,6 +183,10 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
                         .truncate(true)
                         .mode(0o600)
                         .open(&path)?;
+                    // `mode` applies only to a file this creates: one that already existed keeps
+                    // its own (often readable by everyone) unless it is changed here, before the
+                    // first byte is written.
+                    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
                     admin.export(since, format, &mut file, &mut stderr).await?
                 }
                 None => {
@@ -173,27 +198,20 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
             writeln!(stderr, "exported {count} request(s)")?;
         }
         Command::Resend { id: Some(id), .. } => {
-            let message_id = admin.resend(&id).await?;
-            writeln!(stdout, "sent (SES message id {message_id})")?;
+            admin.resend(&id).await?;
+            writeln!(stdout, "queued {id}: {QUEUED}")?;
         }
         Command::Resend {
             id: None,
             failed: true,
             ..
         } => {
-            let (sent, failing) = admin.resend_failed(&mut stderr).await?;
-            writeln!(stdout, "failed {}: sent {sent}", sent + failing)?;
-            if failing > 0 {
-                writeln!(stdout, "{failing} could not be sent; they stay failed")?;
-            }
+            let queued = admin.resend_failed(&mut stderr).await?;
+            writeln!(stdout, "failed {queued}: queued again; {QUEUED}")?;
         }
         Command::Resend { id: None, .. } => {
-            let report = admin.resend_pending().await?;
-            writeln!(
-                stdout,
-                "pending {}: sent {}, deferred {}, failed {}, skipped {}",
-                report.pending, report.sent, report.deferred, report.failed, report.skipped
-            )?;
+            let due = admin.resend_pending().await?;
+            writeln!(stdout, "pending {due}: due now; {QUEUED}")?;
         }
         Command::Erase { email } => {
             let email = match email {

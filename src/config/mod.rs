@@ -9,7 +9,10 @@ mod secrets;
 pub mod vars;
 
 pub use origin::{AllowedOrigins, Origin};
-pub use secrets::{ClientHashKey, FollowUpKey, TurnstileConfig, TurnstileSecret};
+pub use secrets::{
+    ClientHashKey, FollowUpKey, SecretArn, SecretArns, SecretSource, TurnstileConfig,
+    TurnstileSecret,
+};
 pub use vars::VARIABLES;
 
 use crate::business_hours::BusinessHours;
@@ -73,6 +76,8 @@ pub struct Config {
     pub warm_connections: bool,
     /// Worker threads of the async runtime; 0: the main thread alone.
     pub runtime_workers: u8,
+    /// The secrets read from Secrets Manager at cold start (their values are in the fields above).
+    pub secret_arns: SecretArns,
 }
 
 /// The required variables with example values: the smallest valid configuration, for tests and
@@ -113,13 +118,19 @@ impl Config {
                 secret: TurnstileSecret(secret),
                 verify_url,
             });
+        let client_hash_key_previous = env.optional(&CLIENT_HASH_KEY_PREVIOUS)?;
         let client_hash_key = match env.optional(&CLIENT_HASH_KEY)? {
             Some(bytes) => ClientHashKey {
                 bytes,
+                previous: client_hash_key_previous,
                 generated: false,
             },
             None => ClientHashKey::generate()?,
         };
+        let follow_up_key_previous = env.optional(&FOLLOW_UP_KEY_PREVIOUS)?;
+        let follow_up_key = env
+            .optional(&FOLLOW_UP_KEY)?
+            .map(|key| FollowUpKey::new(key).with_previous(follow_up_key_previous));
         Ok(Config {
             table_name: env.required(&TABLE_NAME)?,
             notify_from: env.required(&NOTIFY_FROM)?,
@@ -140,12 +151,13 @@ impl Config {
             urgent_phrases: env.optional(&URGENT_PHRASES)?.unwrap_or_default(),
             spam_retention_days: env.required(&SPAM_RETENTION_DAYS)?,
             public_base_url: env.optional(&PUBLIC_BASE_URL)?,
-            follow_up_key: env.optional(&FOLLOW_UP_KEY)?.map(FollowUpKey::new),
+            follow_up_key,
             follow_up_after_hours: env.required(&FOLLOW_UP_AFTER_HOURS)?,
             business_hours: env.required(&BUSINESS_HOURS)?,
             escalate_to: env.optional(&ESCALATE_TO)?.unwrap_or_default(),
             warm_connections: env.required(&WARM_CONNECTIONS)?,
             runtime_workers: env.required(&RUNTIME_WORKERS)?,
+            secret_arns: SecretArns::read(env)?,
         })
     }
 }

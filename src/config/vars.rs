@@ -4,6 +4,7 @@
 
 use super::ConfigError;
 use super::origin::{AllowedOrigins, absolute_http_url};
+use super::secrets::SecretArn;
 use crate::business_hours::BusinessHours;
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
 use chrono_tz::Tz;
@@ -86,6 +87,19 @@ pub const URGENT_PHRASES: Var<UrgentPhrases> = var("URGENT_PHRASES", Optional, u
 pub const PUBLIC_BASE_URL: Var<String> = var("PUBLIC_BASE_URL", Optional, absolute_http_url);
 /// The secret behind the follow-up links' tokens; unset: the links are left out of the email.
 pub const FOLLOW_UP_KEY: Var<Vec<u8>> = var("FOLLOW_UP_KEY", Optional, secret_key);
+/// The previous versions of the two keys, so that a rotation orphans nothing: links signed and
+/// fingerprints made with them still verify and match. In a deployed stack they come from the
+/// secrets' `AWSPREVIOUS` versions.
+pub const CLIENT_HASH_KEY_PREVIOUS: Var<Vec<u8>> =
+    var("CLIENT_HASH_KEY_PREVIOUS", Optional, secret_key);
+pub const FOLLOW_UP_KEY_PREVIOUS: Var<Vec<u8>> =
+    var("FOLLOW_UP_KEY_PREVIOUS", Optional, secret_key);
+/// Secrets Manager secrets that hold the secrets above, read once per cold start (the deployed
+/// stack sets these, never the secrets themselves).
+pub const CLIENT_HASH_KEY_ARN: Var<SecretArn> = var("CLIENT_HASH_KEY_ARN", Optional, secret_arn);
+pub const FOLLOW_UP_KEY_ARN: Var<SecretArn> = var("FOLLOW_UP_KEY_ARN", Optional, secret_arn);
+pub const TURNSTILE_SECRET_KEY_ARN: Var<SecretArn> =
+    var("TURNSTILE_SECRET_KEY_ARN", Optional, secret_arn);
 /// Business hours a `new` request may wait before staff are reminded (urgent ones: 1).
 pub const FOLLOW_UP_AFTER_HOURS: Var<NonZeroU32> =
     var("FOLLOW_UP_AFTER_HOURS", Default("4"), |v| positive(v, 168));
@@ -135,6 +149,11 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &ESCALATE_TO,
     &WARM_CONNECTIONS,
     &RUNTIME_WORKERS,
+    &CLIENT_HASH_KEY_PREVIOUS,
+    &FOLLOW_UP_KEY_PREVIOUS,
+    &CLIENT_HASH_KEY_ARN,
+    &FOLLOW_UP_KEY_ARN,
+    &TURNSTILE_SECRET_KEY_ARN,
 ];
 
 /// The environment as the configuration reads it: empty values count as unset, and every name
@@ -239,6 +258,12 @@ fn secret_key(key: &str) -> Result<Vec<u8>, String> {
     } else {
         Err("must be at least 32 characters of secret".to_owned())
     }
+}
+
+fn secret_arn(arn: &str) -> Result<SecretArn, String> {
+    SecretArn::parse(arn).ok_or_else(|| {
+        "expected a Secrets Manager secret ARN, like arn:aws:secretsmanager:us-east-1:123456789012:secret:name".to_owned()
+    })
 }
 
 fn consent_version(version: &str) -> Result<String, String> {

@@ -16,7 +16,9 @@ pub use delivery::DeliveryRecord;
 pub use duplicates::{CONTENT_WINDOW, DuplicateGuard, KEY_WINDOW};
 pub use follow_up::Reminder;
 pub use intake::{InsertOutcome, RateLimit};
-pub use item::{EMAIL_INDEX, OPEN_INDEX, PENDING_INDEX, StoredRequest, attr, request_key, rfc3339};
+pub use item::{
+    EMAIL_INDEX, OPEN_INDEX, PENDING_INDEX, StoredRequest, attr, request_key, rfc3339, summary_key,
+};
 pub use notifications::ClaimedNotification;
 
 use crate::aws::AwsError;

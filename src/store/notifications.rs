@@ -126,6 +126,52 @@ impl Store {
         }
     }
 
+    /// Hands a request's staff email back to the function's retry path, due now (an operator's
+    /// `resend`): pending, in the retry queue, with a fresh round of attempts. The operator tool
+    /// then needs neither SES nor the follow-up key. False when there is no such request.
+    pub async fn requeue_notification(
+        &self,
+        id: SubmissionId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Store::claim(
+            self.update_request(id)
+                .update_expression(
+                    "SET #status = :pending, #queue = :queued, #next = :now, #attempts = :zero",
+                )
+                .condition_expression("attribute_exists(#pk)")
+                .expression_attribute_names("#pk", attr::PK)
+                .expression_attribute_names("#status", attr::NOTIFY_STATUS)
+                .expression_attribute_names("#queue", attr::RETRY_QUEUE)
+                .expression_attribute_names("#next", attr::NEXT_ATTEMPT_AT)
+                .expression_attribute_names("#attempts", attr::NOTIFY_ATTEMPTS)
+                .expression_attribute_values(":pending", s(NotifyStatus::Pending.as_str()))
+                .expression_attribute_values(":queued", s(PENDING))
+                .expression_attribute_values(":now", n(now.timestamp_millis()))
+                .expression_attribute_values(":zero", n(0)),
+        )
+        .await
+    }
+
+    /// Makes a pending notification due now, keeping its attempts (`resend --pending`). False
+    /// when it is no longer pending.
+    pub async fn make_due_now(
+        &self,
+        id: SubmissionId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Store::claim(
+            self.update_request(id)
+                .update_expression("SET #next = :now")
+                .condition_expression("#status = :pending")
+                .expression_attribute_names("#status", attr::NOTIFY_STATUS)
+                .expression_attribute_names("#next", attr::NEXT_ATTEMPT_AT)
+                .expression_attribute_values(":pending", s(NotifyStatus::Pending.as_str()))
+                .expression_attribute_values(":now", n(now.timestamp_millis())),
+        )
+        .await
+    }
+
     /// Ids of requests whose notification is pending, oldest first (at most `limit`).
     pub async fn pending_notifications(
         &self,

@@ -230,3 +230,30 @@ async fn staff_get_one_weekly_summary_on_monday_morning_without_any_message() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_weekly_summary_whose_email_fails_gives_its_claim_back_and_a_later_run_sends_it() {
+    let sender = format!("summary-{}@practice.test", unique());
+    let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
+    set_clock(&test, ny("2026-11-30 08:30"));
+
+    let sent = test.app.delivery().send_weekly_summary().await.unwrap();
+
+    assert!(!sent, "SES refused the unverified sender");
+    assert!(
+        test.all_items()
+            .await
+            .iter()
+            .all(|item| !s(item, "pk").starts_with("summary#")),
+        "the week's claim was given back"
+    );
+    crate::helpers::verify_sender(&test.ses, &sender).await;
+    assert!(test.app.delivery().send_weekly_summary().await.unwrap());
+    let summaries: Vec<_> = test
+        .sent_emails()
+        .await
+        .into_iter()
+        .filter(|m| m["subject"].as_str().unwrap().starts_with("Weekly summary"))
+        .collect();
+    assert_eq!(summaries.len(), 1);
+}

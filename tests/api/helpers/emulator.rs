@@ -141,15 +141,17 @@ pub async fn sent_emails_to(recipient: &str) -> Vec<Value> {
 }
 
 pub async fn send_email_requests_to(recipient: &str) -> Vec<Value> {
-    let recording = reqwest::get(format!(
-        "{}/moto-api/recorder/download-recording",
-        endpoint()
-    ))
-    .await
-    .expect("reach the emulator")
-    .text()
-    .await
-    .unwrap();
+    send_email_requests_at(&endpoint(), recipient).await
+}
+
+/// The SendEmail requests to `recipient` that the emulator at `endpoint` recorded.
+pub async fn send_email_requests_at(endpoint: &str, recipient: &str) -> Vec<Value> {
+    let recording = reqwest::get(format!("{endpoint}/moto-api/recorder/download-recording"))
+        .await
+        .expect("reach the emulator")
+        .text()
+        .await
+        .unwrap();
     recording
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
