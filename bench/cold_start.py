@@ -378,6 +378,21 @@ def main():
                                           fresh_submission, True, clear_table)
     results["no warm-up"] = run(shipped_binary, shipped_zip, {**function_env, "WARM_CONNECTIONS": "false"},
                                 fresh_submission, False, clear_table)
+    # Secrets by ARN, as deployed: the keys read from Secrets Manager at init (current and previous
+    # versions, four reads at once) instead of given in the environment.
+    secrets = local_aws.boto3_client("secretsmanager")
+
+    def secret_arn(name, versions):
+        arn = secrets.create_secret(Name=f"{name}-{time.time_ns()}", SecretString=versions[0])["ARN"]
+        for value in versions[1:]:
+            secrets.put_secret_value(SecretId=arn, SecretString=value)
+        return arn
+
+    by_arn = {k: v for k, v in function_env.items() if k not in ("CLIENT_HASH_KEY", "FOLLOW_UP_KEY")}
+    by_arn["CLIENT_HASH_KEY_ARN"] = secret_arn("bench-client-hash-key", ["a" * 48, "b" * 48])
+    by_arn["FOLLOW_UP_KEY_ARN"] = secret_arn("bench-follow-up-key", ["c" * 48, "d" * 48])
+    results["secrets by ARN"] = run(shipped_binary, shipped_zip, by_arn, fresh_submission, False, clear_table)
+
     # The soak: every sample event in turn (each outcome the function has), and a new submission
     # (stored and emailed) between each two.
     soak_events = [fresh_submission(f"soak-{n}") if n % 2 else samples[(n // 2) % len(samples)]
@@ -394,6 +409,10 @@ def main():
           f"({cold['init_ms'] / bare['init_ms']:.2f}x the hello-world's), "
           f"first invocation {cold['first_ms']:.1f} ms, init + first {cold['cold_total_ms']:.1f} ms, "
           f"cold-path CPU {cold['cold_cpu_ms']:.1f} ms")
+    plain, arns = results["consultation-form"], results["secrets by ARN"]
+    print(f"secrets by ARN (CLIENT_HASH_KEY_ARN, FOLLOW_UP_KEY_ARN): init {arns['init_ms']:.1f} ms "
+          f"(plain variables: {plain['init_ms']:.1f} ms), init CPU {arns['init_cpu_ms']:.1f} ms "
+          f"(plain: {plain['init_cpu_ms']:.1f} ms), cold-path CPU {arns['cold_cpu_ms']:.1f} ms")
     threads = results["multi-thread runtime"]
     print(f"multi-thread runtime (RUNTIME_WORKERS=2): warm CPU per call {threads['warm_cpu_us']:.1f} us, "
           f"cold-path CPU {threads['cold_cpu_ms']:.1f} ms, init {threads['init_ms']:.1f} ms, "

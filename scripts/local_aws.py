@@ -62,15 +62,19 @@ def table_spec():
     return spec
 
 
-def clients():
+def boto3_client(service):
+    """A client of the emulator at AWS_ENDPOINT_URL."""
     import boto3
 
     region = os.environ.get("AWS_REGION", "us-east-1")
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     if not endpoint:
         sys.exit("AWS_ENDPOINT_URL is not set: point it at the emulator")
-    kwargs = {"region_name": region, "endpoint_url": endpoint}
-    return boto3.client("dynamodb", **kwargs), boto3.client("sesv2", **kwargs)
+    return boto3.client(service, region_name=region, endpoint_url=endpoint)
+
+
+def clients():
+    return boto3_client("dynamodb"), boto3_client("sesv2")
 
 
 def create_table(dynamodb, name):

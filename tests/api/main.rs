@@ -22,6 +22,7 @@ mod retry;
 mod runtime_api;
 mod secrets;
 mod ses_events;
+mod stack;
 mod storage;
 mod submission;
 mod validation;
