@@ -157,3 +157,29 @@ async fn erasure_finds_what_was_stored_before_the_hashing_key_was_rotated() {
     );
     assert_eq!(test.items().await.len(), 0);
 }
+
+#[tokio::test]
+async fn a_secret_never_rotated_has_no_previous_version_and_the_function_starts_all_the_same() {
+    // As on a first deploy: each generated secret has one version, no AWSPREVIOUS.
+    let test = TestApp::spawn().await;
+    let hash_key = secret("client-hash-key", &[NEW_HASH_KEY]).await;
+    let link_key = secret("follow-up-key", &[NEW_LINK_KEY]).await;
+    let runtime = RuntimeApi::start().await;
+    let _function = runtime.spawn_function(&by_arn(&test, &hash_key, &link_key));
+
+    let response = runtime
+        .invoke(&RequestSpec::post_json(&full_submission()).event_json())
+        .await;
+
+    assert_eq!(response["statusCode"], 201, "{response}");
+    let body: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+    let id = SubmissionId::parse(body["id"].as_str().unwrap()).unwrap();
+    let expires = chrono::Utc::now() + chrono::Duration::days(30);
+    let token = FollowUpKey::new(NEW_LINK_KEY.as_bytes().to_vec()).token(
+        id,
+        FollowUpState::Contacted,
+        expires,
+    );
+    let page = runtime.invoke(&follow_up_page(id, &token)).await;
+    assert_eq!(page["statusCode"], 200);
+}
