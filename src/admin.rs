@@ -288,7 +288,7 @@ impl<'a> Admin<'a> {
         progress: &mut dyn Write,
     ) -> Result<(), AdminError> {
         let requests = self.requests_since(since, progress).await?;
-        for line in crate::stats::FollowUpStats::of(&requests).lines() {
+        for line in crate::follow_up::stats::FollowUpStats::of(&requests).lines() {
             writeln!(out, "{line}")?;
         }
         Ok(())

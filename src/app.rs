@@ -6,7 +6,8 @@ mod receive;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::deadline::Deadline;
-use crate::delivery::{Delivery, FollowUpPolicy};
+use crate::delivery::Delivery;
+use crate::follow_up::FollowUpPolicy;
 use crate::domain::{
     Field, FieldErrors, NotifyStatus, ParsedSubmission, ReceivedRequest, SubmissionId,
     SubmissionRules, Verification,

@@ -8,7 +8,6 @@
 pub mod admin;
 pub mod app;
 pub mod aws;
-pub mod business_hours;
 pub mod clock;
 pub mod config;
 pub mod deadline;
@@ -23,7 +22,6 @@ pub mod lambda;
 pub mod logging;
 pub mod notify;
 pub mod secrets;
-pub mod stats;
 pub mod store;
 pub mod tls;
 pub mod turnstile;

@@ -15,7 +15,7 @@ pub use secrets::{
 };
 pub use vars::VARIABLES;
 
-use crate::business_hours::BusinessHours;
+use crate::follow_up::BusinessHours;
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
 use chrono_tz::Tz;
 use std::collections::HashMap;

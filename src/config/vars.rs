@@ -5,7 +5,7 @@
 use super::ConfigError;
 use super::origin::{AllowedOrigins, absolute_http_url};
 use super::secrets::SecretArn;
-use crate::business_hours::BusinessHours;
+use crate::follow_up::BusinessHours;
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
 use chrono_tz::Tz;
 use std::cell::RefCell;

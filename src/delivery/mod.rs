@@ -2,16 +2,14 @@
 //! retry run that sends what failed. Every staff email, from the request path, the retry run or
 //! the operator's `resend`, goes through [`Delivery::send_staff_email`].
 
-mod reminders;
 mod retry;
 mod ses_events;
-mod summary;
 
-pub use reminders::{FollowUpPolicy, ReminderReport};
 pub use retry::{RETRY_AFTER, RetryReport, next_attempt};
 pub use ses_events::SesEventReport;
 
 use crate::clock::Clock;
+use crate::follow_up::FollowUpPolicy;
 use crate::deadline::Deadline;
 use crate::domain::{NotifyStatus, ReceivedRequest};
 use crate::notify::{
@@ -31,11 +29,11 @@ pub enum DeliveryError {
 /// Sends emails about stored requests and keeps their notification state.
 #[derive(Clone)]
 pub struct Delivery {
-    store: Store,
-    notifier: SesNotifier,
-    settings: NotificationSettings,
-    follow_up: FollowUpPolicy,
-    clock: Arc<dyn Clock>,
+    pub(crate) store: Store,
+    pub(crate) notifier: SesNotifier,
+    pub(crate) settings: NotificationSettings,
+    pub(crate) follow_up: FollowUpPolicy,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl Delivery {

@@ -4,7 +4,7 @@
 
 use crate::helpers::{TestApp, full_submission, s, sent_emails_to, unique};
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
-use consultation_form::delivery::ReminderReport;
+use consultation_form::follow_up::ReminderReport;
 use consultation_form::domain::{FollowUpState, SubmissionId};
 use serde_json::{Value, json};
 

@@ -3,8 +3,8 @@
 //! after twice that. Each reminder is claimed by a conditional write, so two runs never send it
 //! twice.
 
-use super::Delivery;
-use crate::business_hours::BusinessHours;
+use crate::delivery::Delivery;
+use crate::follow_up::BusinessHours;
 use crate::domain::{FollowUpState, ReceivedRequest};
 use crate::notify::{EmailKind, render_reminder};
 use crate::store::{Reminder, StoreError};
