@@ -7,12 +7,12 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::deadline::Deadline;
 use crate::delivery::Delivery;
-use crate::follow_up::FollowUpPolicy;
 use crate::domain::{
     Field, FieldErrors, NotifyStatus, ParsedSubmission, ReceivedRequest, SubmissionId,
     SubmissionRules, Verification,
 };
 use crate::error::RequestError;
+use crate::follow_up::FollowUpPolicy;
 use crate::intake::{Intake, read_submission};
 use crate::notify::{NotificationSettings, SesNotifier};
 use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Store, StoreError};

@@ -15,8 +15,8 @@ pub use secrets::{
 };
 pub use vars::VARIABLES;
 
-use crate::follow_up::BusinessHours;
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
+use crate::follow_up::BusinessHours;
 use chrono_tz::Tz;
 use std::collections::HashMap;
 use std::num::NonZeroU32;

@@ -5,8 +5,8 @@
 use super::ConfigError;
 use super::origin::{AllowedOrigins, absolute_http_url};
 use super::secrets::SecretArn;
-use crate::follow_up::BusinessHours;
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
+use crate::follow_up::BusinessHours;
 use chrono_tz::Tz;
 use std::cell::RefCell;
 use std::num::NonZeroU32;

@@ -9,9 +9,9 @@ pub use retry::{RETRY_AFTER, RetryReport, next_attempt};
 pub use ses_events::SesEventReport;
 
 use crate::clock::Clock;
-use crate::follow_up::FollowUpPolicy;
 use crate::deadline::Deadline;
 use crate::domain::{NotifyStatus, ReceivedRequest};
+use crate::follow_up::FollowUpPolicy;
 use crate::notify::{
     NotificationSettings, NotifyError, SesNotifier, render_acknowledgement, render_notification,
 };

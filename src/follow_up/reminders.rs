@@ -4,8 +4,8 @@
 //! twice.
 
 use crate::delivery::Delivery;
-use crate::follow_up::BusinessHours;
 use crate::domain::{FollowUpState, ReceivedRequest};
+use crate::follow_up::BusinessHours;
 use crate::notify::{EmailKind, render_reminder};
 use crate::store::{Reminder, StoreError};
 

@@ -1,9 +1,9 @@
 //! The weekly summary to staff: Monday morning in the practice's time zone, once (claimed by a
 //! conditional write), the follow-up figures of the past seven days. No message text.
 
+use super::stats::FollowUpStats;
 use crate::delivery::Delivery;
 use crate::notify::NotificationEmail;
-use super::stats::FollowUpStats;
 use crate::store::StoreError;
 use chrono::{Datelike, Duration, Timelike, Weekday};
 

@@ -110,8 +110,12 @@ impl Store {
                 Ok(_) => return Ok(InsertOutcome::Inserted),
                 Err(e) => match e.as_service_error() {
                     Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
-                        cancelled.clone()
+                        Some(cancelled.clone())
                     }
+                    // After an SDK retry: our own transaction, with the same token, is still
+                    // being committed. Like a cancellation by our own write, what it wrote is
+                    // looked for below (and, not there yet, tried again).
+                    Some(TransactWriteItemsError::TransactionInProgressException(_)) => None,
                     _ => return Err(dynamodb(OPERATION)(e)),
                 },
             };
@@ -127,8 +131,8 @@ impl Store {
                 });
             }
             let counter_refused = cancelled
-                .cancellation_reasons()
-                .get(2)
+                .as_ref()
+                .and_then(|c| c.cancellation_reasons().get(2))
                 .and_then(|reason| reason.code())
                 == Some("ConditionalCheckFailed");
             if let (true, Some(limit)) = (counter_refused, rate_limit) {

@@ -1,6 +1,8 @@
 //! A committed write whose answer is lost: a proxy in front of the emulator forwards the first
 //! `TransactWriteItems`, lets it commit, and closes the connection instead of answering. The SDK
-//! retries; the request must be stored once and emailed once, on the request path.
+//! retries; the request must be stored once and emailed once, on the request path, also when
+//! DynamoDB answers the retry `TransactionInProgressException` (our own transaction, still
+//! being committed when the same token came again).
 
 use crate::helpers::{app_against, endpoint, full_submission, s};
 use http_body_util::{BodyExt, Full};
@@ -10,23 +12,34 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use tokio::net::TcpListener;
 
+/// What the proxy answers the SDK's retry of the lost transaction with.
+#[derive(Clone, Copy)]
+enum Retry {
+    /// The emulator's own answer.
+    Forwarded,
+    /// DynamoDB's `TransactionInProgressException`, as for a token whose transaction is still
+    /// being committed.
+    InProgress,
+}
+
 /// Forwards every request to the emulator; the first `TransactWriteItems` is forwarded and its
-/// answer dropped with the connection. Returns the proxy's URL.
-async fn proxy_losing_the_first_transaction_answer() -> String {
+/// answer dropped with the connection, the second answered as `retry` says. Returns the proxy's
+/// URL.
+async fn proxy_losing_the_first_transaction_answer(retry: Retry) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let upstream = endpoint();
-    let lost = Arc::new(AtomicBool::new(false));
+    let lost = Arc::new(AtomicU32::new(0));
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let (upstream, lost) = (upstream.clone(), lost.clone());
             tokio::spawn(async move {
                 let service = service_fn(move |request: Request<Incoming>| {
                     let (upstream, lost) = (upstream.clone(), lost.clone());
-                    async move { forward(request, &upstream, &lost).await }
+                    async move { forward(request, &upstream, &lost, retry).await }
                 });
                 let _ = http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service)
@@ -40,7 +53,8 @@ async fn proxy_losing_the_first_transaction_answer() -> String {
 async fn forward(
     request: Request<Incoming>,
     upstream: &str,
-    lost: &AtomicBool,
+    transactions: &AtomicU32,
+    retry: Retry,
 ) -> Result<Response<Full<Bytes>>, std::io::Error> {
     let target = request
         .headers()
@@ -48,6 +62,19 @@ async fn forward(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
+    let transaction = if target.ends_with("TransactWriteItems") {
+        transactions.fetch_add(1, Ordering::SeqCst) + 1
+    } else {
+        0
+    };
+    if transaction == 2 && matches!(retry, Retry::InProgress) {
+        let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#TransactionInProgressException","message":"Transaction is ongoing for the transaction token"}"#;
+        return Ok(Response::builder()
+            .status(400)
+            .header("content-type", "application/x-amz-json-1.0")
+            .body(Full::new(Bytes::from(body)))
+            .unwrap());
+    }
     let (parts, body) = request.into_parts();
     let body = body
         .collect()
@@ -72,7 +99,7 @@ async fn forward(
         .send()
         .await
         .map_err(std::io::Error::other)?;
-    if target.ends_with("TransactWriteItems") && !lost.swap(true, Ordering::SeqCst) {
+    if transaction == 1 {
         // The write committed upstream; the caller never hears so.
         return Err(std::io::Error::other("answer lost"));
     }
@@ -86,9 +113,8 @@ async fn forward(
     Ok(response.body(Full::new(bytes)).unwrap())
 }
 
-#[tokio::test]
-async fn a_write_whose_answer_is_lost_is_stored_once_and_emailed_once_on_the_request_path() {
-    let proxy = proxy_losing_the_first_transaction_answer().await;
+async fn stored_once_and_emailed_once_on_the_request_path(retry: Retry) {
+    let proxy = proxy_losing_the_first_transaction_answer(retry).await;
     let test = app_against(&proxy, &[]).await;
 
     let response = test.post_json(&full_submission()).await;
@@ -103,4 +129,14 @@ async fn a_write_whose_answer_is_lost_is_stored_once_and_emailed_once_on_the_req
         "emailed on the request path, not left to the retry path"
     );
     assert_eq!(test.sent_emails().await.len(), 1, "emailed once");
+}
+
+#[tokio::test]
+async fn a_write_whose_answer_is_lost_is_stored_once_and_emailed_once_on_the_request_path() {
+    stored_once_and_emailed_once_on_the_request_path(Retry::Forwarded).await;
+}
+
+#[tokio::test]
+async fn a_retry_answered_transaction_in_progress_is_our_own_write_not_a_503() {
+    stored_once_and_emailed_once_on_the_request_path(Retry::InProgress).await;
 }

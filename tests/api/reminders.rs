@@ -4,8 +4,8 @@
 
 use crate::helpers::{TestApp, full_submission, s, sent_emails_to, unique};
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
-use consultation_form::follow_up::ReminderReport;
 use consultation_form::domain::{FollowUpState, SubmissionId};
+use consultation_form::follow_up::ReminderReport;
 use serde_json::{Value, json};
 
 /// A practice-time (New York) moment, in UTC.
