@@ -31,7 +31,7 @@ fn pure_path(c: &mut Criterion) {
             .expect("the sample is valid");
             let at = chrono::Utc::now();
             let received = ReceivedRequest::example(parsed.request, at);
-            black_box(render_notification(&received, &settings).expect("renders"))
+            black_box(render_notification(&received, &settings, at).expect("renders"))
         })
     });
 }

@@ -62,7 +62,8 @@ impl Delivery {
         &self,
         received: &ReceivedRequest,
     ) -> Result<String, DeliveryError> {
-        let email = render_notification(received, &self.settings).map_err(DeliveryError::Render)?;
+        let email = render_notification(received, &self.settings, self.clock.now())
+            .map_err(DeliveryError::Render)?;
         let message_id = self
             .notifier
             .send(&email, &received.request.email, received.id)

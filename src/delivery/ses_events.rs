@@ -167,7 +167,7 @@ impl Delivery {
             let Some(stored) = self.store.get_request(id).await? else {
                 return Ok(false);
             };
-            let email = render_notification(&stored.received, &self.settings)?;
+            let email = render_notification(&stored.received, &self.settings, self.clock.now())?;
             let reply_to = &stored.received.request.email;
             Ok(self
                 .notifier

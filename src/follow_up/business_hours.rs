@@ -2,7 +2,7 @@
 //! `PRACTICE_TIMEZONE`), and time counted in them: a request that comes in on Friday evening is
 //! not overdue on Saturday morning.
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -72,11 +72,7 @@ impl BusinessHours {
         for _ in 0..370 {
             let date = now.with_timezone(&tz).date_naive();
             if self.is_open_on(date.weekday()) {
-                let at = |time: NaiveTime| {
-                    tz.from_local_datetime(&date.and_time(time))
-                        .earliest()
-                        .map(|t| t.with_timezone(&Utc))
-                };
+                let at = |time: NaiveTime| first_existing(tz, date, time);
                 if let (Some(opens), Some(closes)) = (at(self.opens), at(self.closes)) {
                     let from = now.max(opens);
                     if from < closes {
@@ -89,13 +85,25 @@ impl BusinessHours {
                 }
             }
             let next_day = date.succ_opt().unwrap_or(date);
-            now = tz
-                .from_local_datetime(&next_day.and_time(NaiveTime::MIN))
-                .earliest()
-                .map_or(now + Duration::days(1), |t| t.with_timezone(&Utc));
+            now = first_existing(tz, next_day, NaiveTime::MIN).unwrap_or(now + Duration::days(1));
         }
         now
     }
+}
+
+/// The first minute at or after `time` on `date` that exists in `tz`. Where summer time starts
+/// at midnight (America/Santiago, America/Havana, Africa/Cairo, ...), that day has no 00:00: it
+/// starts at 01:00, and is counted from then.
+fn first_existing(tz: Tz, date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    let start = date.and_time(time);
+    // Time-zone gaps are at most a few hours; a day has 1,440 minutes.
+    (0..=240).find_map(|minutes| {
+        let local = start + Duration::minutes(minutes);
+        (local.date() == date)
+            .then(|| tz.from_local_datetime(&local).earliest())
+            .flatten()
+            .map(|t| t.with_timezone(&Utc))
+    })
 }
 
 #[cfg(test)]
@@ -135,6 +143,51 @@ mod tests {
                 hours.add(ny(start), add, tz),
                 ny(expected),
                 "{start} + {add} h"
+            );
+        }
+    }
+
+    /// A local time in `tz` (the first one, where the clock goes back), in UTC.
+    fn local(tz: Tz, text: &str) -> DateTime<Utc> {
+        let naive = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+        tz.from_local_datetime(&naive)
+            .earliest()
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn where_summer_time_starts_at_midnight_the_day_counts_from_its_first_minute() {
+        let every_day = BusinessHours::parse("Mon-Sun 09:00-17:00").unwrap();
+        let early = BusinessHours::parse("Mon-Sun 00:00-17:00").unwrap();
+        // The day before each zone's switch to summer time at midnight, in 2026.
+        let cases = [
+            (chrono_tz::America::Santiago, "2026-09-05", "2026-09-06"),
+            (chrono_tz::America::Havana, "2026-03-07", "2026-03-08"),
+            (chrono_tz::Africa::Cairo, "2026-04-23", "2026-04-24"),
+        ];
+        for (tz, before, switch_day) in cases {
+            assert!(
+                tz.from_local_datetime(
+                    &NaiveDate::parse_from_str(switch_day, "%Y-%m-%d")
+                        .unwrap()
+                        .and_time(NaiveTime::MIN)
+                )
+                .earliest()
+                .is_none(),
+                "{tz}: {switch_day} has no midnight in the time-zone data"
+            );
+            // One hour left on the day before, one the next morning from opening.
+            assert_eq!(
+                every_day.add(local(tz, &format!("{before} 16:00")), 2, tz),
+                local(tz, &format!("{switch_day} 10:00")),
+                "{tz}"
+            );
+            // Open from midnight: the switch day's hours start at its first minute, 01:00.
+            assert_eq!(
+                early.add(local(tz, &format!("{before} 16:30")), 1, tz),
+                local(tz, &format!("{switch_day} 01:30")),
+                "{tz}"
             );
         }
     }

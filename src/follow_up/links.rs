@@ -9,7 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// How long a link in an email works, counted from when the request was received.
+/// How long a link in an email works, counted from when that email was sent: a link in an
+/// escalation days later works as long as one in the first notification.
 pub const LINK_LIFETIME: Duration = Duration::days(30);
 
 /// Why a link is refused. Each is a `403`: nothing is changed.
@@ -79,15 +80,15 @@ impl FollowUpKey {
         format!("{expires}.{}", hex(&self.mac(id, state, expires)))
     }
 
-    /// The link for `state`, for a request received at `received_at`.
+    /// The link for `state`, in an email sent at `sent_at`.
     pub fn link(
         &self,
         base_url: &str,
         id: SubmissionId,
         state: FollowUpState,
-        received_at: DateTime<Utc>,
+        sent_at: DateTime<Utc>,
     ) -> String {
-        let token = self.token(id, state, received_at + LINK_LIFETIME);
+        let token = self.token(id, state, sent_at + LINK_LIFETIME);
         format!(
             "{}{}?state={}&token={token}",
             base_url.trim_end_matches('/'),

@@ -100,7 +100,7 @@ impl Delivery {
             EmailKind::Reminder
         };
         let sent = async {
-            let email = render_reminder(received, &self.settings, escalation)?;
+            let email = render_reminder(received, &self.settings, escalation, self.clock.now())?;
             let reply_to = &received.request.email;
             self.notifier.send_about(kind, &email, reply_to, id).await?;
             Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())

@@ -235,7 +235,7 @@ mod properties {
                 let at = chrono::DateTime::from_timestamp(1_795_702_300, 0).unwrap();
                 let received = ReceivedRequest::example(request, at);
                 let settings = NotificationSettings { timezone: chrono_tz::UTC, include_message: true, follow_up_key: None };
-                render_notification(&received, &settings).unwrap()
+                render_notification(&received, &settings, at).unwrap()
             };
             let email = html_of(parsed.request.clone());
             prop_assert!(!email.subject.contains(['\r', '\n']), "{:?}", email.subject);

@@ -3,6 +3,7 @@
 use crate::config::FollowUpKey;
 use crate::domain::{FollowUpState, ReceivedRequest};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 /// At most this many characters of the person's name go into the subject.
@@ -88,11 +89,13 @@ struct FollowUpLink {
     url: String,
 }
 
+/// The staff email about a request, sent at `sent_at` (its links work for 30 days from then).
 pub fn render_notification(
     received: &ReceivedRequest,
     settings: &NotificationSettings,
+    sent_at: DateTime<Utc>,
 ) -> Result<NotificationEmail, askama::Error> {
-    render(received, settings, None)
+    render(received, settings, None, sent_at)
 }
 
 /// The reminder about a request still `new`: the same details and links, a subject that says it
@@ -101,6 +104,7 @@ pub fn render_reminder(
     received: &ReceivedRequest,
     settings: &NotificationSettings,
     escalation: bool,
+    sent_at: DateTime<Utc>,
 ) -> Result<NotificationEmail, askama::Error> {
     let since = received
         .received_at
@@ -111,7 +115,7 @@ pub fn render_reminder(
     } else {
         "Still waiting: nobody has recorded contacting this person yet. Once someone has, use a link below."
     };
-    let mut email = render(received, settings, Some(banner.to_owned()))?;
+    let mut email = render(received, settings, Some(banner.to_owned()), sent_at)?;
     email.subject = format!(
         "Reminder: consultation request from {} waiting since {since}",
         subject_name(received)
@@ -123,6 +127,7 @@ fn render(
     received: &ReceivedRequest,
     settings: &NotificationSettings,
     banner: Option<String>,
+    sent_at: DateTime<Utc>,
 ) -> Result<NotificationEmail, askama::Error> {
     let follow_up = settings
         .follow_up_key
@@ -133,7 +138,7 @@ fn render(
                 .into_iter()
                 .map(|state| FollowUpLink {
                     label: state.label(),
-                    url: key.link(base, received.id, state, received.received_at),
+                    url: key.link(base, received.id, state, sent_at),
                 })
                 .collect()
         })
@@ -230,14 +235,16 @@ mod tests {
     use crate::domain::{ConsultationRequest, Field, SubmissionRules, SubmittedForm};
     use chrono::{DateTime, Utc};
 
+    /// When the example request was received and its email sent.
+    const AT: DateTime<Utc> = DateTime::from_timestamp(1_795_701_900, 0).unwrap(); // 2026-11-26T14:05:00Z
+
     fn received(form: SubmittedForm, urgent: bool) -> ReceivedRequest {
         let request = ConsultationRequest::parse(&form, SubmissionRules::default())
             .unwrap()
             .request;
-        let at: DateTime<Utc> = "2026-11-26T14:05:00Z".parse().unwrap();
         ReceivedRequest {
             urgent,
-            ..ReceivedRequest::example(request, at)
+            ..ReceivedRequest::example(request, AT)
         }
     }
 
@@ -262,7 +269,7 @@ mod tests {
 
     #[test]
     fn every_field_is_shown_and_escaped() {
-        let email = render_notification(&received(form(), false), &settings(true)).unwrap();
+        let email = render_notification(&received(form(), false), &settings(true), AT).unwrap();
         assert_eq!(
             email.subject,
             "New consultation request from Ana <b>Lima</b> & Co"
@@ -302,7 +309,7 @@ mod tests {
 
     #[test]
     fn the_message_can_be_withheld() {
-        let email = render_notification(&received(form(), false), &settings(false)).unwrap();
+        let email = render_notification(&received(form(), false), &settings(false), AT).unwrap();
         for part in [&email.text, &email.html] {
             assert!(!part.contains("Second line"));
             assert!(part.contains("The message is not included in this email"));
@@ -311,7 +318,7 @@ mod tests {
 
     #[test]
     fn urgent_requests_say_so_first() {
-        let email = render_notification(&received(form(), true), &settings(true)).unwrap();
+        let email = render_notification(&received(form(), true), &settings(true), AT).unwrap();
         assert!(
             email
                 .subject
@@ -327,7 +334,7 @@ mod tests {
         let form = form()
             .with(Field::Email, "ana?cc=spy&body=x@mail.example")
             .with(Field::Name, "=?UTF-8?B?SGFja2Vk?=");
-        let email = render_notification(&received(form, false), &settings(true)).unwrap();
+        let email = render_notification(&received(form, false), &settings(true), AT).unwrap();
         assert!(
             email
                 .html
@@ -347,10 +354,10 @@ mod tests {
         let mut request = received(form(), false);
         let mut with_key = settings(true);
         with_key.follow_up_key = Some(FollowUpKey::new(b"k".repeat(32)));
-        let without_base = render_notification(&request, &with_key).unwrap();
+        let without_base = render_notification(&request, &with_key, AT).unwrap();
         assert!(!without_base.text.contains("follow-up"));
         request.public_base_url = Some("https://forms.practice.example".to_owned());
-        let email = render_notification(&request, &with_key).unwrap();
+        let email = render_notification(&request, &with_key, AT).unwrap();
         for state in FollowUpState::CHOICES {
             let link = format!(
                 "https://forms.practice.example/consultations/{}/follow-up?state={}&#38;token=",
@@ -364,7 +371,7 @@ mod tests {
             !email.text.contains("Ana Lima@"),
             "links carry nothing personal"
         );
-        let no_key = render_notification(&request, &settings(true)).unwrap();
+        let no_key = render_notification(&request, &settings(true), AT).unwrap();
         assert!(!no_key.html.contains("follow-up?"));
     }
 
@@ -374,6 +381,7 @@ mod tests {
         let email = render_notification(
             &received(form().with(Field::Name, &name), false),
             &settings(true),
+            AT,
         )
         .unwrap();
         let expected = format!(
@@ -382,5 +390,44 @@ mod tests {
         );
         assert_eq!(email.subject, expected);
         assert!(email.text.contains(&name));
+    }
+
+    #[test]
+    fn links_in_an_escalation_work_for_30_days_from_the_escalation_not_from_receipt() {
+        let key = FollowUpKey::new(b"k".repeat(32));
+        let mut request = received(form(), false);
+        request.public_base_url = Some("https://forms.practice.example".to_owned());
+        let mut with_key = settings(true);
+        with_key.follow_up_key = Some(key.clone());
+        let token_of = |email: &NotificationEmail| {
+            let link = email
+                .text
+                .split_whitespace()
+                .find(|w| w.contains("state=contacted&token="))
+                .unwrap()
+                .to_owned();
+            link.rsplit("token=").next().unwrap().to_owned()
+        };
+        let escalated_at = AT + chrono::Duration::days(20);
+        let escalation = render_reminder(&request, &with_key, true, escalated_at).unwrap();
+        let first = render_notification(&request, &with_key, AT).unwrap();
+
+        let day_40 = AT + chrono::Duration::days(40);
+        let contacted = FollowUpState::Contacted;
+        assert_eq!(
+            key.verify(request.id, contacted, &token_of(&escalation), day_40),
+            Ok(()),
+            "20 days after the escalation"
+        );
+        assert_eq!(
+            key.verify(request.id, contacted, &token_of(&first), day_40),
+            Err(crate::follow_up::LinkError::Expired),
+            "40 days after the first email"
+        );
+        let day_51 = escalated_at + crate::follow_up::LINK_LIFETIME + chrono::Duration::days(1);
+        assert!(
+            key.verify(request.id, contacted, &token_of(&escalation), day_51)
+                .is_err()
+        );
     }
 }
