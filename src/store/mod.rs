@@ -11,6 +11,7 @@ mod intake;
 pub mod item;
 mod notifications;
 mod operator;
+mod read;
 
 pub use delivery::DeliveryRecord;
 pub use duplicates::{CONTENT_WINDOW, DuplicateGuard, KEY_WINDOW};
