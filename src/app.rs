@@ -15,7 +15,7 @@ use crate::error::RequestError;
 use crate::follow_up::FollowUpPolicy;
 use crate::intake::{Intake, read_submission};
 use crate::notify::{NotificationSettings, SesNotifier};
-use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Store, StoreError};
+use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Reminder, Store, StoreError};
 use crate::turnstile::{Challenge, TurnstileVerifier};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -143,12 +143,20 @@ impl App {
             RateLimit::per_hour(&self.config.client_hash_key, ip, limit, now)
         });
         let deadline = submission.deadline;
+        // Computed now, with the settings in force now: the scheduled run then reads only what is
+        // due. Nobody follows up a request held as spam.
+        let first_reminder_at = (!received.held_as_spam).then(|| {
+            self.delivery
+                .follow_up
+                .due_at(received.received_at, received.urgent, Reminder::Staff)
+        });
         let insert = self.store.insert_request(
             &received,
             &guard,
             rate_limit.as_ref(),
             now,
             deadline.claim_until(now),
+            first_reminder_at,
         );
         let inserted = deadline
             .within(insert)
@@ -217,5 +225,6 @@ fn follow_up_policy(config: &Config) -> FollowUpPolicy {
     FollowUpPolicy {
         after_hours: config.follow_up_after_hours.get(),
         business_hours: config.business_hours,
+        timezone: config.practice_timezone,
     }
 }

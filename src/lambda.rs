@@ -1,7 +1,7 @@
 //! The Lambda entry point: the kinds of invocation one binary answers, each to its own entry.
 //!
 //! EventBridge Scheduler invokes the function every few minutes with `{"action":
-//! "retry_notifications"}`; EventBridge delivers SES's events about the staff emails (`"source":
+//! "retry_notifications"}` (the scheduled run); EventBridge delivers SES's events about the staff emails (`"source":
 //! "aws.ses"`); every other event is an API Gateway HTTP API request.
 
 use crate::app::App;
@@ -33,15 +33,7 @@ pub async fn dispatch(
 ) -> Result<Value, lambda_http::Error> {
     let LambdaEvent { payload, context } = event;
     if payload.get("action").and_then(Value::as_str) == Some(RETRY_ACTION) {
-        let delivery = app.delivery();
-        let report = delivery
-            .retry_pending_notifications(Deadline::of(&context))
-            .await?;
-        let mut answer = serde_json::to_value(report)?;
-        // The same run reminds staff of requests nobody has followed up.
-        answer["reminders"] = serde_json::to_value(delivery.send_follow_up_reminders().await?)?;
-        answer["weekly_summary_sent"] = delivery.send_weekly_summary().await?.into();
-        return Ok(answer);
+        return Ok(crate::scheduled_run::run(app.delivery(), Deadline::of(&context)).await?);
     }
     if payload.get("source").and_then(Value::as_str) == Some(SES_SOURCE) {
         let report = app.delivery().record_ses_event(payload).await?;

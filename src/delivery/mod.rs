@@ -2,9 +2,11 @@
 //! retry run that sends what failed. Every staff email, from the request path, the retry run or
 //! the operator's `resend`, goes through [`Delivery::send_staff_email`].
 
+mod fallback;
 mod retry;
 mod ses_events;
 
+pub use fallback::FallbackReport;
 pub use retry::{RETRY_AFTER, RetryReport, next_attempt};
 pub use ses_events::SesEventReport;
 

@@ -3,8 +3,9 @@
 //! complains raises an alarm at once, and the request goes to `NOTIFY_FALLBACK_TO`.
 
 use super::Delivery;
+use crate::deadline::Deadline;
 use crate::domain::{DeliveryStatus, SubmissionId};
-use crate::notify::{EmailKind, KIND_TAG, SUBMISSION_TAG, render_notification};
+use crate::notify::{EmailKind, KIND_TAG, SUBMISSION_TAG};
 use crate::store::{DeliveryRecord, StoreError};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -99,18 +100,40 @@ impl Delivery {
         let mail = &event.detail.mail;
         let id = mail.tag(SUBMISSION_TAG).and_then(SubmissionId::parse);
         let kind = mail.tag(KIND_TAG).and_then(EmailKind::parse);
+        // Any bounce or complaint of mail to a staff address, whichever email it was (a reminder,
+        // an escalation, the weekly summary that names no request): staff may be hearing nothing.
+        let staff_problem = status.is_staff_problem()
+            && (self.has_staff_recipient(&event.detail)
+                || matches!(
+                    kind,
+                    Some(EmailKind::Staff | EmailKind::Reminder | EmailKind::Summary)
+                ));
+        if staff_problem {
+            self.alarm_staff_problem(id, kind, status, &event.detail);
+        }
         let Some(id) = id else {
             tracing::info!(
                 event = "ses_event_unknown_request",
                 delivery_status = status.as_str(),
-                "an SES event names no request; ignored"
+                email = kind.map_or("unknown", EmailKind::as_str),
+                "an SES event names no request"
             );
             return Ok(SesEventReport::ignored());
         };
-        if kind == Some(EmailKind::Acknowledgement) {
-            // The person's own address: their request is safe, and staff have their details.
-            tracing::info!(event = "acknowledgement_delivery", submission_id = %id, delivery_status = status.as_str(), "SES reported on an acknowledgement");
-            return Ok(SesEventReport::ignored());
+        match kind {
+            // An email without the kind tag is a staff notification sent before the tag existed.
+            Some(EmailKind::Staff) | None => {}
+            Some(other) => {
+                // delivery_status is SES's word on the staff notification alone.
+                tracing::info!(event = "ses_event_other_email", submission_id = %id, email = other.as_str(), delivery_status = status.as_str(), "SES reported on an email other than the staff notification");
+                let fallback_sent = other == EmailKind::Reminder
+                    && staff_problem
+                    && self.start_fallback(id, Deadline::unknown()).await;
+                return Ok(SesEventReport {
+                    fallback_sent,
+                    ..SesEventReport::ignored()
+                });
+            }
         }
         let record = self
             .store
@@ -129,58 +152,52 @@ impl Delivery {
             tracing::info!(event = "ses_event_unknown_request", submission_id = %id, delivery_status = status.as_str(), "an SES event names a request that does not exist; ignored");
             return Ok(report);
         }
-        let to_staff = matches!(kind, Some(EmailKind::Staff | EmailKind::Reminder));
-        if to_staff && status.is_staff_problem() {
-            self.alarm_staff_problem(id, status, &event.detail);
-            report.fallback_sent = self.send_to_fallback(id).await;
+        if staff_problem {
+            report.fallback_sent = self.start_fallback(id, Deadline::unknown()).await;
         }
         Ok(report)
     }
 
+    fn has_staff_recipient(&self, detail: &Detail) -> bool {
+        problem_recipients(detail).any(|address| self.notifier.is_staff(address))
+    }
+
     /// The error line the alarm watches. The staff addresses are the practice's own, not the
     /// person's, and tell the operator which mailbox to fix.
-    fn alarm_staff_problem(&self, id: SubmissionId, status: DeliveryStatus, detail: &Detail) {
-        let recipients = detail
-            .bounce
-            .iter()
-            .flat_map(|bounce| &bounce.recipients)
-            .chain(detail.complaint.iter().flat_map(|c| &c.recipients))
-            .map(|r| r.email_address.as_str())
+    fn alarm_staff_problem(
+        &self,
+        id: Option<SubmissionId>,
+        kind: Option<EmailKind>,
+        status: DeliveryStatus,
+        detail: &Detail,
+    ) {
+        let recipients = problem_recipients(detail)
             .filter(|address| self.notifier.is_staff(address))
             .collect::<Vec<_>>()
             .join(",");
         let (bounce_type, bounce_sub_type) = detail.bounce.as_ref().map_or(("", ""), |b| {
             (b.bounce_type.as_str(), b.bounce_sub_type.as_str())
         });
-        tracing::error!(event = "staff_email_problem", submission_id = %id, delivery_status = status.as_str(), bounce_type, bounce_sub_type, staff_recipients = recipients, "a staff address did not take the notification; check that mailbox and SES's suppression list");
+        let submission_id = id.map(|id| id.to_string()).unwrap_or_default();
+        tracing::error!(
+            event = "staff_email_problem",
+            submission_id,
+            email = kind.map_or("unknown", EmailKind::as_str),
+            delivery_status = status.as_str(),
+            bounce_type,
+            bounce_sub_type,
+            staff_recipients = recipients,
+            "a staff address did not take an email; check that mailbox and SES's suppression list"
+        );
     }
+}
 
-    /// Sends the request to `NOTIFY_FALLBACK_TO`, once; true when it went.
-    async fn send_to_fallback(&self, id: SubmissionId) -> bool {
-        if !self.notifier.sends(EmailKind::Fallback) {
-            return false;
-        }
-        let sent = async {
-            if !self.store.claim_fallback(id, self.clock.now()).await? {
-                return Ok::<_, Box<dyn std::error::Error + Send + Sync>>(false);
-            }
-            let Some(stored) = self.store.get_request(id).await? else {
-                return Ok(false);
-            };
-            let email = render_notification(&stored.received, &self.settings, self.clock.now())?;
-            let reply_to = &stored.received.request.email;
-            Ok(self
-                .notifier
-                .send_about(EmailKind::Fallback, &email, reply_to, id)
-                .await?
-                .is_some())
-        };
-        match sent.await {
-            Ok(sent) => sent,
-            Err(error) => {
-                tracing::error!(event = "fallback_failed", submission_id = %id, error = %error, "the request could not be sent to the fallback address");
-                false
-            }
-        }
-    }
+/// The addresses a bounce or complaint names.
+fn problem_recipients(detail: &Detail) -> impl Iterator<Item = &str> {
+    detail
+        .bounce
+        .iter()
+        .flat_map(|bounce| &bounce.recipients)
+        .chain(detail.complaint.iter().flat_map(|c| &c.recipients))
+        .map(|r| r.email_address.as_str())
 }

@@ -2,7 +2,7 @@
 //! `consultation-admin stats` prints. Counts and references only, never a message.
 
 use crate::domain::{FollowUpState, SubmissionId};
-use crate::store::StoredRequest;
+use crate::store::{StoredRequest, WeekEntry};
 use chrono::Duration;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -11,33 +11,48 @@ pub struct FollowUpStats {
     pub received: usize,
     /// Of those, how many someone has followed up.
     pub contacted: usize,
-    /// Those still `new`, by reference, oldest first.
+    /// Every request still `new`, however old, by reference, oldest first.
     pub open: Vec<SubmissionId>,
     pub median_to_first_contact: Option<Duration>,
     pub slowest_to_first_contact: Option<Duration>,
     pub held_as_spam: usize,
 }
 
+/// The most open requests the summary lists by reference; the rest are counted.
+pub const OPEN_LISTED: usize = 50;
+
 impl FollowUpStats {
+    /// The figures of these requests; the open ones are those among them still `new`.
     pub fn of(requests: &[StoredRequest]) -> Self {
+        let entries: Vec<WeekEntry> = requests.iter().map(WeekEntry::from).collect();
+        let open = entries
+            .iter()
+            .filter(|e| e.follow_up == Some(FollowUpState::New))
+            .map(|e| e.id)
+            .collect();
+        Self::of_week(&entries, open)
+    }
+
+    /// The figures of a week's requests, and `open`: every request still `new`, however old
+    /// (the people who have waited longest are the ones the summary must not drop).
+    pub fn of_week(entries: &[WeekEntry], mut open: Vec<SubmissionId>) -> Self {
         let mut stats = Self::default();
         let mut waits = Vec::new();
-        for stored in requests {
-            if stored.received.held_as_spam {
+        for entry in entries {
+            if entry.held_as_spam {
                 stats.held_as_spam += 1;
                 continue;
             }
             stats.received += 1;
-            match stored.follow_up {
-                Some((FollowUpState::New, _)) => stats.open.push(stored.received.id),
-                Some(_) => stats.contacted += 1,
-                None => {}
+            if matches!(entry.follow_up, Some(state) if state != FollowUpState::New) {
+                stats.contacted += 1;
             }
-            if let Some(first) = stored.first_contact_at {
-                waits.push(first - stored.received.received_at);
+            if let Some(first) = entry.first_contact_at {
+                waits.push(first - entry.received_at);
             }
         }
-        stats.open.sort_unstable();
+        open.sort_unstable();
+        stats.open = open;
         waits.sort_unstable();
         stats.median_to_first_contact = waits.get(waits.len() / 2).copied();
         stats.slowest_to_first_contact = waits.last().copied();
@@ -46,14 +61,20 @@ impl FollowUpStats {
 
     /// The figures as lines a person reads.
     pub fn lines(&self) -> Vec<String> {
-        let open = if self.open.is_empty() {
-            "none".to_owned()
-        } else {
-            self.open
-                .iter()
-                .map(SubmissionId::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+        let listed = self
+            .open
+            .iter()
+            .take(OPEN_LISTED)
+            .map(SubmissionId::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let open = match self.open.len() {
+            0 => "none".to_owned(),
+            n if n > OPEN_LISTED => format!(
+                "the oldest {OPEN_LISTED}: {listed}, and {} more",
+                n - OPEN_LISTED
+            ),
+            _ => listed,
         };
         vec![
             format!("Requests received: {}", self.received),
@@ -169,5 +190,25 @@ mod tests {
         let empty = FollowUpStats::of(&[]).lines().join("\n");
         assert!(empty.contains("Still open (0): none"));
         assert!(empty.contains("no contact recorded yet"));
+    }
+
+    #[test]
+    fn the_oldest_open_requests_are_listed_and_the_rest_counted() {
+        let at: DateTime<Utc> = "2025-11-24T15:00:00Z".parse().unwrap();
+        let open: Vec<SubmissionId> = (0..60)
+            .map(|n| SubmissionId::new(at + Duration::days(n)))
+            .collect();
+        let mut shuffled = open.clone();
+        shuffled.reverse();
+        let stats = FollowUpStats::of_week(&[], shuffled);
+        let text = stats.lines().join("\n");
+        assert!(text.contains("Still open (60): the oldest 50: "), "{text}");
+        assert!(
+            text.contains(&open[0].to_string()),
+            "the longest wait first"
+        );
+        assert!(text.contains(&open[49].to_string()));
+        assert!(!text.contains(&open[50].to_string()));
+        assert!(text.contains(", and 10 more"));
     }
 }

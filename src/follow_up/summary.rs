@@ -1,7 +1,11 @@
-//! The weekly summary to staff: Monday morning in the practice's time zone, once (claimed by a
-//! conditional write), the follow-up figures of the past seven days. No message text.
+//! The weekly summary to staff: Monday morning in the practice's time zone, once, the follow-up
+//! figures of the past seven days and every request still open, however old. No message text.
+//! The week is claimed with a lease and counts as sent only once SES accepted it: a run that
+//! fails at any step, or dies, leaves it for the next run. It reads the week by query (the
+//! requests by day) and the open requests once a week, never a scan of the table.
 
 use super::stats::FollowUpStats;
+use crate::deadline::Deadline;
 use crate::delivery::Delivery;
 use crate::notify::NotificationEmail;
 use crate::store::StoreError;
@@ -11,8 +15,8 @@ use chrono::{Datelike, Duration, Timelike, Weekday};
 const SENDS_FROM_HOUR: u32 = 8;
 
 impl Delivery {
-    /// Sends the weekly summary when it is due and not sent yet; true when it went.
-    pub async fn send_weekly_summary(&self) -> Result<bool, StoreError> {
+    /// Sends this week's summary if it is due and not sent yet; true when this run sent it.
+    pub async fn send_weekly_summary(&self, deadline: Deadline) -> Result<bool, StoreError> {
         let now = self.clock.now();
         let local = now.with_timezone(&self.settings.timezone);
         if local.weekday() != Weekday::Mon || local.hour() < SENDS_FROM_HOUR {
@@ -20,22 +24,39 @@ impl Delivery {
         }
         let week = local.iso_week();
         let name = format!("{}-W{:02}", week.year(), week.week());
-        if !self.store.claim_weekly_summary(&name, now).await? {
+        if !self
+            .store
+            .claim_weekly_summary(&name, now, deadline.claim_until(now))
+            .await?
+        {
             return Ok(false);
         }
-        let (requests, _) = self
-            .store
-            .requests_since(Some(now - Duration::days(7)), &mut |_| {})
-            .await?;
-        let stats = FollowUpStats::of(&requests);
-        let email = summary_email(&stats, &name);
-        match self.notifier.send_summary(&email).await {
-            Ok(_) => {
+        let sent = async {
+            let week_entries = self
+                .store
+                .received_between(now - Duration::days(7), now)
+                .await?;
+            let open = self.store.open_follow_ups().await?;
+            let stats = FollowUpStats::of_week(&week_entries, open);
+            let email = summary_email(&stats, &name);
+            self.notifier.send_summary(&email).await?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(stats)
+        };
+        match deadline.within(sent).await {
+            Some(Ok(stats)) => {
                 tracing::info!(event = "weekly_summary", week = %name, received = stats.received, open = stats.open.len(), "weekly summary sent");
+                if let Err(error) = self.store.complete_weekly_summary(&name, now).await {
+                    // Its lease lapses and a later run sends it once more: at least once.
+                    tracing::warn!(week = %name, error = %error, "the weekly summary was sent but not recorded");
+                }
                 Ok(true)
             }
-            Err(error) => {
-                tracing::warn!(event = "weekly_summary_failed", week = %name, error = %error, "the weekly summary could not be sent");
+            failed => {
+                let error = failed.map_or_else(
+                    || "out of time".to_owned(),
+                    |result| result.err().map(|e| e.to_string()).unwrap_or_default(),
+                );
+                tracing::warn!(event = "weekly_summary_failed", week = %name, error = %error, "the weekly summary could not be sent; the next run tries again");
                 self.store.release_weekly_summary(&name).await?;
                 Ok(false)
             }

@@ -107,10 +107,13 @@ impl SesNotifier {
         !self.recipients(kind).is_empty()
     }
 
-    /// Whether `address` is one of the staff addresses (`NOTIFY_TO`).
+    /// Whether `address` is one of the practice's own the stack sends to (`NOTIFY_TO`,
+    /// `ESCALATE_TO`, `NOTIFY_FALLBACK_TO`): a bounce there means staff may be hearing nothing.
     pub fn is_staff(&self, address: &str) -> bool {
         self.to
             .iter()
+            .chain(&self.escalate_to)
+            .chain(&self.fallback_to)
             .any(|staff| staff.as_str().eq_ignore_ascii_case(address))
     }
 

@@ -1,15 +1,19 @@
-//! Where a request stands after staff got it: its follow-up state.
+//! Where a request stands after staff got it: its follow-up state, and the queue of reminders and
+//! escalations still to send, which the scheduled run reads by due time (the sparse index
+//! `reminders-due`), so its reads do not grow with the requests stored or still open.
 
-use super::item::{OPEN_INDEX, attr, n, request_id_of_key, rfc3339, s, summary_key};
-use super::{Store, StoreError, condition_failed, dynamodb};
+use super::item::{
+    Item, OPEN_INDEX, REMINDER_DUE, REMINDERS_INDEX, attr, n, request_id_of_key, rfc3339, s,
+};
+use super::{Store, StoreError, StoredRequest, condition_failed, dynamodb};
 use crate::domain::{FollowUpState, SubmissionId};
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::ReturnValue;
 use chrono::{DateTime, Utc};
 
 impl Store {
     /// Records a request's follow-up state; returns the state it had, or `None` when there is no
-    /// such request to follow up (never stored, erased, or held as spam).
+    /// such request to follow up (never stored, erased, or held as spam). The first move away
+    /// from `new` takes it out of the reminders' queue.
     pub async fn set_follow_up(
         &self,
         id: SubmissionId,
@@ -31,9 +35,14 @@ impl Store {
             // The first move away from `new` is the first contact: kept for time-to-contact.
             update
                 .update_expression(
-                    "SET #state = :state, #at = :at, #first = if_not_exists(#first, :at) REMOVE #open",
+                    "SET #state = :state, #at = :at, #first = if_not_exists(#first, :at) \
+                     REMOVE #open, #queue, #due, #stage, #lease",
                 )
                 .expression_attribute_names("#first", attr::FIRST_CONTACT_AT)
+                .expression_attribute_names("#queue", attr::REMINDER_QUEUE)
+                .expression_attribute_names("#due", attr::REMINDER_DUE_AT)
+                .expression_attribute_names("#stage", attr::REMINDER_STAGE)
+                .expression_attribute_names("#lease", attr::REMINDER_LEASE_UNTIL)
         };
         let updated = update.send().await;
         match updated {
@@ -50,7 +59,7 @@ impl Store {
     }
 }
 
-/// Which reminder a claim is for.
+/// Which reminder is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reminder {
     /// To staff, after the follow-up time.
@@ -59,8 +68,153 @@ pub enum Reminder {
     Escalation,
 }
 
+impl Reminder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reminder::Staff => "staff",
+            Reminder::Escalation => "escalation",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [Reminder::Staff, Reminder::Escalation]
+            .into_iter()
+            .find(|r| r.as_str() == text)
+    }
+
+    /// The attribute that records when it was sent.
+    fn sent_attribute(self) -> &'static str {
+        match self {
+            Reminder::Staff => attr::REMINDED_AT,
+            Reminder::Escalation => attr::ESCALATED_AT,
+        }
+    }
+}
+
+/// A reminder whose time has come, with the request it is about (the index holds the whole
+/// item, so no further read is needed).
+#[derive(Debug, Clone)]
+pub struct DueReminder {
+    pub stored: StoredRequest,
+    pub reminder: Reminder,
+    pub due_at: DateTime<Utc>,
+}
+
 impl Store {
-    /// Ids of the requests still `new` (the sparse index holds nothing else).
+    /// The reminders due by `now`, oldest due first, at most `limit`; an item that cannot be
+    /// read is reported apart, so one bad item never stops the rest.
+    pub async fn due_reminders(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<(Vec<DueReminder>, Vec<StoreError>), StoreError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table_name)
+            .index_name(REMINDERS_INDEX)
+            .key_condition_expression("#queue = :due AND #at <= :now")
+            .expression_attribute_names("#queue", attr::REMINDER_QUEUE)
+            .expression_attribute_names("#at", attr::REMINDER_DUE_AT)
+            .expression_attribute_values(":due", s(REMINDER_DUE))
+            .expression_attribute_values(":now", n(now.timestamp_millis()))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(dynamodb("Query"))?;
+        let (mut due, mut unreadable) = (Vec::new(), Vec::new());
+        for item in output.items.unwrap_or_default() {
+            match due_reminder(&item) {
+                Ok(reminder) => due.push(reminder),
+                Err(error) => unreadable.push(error),
+            }
+        }
+        Ok((due, unreadable))
+    }
+
+    /// Claims a due reminder until `lease_until`: false when it was sent already, the request
+    /// moved on or is gone, or another run holds it. A run that dies holding it only delays it.
+    pub async fn claim_reminder(
+        &self,
+        id: SubmissionId,
+        reminder: Reminder,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Self::claim(
+            self.update_request(id)
+                .update_expression("SET #lease = :until")
+                .condition_expression(
+                    "#state = :new AND #queue = :due AND #stage = :stage AND #at <= :now \
+                     AND (attribute_not_exists(#lease) OR #lease < :now)",
+                )
+                .expression_attribute_names("#state", attr::FOLLOW_UP)
+                .expression_attribute_names("#queue", attr::REMINDER_QUEUE)
+                .expression_attribute_names("#stage", attr::REMINDER_STAGE)
+                .expression_attribute_names("#at", attr::REMINDER_DUE_AT)
+                .expression_attribute_names("#lease", attr::REMINDER_LEASE_UNTIL)
+                .expression_attribute_values(":new", s(FollowUpState::New.as_str()))
+                .expression_attribute_values(":due", s(REMINDER_DUE))
+                .expression_attribute_values(":stage", s(reminder.as_str()))
+                .expression_attribute_values(":now", n(now.timestamp_millis()))
+                .expression_attribute_values(":until", n(lease_until.timestamp_millis())),
+        )
+        .await
+    }
+
+    /// Records a claimed reminder as sent: the next one (`next`: the escalation and when it is
+    /// due) takes its place in the queue, or the request leaves the queue.
+    pub async fn complete_reminder(
+        &self,
+        id: SubmissionId,
+        reminder: Reminder,
+        sent_at: DateTime<Utc>,
+        next: Option<(Reminder, DateTime<Utc>)>,
+    ) -> Result<(), StoreError> {
+        let mut update = self
+            .update_request(id)
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_names("#sent", reminder.sent_attribute())
+            .expression_attribute_names("#stage", attr::REMINDER_STAGE)
+            .expression_attribute_names("#at", attr::REMINDER_DUE_AT)
+            .expression_attribute_names("#lease", attr::REMINDER_LEASE_UNTIL)
+            .expression_attribute_values(":sent", s(&rfc3339(sent_at)));
+        update = match next {
+            Some((next, due)) => update
+                .update_expression("SET #sent = :sent, #stage = :next, #at = :due REMOVE #lease")
+                .expression_attribute_values(":next", s(next.as_str()))
+                .expression_attribute_values(":due", n(due.timestamp_millis())),
+            None => update
+                .update_expression("SET #sent = :sent REMOVE #queue, #stage, #at, #lease")
+                .expression_attribute_names("#queue", attr::REMINDER_QUEUE),
+        };
+        match update.send().await {
+            // Erased meanwhile: nothing to record, and nothing may come back.
+            Err(e) if condition_failed(&e) => Ok(()),
+            other => other.map(|_| ()).map_err(dynamodb("UpdateItem")),
+        }
+    }
+
+    /// Gives a reminder's claim back after its email could not be sent; the next run tries again.
+    /// Never brings back a request erased meanwhile.
+    pub async fn release_reminder(&self, id: SubmissionId) -> Result<(), StoreError> {
+        let released = self
+            .update_request(id)
+            .update_expression("REMOVE #lease")
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_names("#lease", attr::REMINDER_LEASE_UNTIL)
+            .send()
+            .await;
+        match released {
+            Err(e) if condition_failed(&e) => Ok(()),
+            other => other.map(|_| ()).map_err(dynamodb("UpdateItem")),
+        }
+    }
+
+    /// Ids of the requests still `new`, oldest first (the sparse index holds nothing else): read
+    /// once a week by the summary, and by `consultation-admin list --open`.
     pub async fn open_follow_ups(&self) -> Result<Vec<SubmissionId>, StoreError> {
         let keys = self
             .index_keys(
@@ -69,97 +223,25 @@ impl Store {
                 FollowUpState::New.as_str(),
             )
             .await?;
-        Ok(keys
+        let mut ids: Vec<SubmissionId> = keys
             .iter()
             .filter_map(|key| request_id_of_key(key))
-            .collect())
+            .collect();
+        ids.sort_unstable();
+        Ok(ids)
     }
+}
 
-    /// Claims sending `reminder` for a request still `new`; false when it was sent already (by
-    /// another run) or the request moved on. Two runs never send the same reminder.
-    pub async fn claim_reminder(
-        &self,
-        id: SubmissionId,
-        reminder: Reminder,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let sent = match reminder {
-            Reminder::Staff => attr::REMINDED_AT,
-            Reminder::Escalation => attr::ESCALATED_AT,
-        };
-        Self::claim(
-            self.update_request(id)
-                .update_expression("SET #sent = :at")
-                .condition_expression("#state = :new AND attribute_not_exists(#sent)")
-                .expression_attribute_names("#sent", sent)
-                .expression_attribute_names("#state", attr::FOLLOW_UP)
-                .expression_attribute_values(":at", s(&rfc3339(at)))
-                .expression_attribute_values(":new", s(FollowUpState::New.as_str())),
-        )
-        .await
-    }
-
-    /// Gives a reminder's claim back after its email could not be sent.
-    pub async fn release_reminder(
-        &self,
-        id: SubmissionId,
-        reminder: Reminder,
-    ) -> Result<(), StoreError> {
-        let sent = match reminder {
-            Reminder::Staff => attr::REMINDED_AT,
-            Reminder::Escalation => attr::ESCALATED_AT,
-        };
-        self.update_request(id)
-            .update_expression("REMOVE #sent")
-            .expression_attribute_names("#sent", sent)
-            .send()
-            .await
-            .map_err(dynamodb("UpdateItem"))?;
-        Ok(())
-    }
-
-    /// Claims the weekly summary of `week` (`2026-W48`); false when it went out already.
-    pub async fn claim_weekly_summary(
-        &self,
-        week: &str,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let claimed = self
-            .client
-            .put_item()
-            .table_name(&self.table_name)
-            .item(attr::PK, s(&summary_key(week)))
-            .item(
-                attr::EXPIRES_AT,
-                n((now + chrono::Duration::days(14)).timestamp()),
-            )
-            .condition_expression("attribute_not_exists(#pk)")
-            .expression_attribute_names("#pk", attr::PK)
-            .send()
-            .await;
-        match claimed {
-            Ok(_) => Ok(true),
-            Err(e)
-                if matches!(
-                    e.as_service_error(),
-                    Some(PutItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(dynamodb("PutItem")(e)),
-        }
-    }
-
-    /// Gives the week's claim back when its email could not be sent.
-    pub async fn release_weekly_summary(&self, week: &str) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(&summary_key(week)))
-            .send()
-            .await
-            .map_err(dynamodb("DeleteItem"))?;
-        Ok(())
-    }
+fn due_reminder(item: &Item) -> Result<DueReminder, StoreError> {
+    let key = super::item::partition_key(item).unwrap_or_default();
+    let reader = super::item::ItemReader::new(&key, item);
+    let reminder = Reminder::parse(reader.string(attr::REMINDER_STAGE)?)
+        .ok_or_else(|| reader.corrupt("reminder_stage"))?;
+    let due_at = DateTime::from_timestamp_millis(reader.number(attr::REMINDER_DUE_AT)?)
+        .ok_or_else(|| reader.corrupt("reminder_due_at"))?;
+    Ok(DueReminder {
+        stored: super::item::stored_request(&key, item)?,
+        reminder,
+        due_at,
+    })
 }

@@ -56,7 +56,8 @@ pub enum InsertOutcome {
 const OPERATION: &str = "TransactWriteItems";
 
 impl Store {
-    /// Writes a new request (pending, its notification claimed until `lease_until`) and its
+    /// Writes a new request (pending, its notification claimed until `lease_until`, its first
+    /// reminder due at `first_reminder_at`) and its
     /// duplicate record in one transaction, so a repeat can never see one without the other; or
     /// reports the request a repeat belongs to.
     ///
@@ -69,10 +70,12 @@ impl Store {
         rate_limit: Option<&RateLimit>,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
+        first_reminder_at: Option<DateTime<Utc>>,
     ) -> Result<InsertOutcome, StoreError> {
+        let item = request_item(received, &guard.email_hash, lease_until, first_reminder_at);
         let request = Put::builder()
             .table_name(&self.table_name)
-            .set_item(Some(request_item(received, &guard.email_hash, lease_until)))
+            .set_item(Some(item))
             .condition_expression("attribute_not_exists(#pk)")
             .expression_attribute_names("#pk", attr::PK)
             .build()

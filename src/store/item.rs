@@ -9,13 +9,14 @@
 //! While a request's staff email is not yet sent it carries `retry_queue = "pending"`, the key of
 //! the sparse index `pending-notifications` that the retry path queries.
 
+use super::follow_up::Reminder;
 pub(super) use super::read::ItemReader;
 pub use super::read::{StoredRequest, stored_request};
 use crate::domain::{
     BestTime, FollowUpState, Message, NotifyStatus, ReceivedRequest, SessionFormat, SubmissionId,
 };
 use aws_sdk_dynamodb::types::AttributeValue;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use std::collections::HashMap;
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -60,6 +61,22 @@ pub mod attr {
     pub const EMAIL_HASH: &str = "email_hash";
     pub const COUNT: &str = "count";
     pub const HELD_AS_SPAM: &str = "held_as_spam";
+    /// `due` while a reminder or escalation is still to be sent; with `reminder_due_at` (epoch
+    /// milliseconds) the key of [`super::REMINDERS_INDEX`].
+    pub const REMINDER_QUEUE: &str = "reminder_queue";
+    pub const REMINDER_DUE_AT: &str = "reminder_due_at";
+    /// Which reminder is due: `staff` or `escalation`.
+    pub const REMINDER_STAGE: &str = "reminder_stage";
+    pub const REMINDER_LEASE_UNTIL: &str = "reminder_lease_until";
+    /// The UTC date of receipt (`2026-11-30`): the key of [`super::WEEK_INDEX`].
+    pub const RECEIVED_DAY: &str = "received_day";
+    /// A fallback email's retry state, like the staff email's.
+    pub const FALLBACK_ATTEMPTS: &str = "fallback_attempts";
+    pub const FALLBACK_SINCE: &str = "fallback_since";
+    pub const FALLBACK_NEXT_AT: &str = "fallback_next_at";
+    pub const FALLBACK_LEASE_UNTIL: &str = "fallback_lease_until";
+    /// On a weekly summary's record: when SES accepted it.
+    pub const SENT_AT: &str = "sent_at";
 }
 
 /// The sparse index of requests whose staff email is not yet sent.
@@ -68,8 +85,16 @@ pub const PENDING_INDEX: &str = "pending-notifications";
 pub const OPEN_INDEX: &str = "open-follow-ups";
 /// Every item about a person, by the keyed fingerprint of their address (for erasure).
 pub const EMAIL_INDEX: &str = "by-email";
-/// The `retry_queue` value of a request in [`PENDING_INDEX`].
+/// Requests with a reminder or escalation still to send, by when it is due (sparse).
+pub const REMINDERS_INDEX: &str = "reminders-due";
+/// Requests by the UTC day they came in: the weekly summary reads its week from it.
+pub const WEEK_INDEX: &str = "received-by-day";
+/// The `retry_queue` value of a request in [`PENDING_INDEX`] whose staff email is not sent yet.
 pub const PENDING: &str = "pending";
+/// The `retry_queue` value of a request whose email to `NOTIFY_FALLBACK_TO` is not sent yet.
+pub const FALLBACK: &str = "fallback";
+/// The `reminder_queue` value of a request in [`REMINDERS_INDEX`].
+pub const REMINDER_DUE: &str = "due";
 
 const REQUEST_PREFIX: &str = "request#";
 
@@ -114,6 +139,16 @@ pub fn rate_key(client_fingerprint: &str, hour_start: DateTime<Utc>) -> String {
     )
 }
 
+/// The [`WEEK_INDEX`] key of a time: its UTC date.
+pub fn received_day(at: DateTime<Utc>) -> String {
+    day_key(at.date_naive())
+}
+
+/// The [`WEEK_INDEX`] key of a UTC date (`2026-11-30`).
+pub fn day_key(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
 pub fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
@@ -138,6 +173,7 @@ pub fn request_item(
     received: &ReceivedRequest,
     email_hash: &str,
     lease_until: DateTime<Utc>,
+    first_reminder_at: Option<DateTime<Utc>>,
 ) -> Item {
     let request = &received.request;
     let received_at = rfc3339(received.received_at);
@@ -156,6 +192,7 @@ pub fn request_item(
         (attr::CONSENTED_AT, s(&received_at)),
         (attr::URGENT, AttributeValue::Bool(received.urgent)),
         (attr::EMAIL_HASH, s(email_hash)),
+        (attr::RECEIVED_DAY, s(&received_day(received.received_at))),
     ];
     if received.held_as_spam {
         fields.extend([
@@ -172,6 +209,13 @@ pub fn request_item(
             (attr::FOLLOW_UP_AT, s(&received_at)),
             (attr::FOLLOW_UP_OPEN, s(FollowUpState::New.as_str())),
         ]);
+        if let Some(due) = first_reminder_at {
+            fields.extend([
+                (attr::REMINDER_QUEUE, s(REMINDER_DUE)),
+                (attr::REMINDER_DUE_AT, n(due.timestamp_millis())),
+                (attr::REMINDER_STAGE, s(Reminder::Staff.as_str())),
+            ]);
+        }
     }
     let optional = [
         (attr::VERIFICATION, received.verification.as_stored()),
@@ -224,7 +268,7 @@ mod tests {
             verification: Verification::Unverified,
             ..ReceivedRequest::example(request, at)
         };
-        let item = request_item(&received, "hash", at);
+        let item = request_item(&received, "hash", at, None);
         let stored = stored_request("k", &item).unwrap();
         assert_eq!(stored.received, received);
         assert_eq!(stored.notify_status, NotifyStatus::Pending);
@@ -234,7 +278,7 @@ mod tests {
             held_as_spam: true,
             ..received
         };
-        let item = request_item(&spam, "hash", at);
+        let item = request_item(&spam, "hash", at, Some(at));
         assert!(
             !item.contains_key(attr::RETRY_QUEUE),
             "spam is never emailed"
@@ -254,7 +298,7 @@ mod tests {
             .unwrap()
             .request;
         let at: DateTime<Utc> = "2026-11-26T14:05:00.123Z".parse().unwrap();
-        let mut item = request_item(&ReceivedRequest::example(request, at), "hash", at);
+        let mut item = request_item(&ReceivedRequest::example(request, at), "hash", at, None);
         // Stored before zero-width joiners and doubled dots were refused.
         item.insert(attr::NAME.to_owned(), s("Ana\u{200D}Lima"));
         item.insert(attr::EMAIL.to_owned(), s("ana..lima@example.com"));

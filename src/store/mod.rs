@@ -12,15 +12,17 @@ pub mod item;
 mod notifications;
 mod operator;
 mod read;
+mod summary;
 
-pub use delivery::DeliveryRecord;
+pub use delivery::{ClaimedFallback, DeliveryRecord};
 pub use duplicates::{CONTENT_WINDOW, DuplicateGuard, KEY_WINDOW};
-pub use follow_up::Reminder;
+pub use follow_up::{DueReminder, Reminder};
 pub use intake::{InsertOutcome, RateLimit};
 pub use item::{
     EMAIL_INDEX, OPEN_INDEX, PENDING_INDEX, StoredRequest, attr, request_key, rfc3339, summary_key,
 };
 pub use notifications::ClaimedNotification;
+pub use summary::WeekEntry;
 
 use crate::aws::AwsError;
 use crate::domain::SubmissionId;

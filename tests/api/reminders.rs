@@ -4,6 +4,7 @@
 
 use crate::helpers::{TestApp, full_submission, s, sent_emails_to, unique};
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use consultation_form::deadline::Deadline;
 use consultation_form::domain::{FollowUpState, SubmissionId};
 use consultation_form::follow_up::ReminderReport;
 use serde_json::{Value, json};
@@ -25,7 +26,7 @@ fn set_clock(test: &TestApp, to: DateTime<Utc>) {
 async fn run(test: &TestApp) -> ReminderReport {
     test.app
         .delivery()
-        .send_follow_up_reminders()
+        .send_follow_up_reminders(Deadline::unknown())
         .await
         .unwrap()
 }
@@ -62,7 +63,7 @@ async fn a_new_request_gets_one_reminder_then_one_escalation_in_business_hours()
     );
     set_clock(&test, ny("2026-11-23 14:00"));
     let report = run(&test).await;
-    assert_eq!((report.open, report.reminded, report.escalated), (1, 1, 0));
+    assert_eq!((report.due, report.reminded, report.escalated), (1, 1, 0));
     let reminders = reminders_to(&test.staff).await;
     assert_eq!(reminders.len(), 1);
     assert_eq!(
@@ -87,6 +88,10 @@ async fn a_new_request_gets_one_reminder_then_one_escalation_in_business_hours()
     );
     let item = &test.items().await[0];
     assert!(item.contains_key("reminded_at") && item.contains_key("escalated_at"));
+    assert!(
+        !item.contains_key("reminder_queue"),
+        "its last reminder sent, it leaves the queue the run reads"
+    );
 }
 
 #[tokio::test]
@@ -106,7 +111,7 @@ async fn a_contacted_request_gets_no_reminder() {
 
     set_clock(&test, ny("2026-11-25 10:00"));
     let report = run(&test).await;
-    assert_eq!((report.open, report.reminded, report.escalated), (0, 0, 0));
+    assert_eq!((report.due, report.reminded, report.escalated), (0, 0, 0));
     assert_eq!(reminders_to(&test.staff).await.len(), 0);
 }
 
@@ -151,7 +156,12 @@ async fn concurrent_runs_send_each_reminder_once() {
     let runs: Vec<_> = (0..4)
         .map(|_| {
             let app = test.app.clone();
-            tokio::spawn(async move { app.delivery().send_follow_up_reminders().await.unwrap() })
+            tokio::spawn(async move {
+                app.delivery()
+                    .send_follow_up_reminders(Deadline::unknown())
+                    .await
+                    .unwrap()
+            })
         })
         .collect();
     let mut reminded = 0;
@@ -201,13 +211,29 @@ async fn staff_get_one_weekly_summary_on_monday_morning_without_any_message() {
     };
     set_clock(&test, ny("2026-11-30 07:59"));
     assert!(
-        !test.app.delivery().send_weekly_summary().await.unwrap(),
+        !test
+            .app
+            .delivery()
+            .send_weekly_summary(Deadline::unknown())
+            .await
+            .unwrap(),
         "not before 8"
     );
     set_clock(&test, ny("2026-11-30 08:30"));
-    assert!(test.app.delivery().send_weekly_summary().await.unwrap());
     assert!(
-        !test.app.delivery().send_weekly_summary().await.unwrap(),
+        test.app
+            .delivery()
+            .send_weekly_summary(Deadline::unknown())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !test
+            .app
+            .delivery()
+            .send_weekly_summary(Deadline::unknown())
+            .await
+            .unwrap(),
         "once a week"
     );
     let sent = summaries().await;
@@ -237,18 +263,41 @@ async fn a_weekly_summary_whose_email_fails_gives_its_claim_back_and_a_later_run
     let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
     set_clock(&test, ny("2026-11-30 08:30"));
 
-    let sent = test.app.delivery().send_weekly_summary().await.unwrap();
+    let sent = test
+        .app
+        .delivery()
+        .send_weekly_summary(Deadline::unknown())
+        .await
+        .unwrap();
 
     assert!(!sent, "SES refused the unverified sender");
+    let claim = test
+        .all_items()
+        .await
+        .into_iter()
+        .find(|item| s(item, "pk").starts_with("summary#"))
+        .expect("the week's record");
     assert!(
-        test.all_items()
+        !claim.contains_key("lease_until") && !claim.contains_key("sent_at"),
+        "the week's claim was given back, not counted as sent: {claim:?}"
+    );
+    assert!(
+        !test
+            .app
+            .delivery()
+            .send_weekly_summary(Deadline::unknown())
             .await
-            .iter()
-            .all(|item| !s(item, "pk").starts_with("summary#")),
-        "the week's claim was given back"
+            .unwrap(),
+        "still refused"
     );
     crate::helpers::verify_sender(&test.ses, &sender).await;
-    assert!(test.app.delivery().send_weekly_summary().await.unwrap());
+    assert!(
+        test.app
+            .delivery()
+            .send_weekly_summary(Deadline::unknown())
+            .await
+            .unwrap()
+    );
     let summaries: Vec<_> = test
         .sent_emails()
         .await

@@ -77,7 +77,14 @@ async fn a_request_stored_by_a_function_that_died_before_emailing_is_sent_once_t
     let received = ReceivedRequest::example(request, now);
     test.app
         .store()
-        .insert_request(&received, &guard, None, now, now + Duration::seconds(30))
+        .insert_request(
+            &received,
+            &guard,
+            None,
+            now,
+            now + Duration::seconds(30),
+            None,
+        )
         .await
         .unwrap();
 
@@ -195,7 +202,7 @@ async fn store_by_hand(
         .unwrap()
         .request;
     let received = ReceivedRequest::example(request, now);
-    let mut item = consultation_form::store::item::request_item(&received, "hash", now);
+    let mut item = consultation_form::store::item::request_item(&received, "hash", now, None);
     edit(&mut item);
     test.dynamodb
         .put_item()

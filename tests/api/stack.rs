@@ -136,7 +136,8 @@ async fn the_binary_with_each_stacks_environment_stores_and_emails_a_request() {
         let run = runtime
             .invoke(&json!({"action": "retry_notifications"}).to_string())
             .await;
-        assert_eq!(run["pending"], 0, "{name}: {run}");
+        assert_eq!(run["notifications"]["pending"], 0, "{name}: {run}");
+        assert_eq!(run["reminders"]["due"], 0, "{name}: {run}");
         let get = runtime
             .invoke(&RequestSpec::new("GET", "/consultations").event_json())
             .await;

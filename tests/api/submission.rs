@@ -78,6 +78,10 @@ async fn a_json_submission_is_stored_and_staff_are_emailed() {
             "preferred_contact",
             "public_base_url",
             "received_at",
+            "received_day",
+            "reminder_due_at",
+            "reminder_queue",
+            "reminder_stage",
             "ses_message_id",
             "session_format",
             "urgent"

@@ -1,0 +1,177 @@
+//! The weekly summary's record (claimed with a lease, counted as sent only once SES accepted it)
+//! and what it reads: the week's requests by the day they came in (the index `received-by-day`),
+//! never a scan of the table.
+
+use super::item::{Item, WEEK_INDEX, attr, day_key, n, request_id_of_key, rfc3339, s};
+use super::{Store, StoreError, StoredRequest, dynamodb, summary_key};
+use crate::domain::{FollowUpState, SubmissionId};
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, Duration, Utc};
+
+/// What the summary needs of one request: no name, no address, no message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeekEntry {
+    pub id: SubmissionId,
+    pub received_at: DateTime<Utc>,
+    pub held_as_spam: bool,
+    /// `None` for a request held as spam.
+    pub follow_up: Option<FollowUpState>,
+    pub first_contact_at: Option<DateTime<Utc>>,
+}
+
+impl From<&StoredRequest> for WeekEntry {
+    fn from(stored: &StoredRequest) -> Self {
+        Self {
+            id: stored.received.id,
+            received_at: stored.received.received_at,
+            held_as_spam: stored.received.held_as_spam,
+            follow_up: stored.follow_up.map(|(state, _)| state),
+            first_contact_at: stored.first_contact_at,
+        }
+    }
+}
+
+impl Store {
+    /// Claims sending the summary of `week` (`2026-W48`) until `lease_until`; false when it was
+    /// sent already or another run holds it. A run that fails or dies only delays it.
+    pub async fn claim_weekly_summary(
+        &self,
+        week: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let claimed = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&summary_key(week)))
+            .update_expression("SET #lease = :until, #expires = :expires")
+            .condition_expression(
+                "attribute_not_exists(#sent) AND (attribute_not_exists(#lease) OR #lease < :now)",
+            )
+            .expression_attribute_names("#lease", attr::LEASE_UNTIL)
+            .expression_attribute_names("#expires", attr::EXPIRES_AT)
+            .expression_attribute_names("#sent", attr::SENT_AT)
+            .expression_attribute_values(":until", n(lease_until.timestamp_millis()))
+            .expression_attribute_values(":now", n(now.timestamp_millis()))
+            .expression_attribute_values(":expires", n((now + Duration::days(14)).timestamp()))
+            .send()
+            .await;
+        match claimed {
+            Ok(_) => Ok(true),
+            Err(e) if super::condition_failed(&e) => Ok(false),
+            Err(e) => Err(dynamodb("UpdateItem")(e)),
+        }
+    }
+
+    /// Records that SES accepted the week's summary: no later run sends it again.
+    pub async fn complete_weekly_summary(
+        &self,
+        week: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.summary_update(week, "SET #sent = :at REMOVE #lease", Some(at))
+            .await
+    }
+
+    /// Gives the week's claim back (its email could not be sent): the next run tries again.
+    pub async fn release_weekly_summary(&self, week: &str) -> Result<(), StoreError> {
+        self.summary_update(week, "REMOVE #lease", None).await
+    }
+
+    async fn summary_update(
+        &self,
+        week: &str,
+        expression: &str,
+        sent_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&summary_key(week)))
+            .update_expression(expression)
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_names("#lease", attr::LEASE_UNTIL);
+        if let Some(at) = sent_at {
+            update = update
+                .expression_attribute_names("#sent", attr::SENT_AT)
+                .expression_attribute_values(":at", s(&rfc3339(at)));
+        }
+        match update.send().await {
+            Ok(_) => Ok(()),
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(dynamodb("UpdateItem")(e)),
+        }
+    }
+
+    /// The requests received from `since` to `until`, held ones included: one query per UTC day
+    /// of the index, so the reads grow with the week's requests, not with the table.
+    pub async fn received_between(
+        &self,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<WeekEntry>, StoreError> {
+        let mut entries = Vec::new();
+        let last = until.date_naive();
+        for day in since
+            .date_naive()
+            .iter_days()
+            .take_while(|day| *day <= last)
+        {
+            let items = self
+                .client
+                .query()
+                .table_name(&self.table_name)
+                .index_name(WEEK_INDEX)
+                .key_condition_expression("#day = :day AND #at BETWEEN :since AND :until")
+                .expression_attribute_names("#day", attr::RECEIVED_DAY)
+                .expression_attribute_names("#at", attr::RECEIVED_AT)
+                .expression_attribute_values(":day", s(&day_key(day)))
+                .expression_attribute_values(":since", s(&rfc3339(since)))
+                .expression_attribute_values(":until", s(&rfc3339(until)))
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(dynamodb("Query"))?;
+            entries.extend(items.iter().filter_map(week_entry));
+        }
+        Ok(entries)
+    }
+}
+
+/// A request's summary entry as the index projects it; `None` for anything else.
+fn week_entry(item: &Item) -> Option<WeekEntry> {
+    let key = super::item::partition_key(item)?;
+    let id = request_id_of_key(&key)?;
+    let time = |name: &str| {
+        item.get(name)
+            .and_then(|v| v.as_s().ok())
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc))
+    };
+    Some(WeekEntry {
+        id,
+        received_at: time(attr::RECEIVED_AT)?,
+        held_as_spam: matches!(
+            item.get(attr::HELD_AS_SPAM),
+            Some(AttributeValue::Bool(true))
+        ),
+        follow_up: item
+            .get(attr::FOLLOW_UP)
+            .and_then(|v| v.as_s().ok())
+            .and_then(|v| FollowUpState::parse(v)),
+        first_contact_at: time(attr::FIRST_CONTACT_AT),
+    })
+}
