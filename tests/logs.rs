@@ -247,3 +247,74 @@ async fn a_staff_bounce_logs_the_line_the_alarm_watches_without_the_persons_deta
         "{text}"
     );
 }
+
+/// A sample SES bounce of the email of `kind` about `id` (or about no request), to `recipient`.
+fn bounce(id: Option<&str>, kind: &str, recipient: &str) -> Value {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("events/ses/bounced.json"),
+    )
+    .unwrap()
+    .replace("intake@practice.test", recipient);
+    let mut event: Value = serde_json::from_str(&text).unwrap();
+    let tags = &mut event["detail"]["mail"]["tags"];
+    tags["email_kind"] = json!([kind]);
+    match id {
+        Some(id) => tags["submission_id"] = json!([id]),
+        None => {
+            tags.as_object_mut().unwrap().remove("submission_id");
+        }
+    }
+    event
+}
+
+#[tokio::test]
+async fn an_escalation_bounce_raises_the_staff_alarm_and_leaves_delivery_status_alone() {
+    logs();
+    let boss = format!("owner-{}@practice.test", unique());
+    let test = TestApp::spawn_with(&[("ESCALATE_TO", &boss)]).await;
+    let id = test.post_json(&full_submission()).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let report = test
+        .app
+        .delivery()
+        .record_ses_event(bounce(Some(&id), "escalation", &boss))
+        .await
+        .unwrap();
+
+    assert_eq!(report.outcome, "ignored", "{report:?}");
+    assert!(
+        !test.item(&id).await.contains_key("delivery_status"),
+        "the staff notification's status is SES's word on that email alone"
+    );
+    let alarm: Vec<_> = lines_with("submission_id", &id)
+        .into_iter()
+        .filter(|l| l["event"] == "staff_email_problem")
+        .collect();
+    assert_eq!(alarm.len(), 1);
+    assert_eq!(alarm[0]["email"], "escalation");
+    assert_eq!(alarm[0]["staff_recipients"], json!(boss));
+}
+
+#[tokio::test]
+async fn a_bounce_of_the_weekly_summary_which_names_no_request_raises_the_staff_alarm() {
+    logs();
+    let test = TestApp::spawn().await;
+
+    let report = test
+        .app
+        .delivery()
+        .record_ses_event(bounce(None, "summary", &test.staff))
+        .await
+        .unwrap();
+
+    assert_eq!(report.outcome, "ignored");
+    let alarm: Vec<_> = lines_with("staff_recipients", &test.staff)
+        .into_iter()
+        .filter(|l| l["event"] == "staff_email_problem")
+        .collect();
+    assert_eq!(alarm.len(), 1, "one alarm line");
+    assert_eq!(alarm[0]["email"], "summary");
+}

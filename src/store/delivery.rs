@@ -139,18 +139,20 @@ impl Store {
             .update_request(id)
             .condition_expression("attribute_exists(#pk)")
             .expression_attribute_names("#pk", attr::PK)
-            .expression_attribute_names("#queue", attr::RETRY_QUEUE)
             .expression_attribute_names("#lease", attr::FALLBACK_LEASE_UNTIL)
             .expression_attribute_names("#next", attr::FALLBACK_NEXT_AT);
         update = match (sent_at, next_attempt_at) {
             (Some(at), _) => update
                 .update_expression("SET #sent = :at REMOVE #queue, #lease, #next")
+                .expression_attribute_names("#queue", attr::RETRY_QUEUE)
                 .expression_attribute_names("#sent", attr::FALLBACK_SENT_AT)
                 .expression_attribute_values(":at", s(&rfc3339(at))),
             (None, Some(next)) => update
                 .update_expression("SET #next = :next REMOVE #lease")
                 .expression_attribute_values(":next", n(next.timestamp_millis())),
-            (None, None) => update.update_expression("REMOVE #queue, #lease, #next"),
+            (None, None) => update
+                .update_expression("REMOVE #queue, #lease, #next")
+                .expression_attribute_names("#queue", attr::RETRY_QUEUE),
         };
         match update.send().await {
             Err(e) if condition_failed(&e) => Ok(()),

@@ -20,6 +20,7 @@ mod notification;
 mod reminders;
 mod retry;
 mod runtime_api;
+mod schedule;
 mod secrets;
 mod ses_events;
 mod stack;

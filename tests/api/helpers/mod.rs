@@ -6,12 +6,14 @@ mod clock;
 mod emulator;
 mod event;
 mod logs;
+mod proxy;
 
 pub use app::*;
 pub use clock::*;
 pub use emulator::*;
 pub use event::*;
 pub use logs::*;
+pub use proxy::*;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
