@@ -1,7 +1,7 @@
 # The two commands: `make dev` runs the function locally against an emulated AWS; `make test` runs
 # every test. Both install what they need (a Python venv in .venv) on first use.
 
-.PHONY: dev test show lint ci bench deploy
+.PHONY: dev test show lint ci bench bench-schedule deploy
 
 dev:
 	bash scripts/dev.sh
@@ -24,6 +24,10 @@ ci: lint test
 # Cold start, warm latency and memory next to a bare hello-world; the pure-path benchmark.
 bench:
 	bash scripts/bench.sh $(ARGS)
+
+# The scheduled run with 10, 1,000 and 10,000 stored requests: its AWS calls and CPU time.
+bench-schedule:
+	bash scripts/bench_schedule.sh $(ARGS)
 
 # Build with the project's own tools (cargo-lambda in .venv, the SAM CLI in .venv-sam), then
 # `sam deploy --guided`. BUILD_ONLY=1 stops after the build. See docs/deploy.md.

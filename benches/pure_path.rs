@@ -16,6 +16,7 @@ fn pure_path(c: &mut Criterion) {
         timezone: chrono_tz::America::New_York,
         include_message: true,
         follow_up_key: None,
+        reply_tracking_domain: None,
     };
     c.bench_function("parse, validate and render one request", |b| {
         b.iter(|| {

@@ -53,6 +53,7 @@ CONDITIONS = {
     "UseSenderDomain": {"SenderDomain": "practice.example"},
     "UseExistingAlarmTopic": {},  # ExistingAlarmTopicArn: a topic made first
     "UseTurnstile": {},  # TurnstileSecretArn: a secret made first
+    "UseReplyTracking": {"ReplyTrackingDomain": "replies.practice.example"},
 }
 
 # Resource types moto's CloudFormation does not create (it logs "No Moto CloudFormation support").
@@ -66,6 +67,8 @@ MOTO_SKIPS = {
     "AWS::SES::ConfigurationSet",
     "AWS::SES::ConfigurationSetEventDestination",
     "AWS::SES::EmailIdentity",
+    "AWS::SES::ReceiptRule",
+    "AWS::SES::ReceiptRuleSet",
     "AWS::SNS::Subscription",
     "AWS::SQS::QueuePolicy",
     "AWS::Scheduler::Schedule",

@@ -272,7 +272,7 @@ impl<'a> Admin<'a> {
         let store = self.app.store();
         let now = Utc::now();
         let mut due = 0;
-        for id in store.pending_notifications(usize::MAX).await? {
+        for (id, _) in store.pending_notifications(usize::MAX).await? {
             if store.make_due_now(id, now).await? {
                 due += 1;
             }

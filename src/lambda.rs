@@ -2,7 +2,8 @@
 //!
 //! EventBridge Scheduler invokes the function every few minutes with `{"action":
 //! "retry_notifications"}` (the scheduled run); EventBridge delivers SES's events about the staff emails (`"source":
-//! "aws.ses"`); every other event is an API Gateway HTTP API request.
+//! "aws.ses"`); SES receiving delivers replies to the staff email (`"Records": [{"eventSource":
+//! "aws:ses"}]`, with `REPLY_TRACKING_DOMAIN`); every other event is an API Gateway HTTP API request.
 
 use crate::app::App;
 use crate::deadline::Deadline;
@@ -34,6 +35,12 @@ pub async fn dispatch(
     let LambdaEvent { payload, context } = event;
     if payload.get("action").and_then(Value::as_str) == Some(RETRY_ACTION) {
         return Ok(crate::scheduled_run::run(app.delivery(), Deadline::of(&context)).await?);
+    }
+    if payload["Records"][0]["eventSource"].as_str()
+        == Some(crate::follow_up::reply::RECEIPT_SOURCE)
+    {
+        let report = crate::follow_up::reply::record(app, payload).await?;
+        return Ok(serde_json::to_value(report)?);
     }
     if payload.get("source").and_then(Value::as_str) == Some(SES_SOURCE) {
         let report = app.delivery().record_ses_event(payload).await?;

@@ -78,6 +78,8 @@ pub struct Config {
     pub runtime_workers: u8,
     /// The secrets read from Secrets Manager at cold start (their values are in the fields above).
     pub secret_arns: SecretArns,
+    /// `REPLY_TRACKING_DOMAIN`: replies to the staff email at this domain count as contact.
+    pub reply_tracking_domain: Option<String>,
 }
 
 /// The required variables with example values: the smallest valid configuration, for tests and
@@ -158,6 +160,7 @@ impl Config {
             warm_connections: env.required(&WARM_CONNECTIONS)?,
             runtime_workers: env.required(&RUNTIME_WORKERS)?,
             secret_arns: SecretArns::read(env)?,
+            reply_tracking_domain: env.optional(&REPLY_TRACKING_DOMAIN)?,
         })
     }
 }
@@ -254,6 +257,9 @@ mod tests {
             ),
             ("PUBLIC_BASE_URL", "api.practice.example"),
             ("FOLLOW_UP_KEY", "too-short"),
+            ("REPLY_TRACKING_DOMAIN", "not a domain"),
+            ("REPLY_TRACKING_DOMAIN", "localhost"),
+            ("CLIENT_HASH_KEY_ARN", "client-hash-key"),
         ];
         for (name, value) in cases {
             let err = Config::from_vars(&with(&[(name, value)])).unwrap_err();

@@ -100,6 +100,8 @@ pub const CLIENT_HASH_KEY_ARN: Var<SecretArn> = var("CLIENT_HASH_KEY_ARN", Optio
 pub const FOLLOW_UP_KEY_ARN: Var<SecretArn> = var("FOLLOW_UP_KEY_ARN", Optional, secret_arn);
 pub const TURNSTILE_SECRET_KEY_ARN: Var<SecretArn> =
     var("TURNSTILE_SECRET_KEY_ARN", Optional, secret_arn);
+/// A subdomain whose mail SES receives: replies to the staff email count as contact.
+pub const REPLY_TRACKING_DOMAIN: Var<String> = var("REPLY_TRACKING_DOMAIN", Optional, domain_name);
 /// Business hours a `new` request may wait before staff are reminded (urgent ones: 1).
 pub const FOLLOW_UP_AFTER_HOURS: Var<NonZeroU32> =
     var("FOLLOW_UP_AFTER_HOURS", Default("4"), |v| positive(v, 168));
@@ -154,6 +156,7 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &CLIENT_HASH_KEY_ARN,
     &FOLLOW_UP_KEY_ARN,
     &TURNSTILE_SECRET_KEY_ARN,
+    &REPLY_TRACKING_DOMAIN,
 ];
 
 /// The environment as the configuration reads it: empty values count as unset, and every name
@@ -258,6 +261,20 @@ fn secret_key(key: &str) -> Result<Vec<u8>, String> {
     } else {
         Err("must be at least 32 characters of secret".to_owned())
     }
+}
+
+fn domain_name(name: &str) -> Result<String, String> {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    let labels: Vec<&str> = name.split('.').collect();
+    (labels.len() >= 2 && name.len() <= 253 && labels.iter().all(|l| label_ok(l)))
+        .then_some(name.clone())
+        .ok_or_else(|| "expected a domain name like replies.practice.example".to_owned())
 }
 
 fn secret_arn(arn: &str) -> Result<SecretArn, String> {

@@ -96,7 +96,12 @@ impl Delivery {
         let sent = async {
             let email = render_notification(received, &self.settings, self.clock.now())?;
             self.notifier
-                .send_about(EmailKind::Fallback, &email, &received.request.email, id)
+                .send_about(
+                    EmailKind::Fallback,
+                    &email,
+                    &self.settings.reply_to(received),
+                    id,
+                )
                 .await?;
             Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
         };

@@ -68,7 +68,7 @@ impl Delivery {
             .map_err(DeliveryError::Render)?;
         let message_id = self
             .notifier
-            .send(&email, &received.request.email, received.id)
+            .send(&email, &self.settings.reply_to(received), received.id)
             .await?;
         if let Err(e) = self
             .store

@@ -64,18 +64,22 @@ impl Delivery {
         deadline: Deadline,
         due_only: bool,
     ) -> Result<RetryReport, StoreError> {
-        let ids = self.store.pending_notifications(BATCH).await?;
+        let pending = self.store.pending_notifications(BATCH).await?;
         let stop_at = deadline.stop_at(self.clock.now());
-        let oldest = ids.iter().map(|id| id.time()).min();
+        let oldest = pending.iter().map(|(id, _)| id.time()).min();
         let mut report = RetryReport {
-            pending: ids.len(),
+            pending: pending.len(),
             oldest_pending_seconds: oldest.map_or(0, |received| {
                 (self.clock.now() - received).num_seconds().max(0)
             }),
             ..RetryReport::default()
         };
-        for id in ids {
+        for (id, next_attempt_at) in pending {
             let now = self.clock.now();
+            if due_only && next_attempt_at.is_some_and(|next| next > now) {
+                report.skipped += 1;
+                continue;
+            }
             if now >= stop_at {
                 report.postponed += 1;
                 continue;

@@ -154,7 +154,7 @@ impl Delivery {
         let escalation = kind == EmailKind::Escalation;
         let email = render_reminder(received, &self.settings, escalation, self.clock.now())?;
         self.notifier
-            .send_about(kind, &email, &received.request.email, received.id)
+            .send_about(kind, &email, &self.settings.reply_to(received), received.id)
             .await?;
         Ok(())
     }

@@ -234,7 +234,7 @@ mod properties {
             let html_of = |request: ConsultationRequest| {
                 let at = chrono::DateTime::from_timestamp(1_795_702_300, 0).unwrap();
                 let received = ReceivedRequest::example(request, at);
-                let settings = NotificationSettings { timezone: chrono_tz::UTC, include_message: true, follow_up_key: None };
+                let settings = NotificationSettings { timezone: chrono_tz::UTC, include_message: true, follow_up_key: None, reply_tracking_domain: None };
                 render_notification(&received, &settings, at).unwrap()
             };
             let email = html_of(parsed.request.clone());

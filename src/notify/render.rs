@@ -17,6 +17,9 @@ pub struct NotificationSettings {
     /// With a key (and a base URL stored with the request), the email carries one follow-up
     /// link per state.
     pub follow_up_key: Option<FollowUpKey>,
+    /// With a key, staff emails' `Reply-To` also holds a signed address at this domain, so a
+    /// reply counts as contact.
+    pub reply_tracking_domain: Option<String>,
 }
 
 impl From<&crate::config::Config> for NotificationSettings {
@@ -25,7 +28,23 @@ impl From<&crate::config::Config> for NotificationSettings {
             timezone: config.practice_timezone,
             include_message: config.notify_include_message,
             follow_up_key: config.follow_up_key.clone(),
+            reply_tracking_domain: config.reply_tracking_domain.clone(),
         }
+    }
+}
+
+impl NotificationSettings {
+    /// Where staff's replies about a request go: the person, and with reply tracking the signed
+    /// address that records the reply as contact.
+    pub fn reply_to(&self, received: &ReceivedRequest) -> Vec<crate::domain::EmailAddress> {
+        let tracking = self
+            .follow_up_key
+            .as_ref()
+            .zip(self.reply_tracking_domain.as_deref())
+            .and_then(|(key, domain)| crate::follow_up::reply_address(key, received.id, domain));
+        std::iter::once(received.request.email.clone())
+            .chain(tracking)
+            .collect()
     }
 }
 
@@ -264,6 +283,7 @@ mod tests {
             timezone: chrono_tz::America::New_York,
             include_message,
             follow_up_key: None,
+            reply_tracking_domain: None,
         }
     }
 

@@ -132,10 +132,9 @@ impl SesNotifier {
     pub async fn send(
         &self,
         email: &NotificationEmail,
-        reply_to: &EmailAddress,
+        reply_to: &[EmailAddress],
         id: SubmissionId,
     ) -> Result<String, NotifyError> {
-        let reply_to = std::slice::from_ref(reply_to);
         self.send_email(&self.to, reply_to, email, Some(id), EmailKind::Staff)
             .await
     }
@@ -147,14 +146,13 @@ impl SesNotifier {
         &self,
         kind: EmailKind,
         email: &NotificationEmail,
-        reply_to: &EmailAddress,
+        reply_to: &[EmailAddress],
         id: SubmissionId,
     ) -> Result<Option<String>, NotifyError> {
         let to = self.recipients(kind);
         if to.is_empty() {
             return Ok(None);
         }
-        let reply_to = std::slice::from_ref(reply_to);
         self.send_email(to, reply_to, email, Some(id), kind)
             .await
             .map(Some)

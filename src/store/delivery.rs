@@ -162,13 +162,23 @@ impl Store {
 
     /// Ids of requests whose fallback email is queued, oldest first (at most `limit`).
     pub async fn queued_fallbacks(&self, limit: usize) -> Result<Vec<SubmissionId>, StoreError> {
-        let keys = self
-            .index_keys(PENDING_INDEX, attr::RETRY_QUEUE, FALLBACK)
-            .await?;
-        Ok(keys
+        let items = self
+            .client
+            .query()
+            .table_name(&self.table_name)
+            .index_name(PENDING_INDEX)
+            .key_condition_expression("#queue = :fallback")
+            .expression_attribute_names("#queue", attr::RETRY_QUEUE)
+            .expression_attribute_values(":fallback", s(FALLBACK))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(dynamodb("Query"))?
+            .items
+            .unwrap_or_default();
+        Ok(items
             .iter()
-            .filter_map(|key| request_id_of_key(key))
-            .take(limit)
+            .filter_map(|item| request_id_of_key(&super::item::partition_key(item)?))
             .collect())
     }
 }

@@ -20,16 +20,53 @@ impl Store {
         state: FollowUpState,
         at: DateTime<Utc>,
     ) -> Result<Option<FollowUpState>, StoreError> {
-        let mut update = self
-            .update_request(id)
+        let update = self
+            .follow_up_update(id, state, at)
             .condition_expression("attribute_exists(#state)")
+            .return_values(ReturnValue::UpdatedOld);
+        match update.send().await {
+            Ok(output) => Ok(output
+                .attributes
+                .as_ref()
+                .and_then(|old| old.get(attr::FOLLOW_UP))
+                .and_then(|v| v.as_s().ok())
+                .and_then(|v| FollowUpState::parse(v))
+                .or(Some(FollowUpState::New))),
+            Err(e) if condition_failed(&e) => Ok(None),
+            Err(e) => Err(dynamodb("UpdateItem")(e)),
+        }
+    }
+
+    /// Records `contacted` at `at` (a staff reply's time) only for a request still `new`: a reply
+    /// never moves a request back. False when it was followed up already, or is gone.
+    pub async fn record_reply(
+        &self,
+        id: SubmissionId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Self::claim(
+            self.follow_up_update(id, FollowUpState::Contacted, at)
+                .condition_expression("#state = :new")
+                .expression_attribute_values(":new", s(FollowUpState::New.as_str())),
+        )
+        .await
+    }
+
+    /// The update that records `state` at `at`, without its condition.
+    fn follow_up_update(
+        &self,
+        id: SubmissionId,
+        state: FollowUpState,
+        at: DateTime<Utc>,
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+        let update = self
+            .update_request(id)
             .expression_attribute_names("#state", attr::FOLLOW_UP)
             .expression_attribute_names("#at", attr::FOLLOW_UP_AT)
             .expression_attribute_names("#open", attr::FOLLOW_UP_OPEN)
             .expression_attribute_values(":state", s(state.as_str()))
-            .expression_attribute_values(":at", s(&rfc3339(at)))
-            .return_values(ReturnValue::UpdatedOld);
-        update = if state == FollowUpState::New {
+            .expression_attribute_values(":at", s(&rfc3339(at)));
+        if state == FollowUpState::New {
             update.update_expression("SET #state = :state, #at = :at, #open = :state")
         } else {
             // The first move away from `new` is the first contact: kept for time-to-contact.
@@ -43,18 +80,6 @@ impl Store {
                 .expression_attribute_names("#due", attr::REMINDER_DUE_AT)
                 .expression_attribute_names("#stage", attr::REMINDER_STAGE)
                 .expression_attribute_names("#lease", attr::REMINDER_LEASE_UNTIL)
-        };
-        let updated = update.send().await;
-        match updated {
-            Ok(output) => Ok(output
-                .attributes
-                .as_ref()
-                .and_then(|old| old.get(attr::FOLLOW_UP))
-                .and_then(|v| v.as_s().ok())
-                .and_then(|v| FollowUpState::parse(v))
-                .or(Some(FollowUpState::New))),
-            Err(e) if condition_failed(&e) => Ok(None),
-            Err(e) => Err(dynamodb("UpdateItem")(e)),
         }
     }
 }

@@ -172,18 +172,39 @@ impl Store {
         .await
     }
 
-    /// Ids of requests whose notification is pending, oldest first (at most `limit`).
+    /// The requests whose notification is pending, oldest first (at most `limit`, and 1,000: the
+    /// rest wait for the next run), each with
+    /// when its next attempt is due (`None`: now). One query: the index carries the due time, so a
+    /// run claims only what is due.
     pub async fn pending_notifications(
         &self,
         limit: usize,
-    ) -> Result<Vec<SubmissionId>, StoreError> {
-        let keys = self
-            .index_keys(PENDING_INDEX, attr::RETRY_QUEUE, PENDING)
-            .await?;
-        Ok(keys
+    ) -> Result<Vec<(SubmissionId, Option<DateTime<Utc>>)>, StoreError> {
+        let items = self
+            .client
+            .query()
+            .table_name(&self.table_name)
+            .index_name(PENDING_INDEX)
+            .key_condition_expression("#queue = :pending")
+            .expression_attribute_names("#queue", attr::RETRY_QUEUE)
+            .expression_attribute_values(":pending", s(PENDING))
+            .limit(i32::try_from(limit.min(1000)).unwrap_or(1000))
+            .send()
+            .await
+            .map_err(dynamodb("Query"))?
+            .items
+            .unwrap_or_default();
+        Ok(items
             .iter()
-            .filter_map(|key| request_id_of_key(key))
-            .take(limit)
+            .filter_map(|item| {
+                let id = request_id_of_key(&super::item::partition_key(item)?)?;
+                let next = item
+                    .get(attr::NEXT_ATTEMPT_AT)
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|v| v.parse().ok())
+                    .and_then(DateTime::from_timestamp_millis);
+                Some((id, next))
+            })
             .collect())
     }
 }

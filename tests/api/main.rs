@@ -18,6 +18,7 @@ mod infra;
 mod lost_answer;
 mod notification;
 mod reminders;
+mod replies;
 mod retry;
 mod runtime_api;
 mod schedule;

@@ -37,8 +37,8 @@ fn every_condition_combination_was_created_and_what_moto_skipped_is_named() {
     let stacks = stacks();
     assert_eq!(
         stacks.len(),
-        16,
-        "custom domain × sender domain × alarm topic × Turnstile"
+        32,
+        "custom domain × sender domain × alarm topic × Turnstile × reply tracking"
     );
     for stack in &stacks {
         let created: Vec<&str> = stack["created"]
@@ -79,6 +79,9 @@ fn every_condition_combination_was_created_and_what_moto_skipped_is_named() {
             conditions.contains("\"CreateAlarmTopic\"")
         );
         let turnstile = environment(stack)["TURNSTILE_SECRET_KEY_ARN"].clone();
+        let replies = conditions.contains("\"UseReplyTracking\"");
+        assert_eq!(created.contains(&"ReplyReceiptPermission"), replies);
+        assert_eq!(skipped.contains_key("ReplyReceiptRule"), replies);
         assert_eq!(
             !turnstile.is_empty(),
             conditions.contains("\"UseTurnstile\"")

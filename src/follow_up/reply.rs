@@ -1,0 +1,266 @@
+//! Answered by email counts: most front desks answer a request by replying to the staff email and
+//! never click a link. With `REPLY_TRACKING_DOMAIN` (a subdomain whose mail SES receives), the
+//! staff email's `Reply-To` holds the person and a signed address `reply+<id>.<signature>@<domain>`;
+//! SES receiving invokes the function with the receipt event only (no message body is stored
+//! anywhere), and a reply from a staff address or the practice's domain with a passing SPF or
+//! DKIM verdict records `contacted`, with the reply's time as first contact, never moving a
+//! request back.
+
+use crate::app::App;
+use crate::config::FollowUpKey;
+use crate::domain::{EmailAddress, FollowUpState, SubmissionId};
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::Sha256;
+
+/// The `eventSource` of an SES receipt event.
+pub const RECEIPT_SOURCE: &str = "aws:ses";
+/// Hex characters of signature in the address: 64 bits, and a local part well under 64 characters.
+const SIGNATURE_CHARS: usize = 16;
+/// Binds the signature to this purpose: a link's token is never a reply address's, nor the other
+/// way round, though both are made with `FOLLOW_UP_KEY`.
+const PURPOSE: &[u8] = b"reply-address\0";
+
+/// The signed address a reply about `id` goes to, at `domain`.
+pub fn reply_address(key: &FollowUpKey, id: SubmissionId, domain: &str) -> Option<EmailAddress> {
+    let id = id.to_string().to_ascii_lowercase();
+    EmailAddress::parse(&format!(
+        "reply+{id}.{}@{domain}",
+        signature(key.as_bytes(), &id)
+    ))
+    .ok()
+}
+
+fn signature(key: &[u8], id: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(PURPOSE);
+    mac.update(id.as_bytes());
+    mac.finalize().into_bytes()[..SIGNATURE_CHARS / 2]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The request a recipient address stands for, if it is one of ours, unaltered (signed with the
+/// current key or the one before a rotation).
+fn request_of(address: &str, key: &FollowUpKey, domain: &str) -> Option<SubmissionId> {
+    let (local, host) = address.trim().rsplit_once('@')?;
+    if !host.eq_ignore_ascii_case(domain) {
+        return None;
+    }
+    let (id, signed) = local
+        .to_ascii_lowercase()
+        .strip_prefix("reply+")?
+        .split_once('.')
+        .map(|(i, s)| (i.to_owned(), s.to_owned()))?;
+    let genuine = key.versions().any(|version| {
+        let expected = signature(version, &id);
+        // Constant time: a forger learns nothing from how long the comparison took.
+        expected.len() == signed.len()
+            && expected
+                .bytes()
+                .zip(signed.bytes())
+                .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+                == 0
+    });
+    genuine.then(|| SubmissionId::parse(&id.to_ascii_uppercase()))?
+}
+
+/// An SES receipt event, as the receipt rule's Lambda action delivers it (only what is read).
+#[derive(Debug, Deserialize)]
+struct ReceiptEvent {
+    #[serde(rename = "Records")]
+    records: Vec<Record>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Record {
+    ses: Ses,
+}
+
+#[derive(Debug, Deserialize)]
+struct Ses {
+    mail: Mail,
+    receipt: Receipt,
+}
+
+#[derive(Debug, Deserialize)]
+struct Mail {
+    #[serde(default)]
+    source: String,
+    #[serde(rename = "commonHeaders", default)]
+    common_headers: CommonHeaders,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CommonHeaders {
+    #[serde(default)]
+    from: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Receipt {
+    timestamp: String,
+    #[serde(default)]
+    recipients: Vec<String>,
+    #[serde(rename = "spfVerdict")]
+    spf: Verdict,
+    #[serde(rename = "dkimVerdict")]
+    dkim: Verdict,
+}
+
+#[derive(Debug, Deserialize)]
+struct Verdict {
+    status: String,
+}
+
+/// What one receipt event did: the answer to its invocation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReplyReport {
+    /// `recorded`, `already_followed_up`, `not_ours`, `not_verified`, `outside_sender`, `off`
+    /// or `unreadable`.
+    pub outcome: &'static str,
+}
+
+/// Records what a receipt event says: a verified reply from the practice to a signed address.
+pub async fn record(app: &App, event: serde_json::Value) -> Result<ReplyReport, StoreError> {
+    let report = |outcome| Ok(ReplyReport { outcome });
+    let config = app.config();
+    let (Some(domain), Some(key)) = (&config.reply_tracking_domain, &config.follow_up_key) else {
+        return report("off");
+    };
+    let Ok(event) = serde_json::from_value::<ReceiptEvent>(event) else {
+        tracing::warn!(
+            event = "reply_unreadable",
+            "an SES receipt event could not be read; ignored"
+        );
+        return report("unreadable");
+    };
+    let Some(ses) = event.records.into_iter().next().map(|r| r.ses) else {
+        return report("unreadable");
+    };
+    let Some(id) = ses
+        .receipt
+        .recipients
+        .iter()
+        .find_map(|address| request_of(address, key, domain))
+    else {
+        tracing::info!(
+            event = "reply_not_ours",
+            "a reply to no signed address of ours; ignored"
+        );
+        return report("not_ours");
+    };
+    let passed = |v: &Verdict| v.status.eq_ignore_ascii_case("PASS");
+    if !passed(&ses.receipt.spf) && !passed(&ses.receipt.dkim) {
+        tracing::warn!(event = "reply_not_verified", submission_id = %id, "a reply whose SPF and DKIM both failed; ignored");
+        return report("not_verified");
+    }
+    let sender = ses
+        .mail
+        .common_headers
+        .from
+        .first()
+        .map(|from| bare_address(from))
+        .unwrap_or(&ses.mail.source);
+    if !from_the_practice(app, sender) || !from_the_practice(app, &ses.mail.source) {
+        tracing::warn!(event = "reply_outside_sender", submission_id = %id, "a reply from outside the practice; ignored");
+        return report("outside_sender");
+    }
+    let Some(at) = DateTime::parse_from_rfc3339(&ses.receipt.timestamp)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+    else {
+        return report("unreadable");
+    };
+    match app.store().record_reply(id, at).await? {
+        true => {
+            let waited = (at - id.time()).num_seconds().max(0);
+            tracing::info!(event = "follow_up_recorded", submission_id = %id, state = FollowUpState::Contacted.as_str(), via = "reply", time_to_first_contact_seconds = waited, "a reply to the person recorded first contact");
+            report("recorded")
+        }
+        false => report("already_followed_up"),
+    }
+}
+
+/// `Dr Lee <lee@practice.example>` → `lee@practice.example`.
+fn bare_address(from: &str) -> &str {
+    match (from.rfind('<'), from.rfind('>')) {
+        (Some(open), Some(close)) if open < close => &from[open + 1..close],
+        _ => from.trim(),
+    }
+}
+
+/// A staff address, or one of the practice's domain (the sender's, `NOTIFY_FROM`'s).
+fn from_the_practice(app: &App, address: &str) -> bool {
+    let config = app.config();
+    let domain_of = |a: &str| a.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase());
+    let staff = config
+        .notify_to
+        .iter()
+        .chain(&config.escalate_to)
+        .chain(&config.notify_fallback_to)
+        .any(|s| s.as_str().eq_ignore_ascii_case(address));
+    staff
+        || (domain_of(address).is_some()
+            && domain_of(address) == domain_of(config.notify_from.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> FollowUpKey {
+        FollowUpKey::new(b"0123456789abcdef0123456789abcdef".to_vec())
+    }
+
+    #[test]
+    fn a_reply_address_names_its_request_and_nothing_altered_passes() {
+        let id = SubmissionId::new("2026-11-30T14:00:00Z".parse().unwrap());
+        let domain = "replies.practice.example";
+        let address = reply_address(&key(), id, domain).unwrap();
+        let text = address.as_str().to_owned();
+        assert!(text.starts_with("reply+") && text.ends_with("@replies.practice.example"));
+        assert!(text.split('@').next().unwrap().len() <= 64);
+        assert_eq!(request_of(&text, &key(), domain), Some(id));
+        assert_eq!(
+            request_of(&text.to_uppercase(), &key(), domain),
+            Some(id),
+            "mail may change case"
+        );
+
+        let other = SubmissionId::new("2026-11-30T15:00:00Z".parse().unwrap());
+        let (_, signed) = text.split_once('.').unwrap();
+        let swapped = format!("reply+{}.{signed}", other.to_string().to_lowercase());
+        let mut flipped = text.clone().into_bytes();
+        let at = text.find('@').unwrap() - 1;
+        flipped[at] = if flipped[at] == b'0' { b'1' } else { b'0' };
+        for forged in [
+            swapped,
+            String::from_utf8(flipped).unwrap(),
+            text.replace("replies.practice.example", "evil.example"),
+            format!("reply+{}@{domain}", id.to_string().to_lowercase()),
+            "intake@replies.practice.example".to_owned(),
+        ] {
+            assert_eq!(request_of(&forged, &key(), domain), None, "{forged}");
+        }
+        let rotated = FollowUpKey::new(b"another-key-another-key-00000000".to_vec())
+            .with_previous(Some(key().as_bytes().to_vec()));
+        assert_eq!(
+            request_of(&text, &rotated, domain),
+            Some(id),
+            "after a rotation"
+        );
+    }
+
+    #[test]
+    fn the_from_header_gives_the_bare_address() {
+        assert_eq!(
+            bare_address("Dr Lee <lee@practice.example>"),
+            "lee@practice.example"
+        );
+        assert_eq!(bare_address("lee@practice.example"), "lee@practice.example");
+    }
+}
