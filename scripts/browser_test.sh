@@ -9,12 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 ensure_venv
-if ! command -v chromium > /dev/null; then
-  echo "==> installing Chromium (Debian package)"
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium > /dev/null
-fi
+ensure_debian_package chromium
 (cd tests/browser && npm ci --no-audit --no-fund --silent)
 
 mkdir -p "$STATE/screenshots"

@@ -73,3 +73,22 @@ use_emulator() {
   unset AWS_PROFILE AWS_SESSION_TOKEN
   export AWS_EC2_METADATA_DISABLED=true
 }
+
+# ensure_debian_package PACKAGE [COMMAND]: installs Debian's PACKAGE with apt-get (as root, or with
+# sudo) unless COMMAND (default: PACKAGE) is already on PATH.
+ensure_debian_package() {
+  local package="$1" command="${2:-$1}"
+  if ! command -v "$command" > /dev/null; then
+    echo "==> installing $package (Debian package)" >&2
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$package" > /dev/null
+  fi
+}
+
+# The libfaketime library the tests preload to move a binary's clock (tests/api/clock_moved.rs).
+faketime_library() {
+  ensure_debian_package faketime
+  dpkg -L libfaketime | grep -m1 'libfaketimeMT.so.1$'
+}

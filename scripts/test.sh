@@ -38,6 +38,10 @@ echo "==> the translated stack in moto's CloudFormation (127.0.0.1:$stack_port),
 AWS_ENDPOINT_URL="$CONSULTATION_STACK_ENDPOINT" \
   "$VENV/bin/python" scripts/sam_stack.py create "$CONSULTATION_TRANSLATED_JSON" "$CONSULTATION_STACKS"
 
+# The binary under a moved clock (the scheduled run days later, a lease run out).
+CONSULTATION_FAKETIME_LIB="$(faketime_library)"
+export CONSULTATION_FAKETIME_LIB
+
 echo "==> cargo test (moto on 127.0.0.1:$port)"
 cargo test --locked --all-targets "$@"
 

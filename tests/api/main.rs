@@ -3,6 +3,7 @@
 
 mod abuse;
 mod admin;
+mod clock_moved;
 mod cors;
 mod deadline;
 mod duplicates;
