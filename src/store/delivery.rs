@@ -3,8 +3,7 @@
 //! off like the staff email).
 
 use super::item::{
-    FALLBACK, ItemReader, PENDING_INDEX, attr, n, request_id_of_key, request_key, rfc3339, s,
-    stored_request,
+    FALLBACK, ItemReader, attr, n, request_id_of_key, request_key, rfc3339, s, stored_request,
 };
 use super::{Store, StoreError, StoredRequest, condition_failed, dynamodb};
 use crate::domain::{DeliveryStatus, SubmissionId};
@@ -162,20 +161,7 @@ impl Store {
 
     /// Ids of requests whose fallback email is queued, oldest first (at most `limit`).
     pub async fn queued_fallbacks(&self, limit: usize) -> Result<Vec<SubmissionId>, StoreError> {
-        let items = self
-            .client
-            .query()
-            .table_name(&self.table_name)
-            .index_name(PENDING_INDEX)
-            .key_condition_expression("#queue = :fallback")
-            .expression_attribute_names("#queue", attr::RETRY_QUEUE)
-            .expression_attribute_values(":fallback", s(FALLBACK))
-            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
-            .send()
-            .await
-            .map_err(dynamodb("Query"))?
-            .items
-            .unwrap_or_default();
+        let items = self.retry_queue(FALLBACK, limit).await?;
         Ok(items
             .iter()
             .filter_map(|item| request_id_of_key(&super::item::partition_key(item)?))

@@ -130,6 +130,26 @@ impl Store {
             .transpose()
     }
 
+    /// The first `limit` items (1,000 at most; the rest wait for the next run) of the retry
+    /// queue `queue` (`pending` or `fallback`) of the sparse index `pending-notifications`, oldest
+    /// first, with the projected next attempt.
+    async fn retry_queue(&self, queue: &str, limit: usize) -> Result<Vec<item::Item>, StoreError> {
+        Ok(self
+            .client
+            .query()
+            .table_name(&self.table_name)
+            .index_name(PENDING_INDEX)
+            .key_condition_expression("#queue = :queue")
+            .expression_attribute_names("#queue", attr::RETRY_QUEUE)
+            .expression_attribute_values(":queue", item::s(queue))
+            .limit(i32::try_from(limit.min(1000)).unwrap_or(1000))
+            .send()
+            .await
+            .map_err(dynamodb("Query"))?
+            .items
+            .unwrap_or_default())
+    }
+
     /// The partition keys of every item in `index` whose `key` attribute equals `value`.
     async fn index_keys(
         &self,

@@ -1,7 +1,7 @@
 //! The staff email's state on a request: claimed with a lease (so the request path and the retry
 //! path never send the same email at once), then sent, deferred or failed.
 
-use super::item::{PENDING, PENDING_INDEX, attr, n, request_id_of_key, request_key, rfc3339, s};
+use super::item::{PENDING, attr, n, request_id_of_key, request_key, rfc3339, s};
 use super::{Store, StoreError, condition_failed, dynamodb};
 use crate::domain::{NotifyStatus, ReceivedRequest, SubmissionId};
 use chrono::{DateTime, Utc};
@@ -180,20 +180,7 @@ impl Store {
         &self,
         limit: usize,
     ) -> Result<Vec<(SubmissionId, Option<DateTime<Utc>>)>, StoreError> {
-        let items = self
-            .client
-            .query()
-            .table_name(&self.table_name)
-            .index_name(PENDING_INDEX)
-            .key_condition_expression("#queue = :pending")
-            .expression_attribute_names("#queue", attr::RETRY_QUEUE)
-            .expression_attribute_values(":pending", s(PENDING))
-            .limit(i32::try_from(limit.min(1000)).unwrap_or(1000))
-            .send()
-            .await
-            .map_err(dynamodb("Query"))?
-            .items
-            .unwrap_or_default();
+        let items = self.retry_queue(PENDING, limit).await?;
         Ok(items
             .iter()
             .filter_map(|item| {

@@ -81,36 +81,12 @@ async fn forward(
         .await
         .map_err(std::io::Error::other)?
         .to_bytes();
-    let client = reqwest::Client::new();
-    let mut outgoing = client.request(
-        parts.method.clone(),
-        format!(
-            "{upstream}{}",
-            parts.uri.path_and_query().map_or("/", |p| p.as_str())
-        ),
-    );
-    for (name, value) in &parts.headers {
-        if name != "host" && name != "content-length" {
-            outgoing = outgoing.header(name, value);
-        }
-    }
-    let answer = outgoing
-        .body(body.to_vec())
-        .send()
-        .await
-        .map_err(std::io::Error::other)?;
+    let answer = crate::helpers::forward_to(upstream, &parts, body).await?;
     if transaction == 1 {
         // The write committed upstream; the caller never hears so.
         return Err(std::io::Error::other("answer lost"));
     }
-    let mut response = Response::builder().status(answer.status().as_u16());
-    for (name, value) in answer.headers() {
-        if name != "content-length" && name != "transfer-encoding" && name != "connection" {
-            response = response.header(name.as_str(), value.as_bytes());
-        }
-    }
-    let bytes = answer.bytes().await.map_err(std::io::Error::other)?;
-    Ok(response.body(Full::new(bytes)).unwrap())
+    crate::helpers::answer_of(answer).await
 }
 
 async fn stored_once_and_emailed_once_on_the_request_path(retry: Retry) {

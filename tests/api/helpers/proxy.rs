@@ -75,11 +75,20 @@ async fn forward(
             )))
             .unwrap());
     }
+    let answer = forward_to(&endpoint(), &parts, body).await?;
+    answer_of(answer).await
+}
+
+/// Sends a request's parts and body on to `upstream` (the emulator), as the SDK sent them.
+pub async fn forward_to(
+    upstream: &str,
+    parts: &hyper::http::request::Parts,
+    body: Bytes,
+) -> Result<reqwest::Response, std::io::Error> {
     let mut outgoing = reqwest::Client::new().request(
         parts.method.clone(),
         format!(
-            "{}{}",
-            endpoint(),
+            "{upstream}{}",
             parts.uri.path_and_query().map_or("/", |p| p.as_str())
         ),
     );
@@ -88,11 +97,15 @@ async fn forward(
             outgoing = outgoing.header(name, value);
         }
     }
-    let answer = outgoing
+    outgoing
         .body(body.to_vec())
         .send()
         .await
-        .map_err(std::io::Error::other)?;
+        .map_err(std::io::Error::other)
+}
+
+/// The upstream's answer, handed back to the SDK.
+pub async fn answer_of(answer: reqwest::Response) -> Result<Response<Full<Bytes>>, std::io::Error> {
     let mut response = Response::builder().status(answer.status().as_u16());
     for (name, value) in answer.headers() {
         if name != "content-length" && name != "transfer-encoding" && name != "connection" {
