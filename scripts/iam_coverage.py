@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 PRINCIPALS = {"testing": "FunctionRole", "front-desk": "FrontDeskPolicy", "records": "RecordsPolicy"}
 NOT_JUDGED = {"harness", "stack-setup"}
 # The stack whose policies are evaluated: every optional part on, so every grant exists.
-EVALUATED = ("UseCustomDomain", "UseSenderDomain", "UseTurnstile")
+EVALUATED = ("UseCustomDomain", "UseSenderDomain", "UseTurnstile", "UseReplyTracking")
 SECRET_PREFIXES = {
     "client-hash-key-": "ClientHashKeySecret",
     "follow-up-key-": "FollowUpKeySecret",
