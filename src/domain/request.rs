@@ -1,6 +1,6 @@
 //! A consultation request: the whole submission, parsed.
 
-use super::text::normalize;
+use super::text::{as_pasted, normalize};
 use super::{
     BestTime, Consent, EmailAddress, Field, FieldError, FieldErrors, FieldInput, IdempotencyKey,
     Message, PersonName, PhoneNumber, PhoneRegion, PreferredContact, SessionFormat, SubmittedForm,
@@ -52,6 +52,10 @@ impl ConsultationRequest {
         let mut take = |field: Field| -> Option<String> {
             match form.get(field) {
                 None => None,
+                // Most often pasted: what copying added is taken away before the value is read.
+                Some(FieldInput::Text(raw)) if matches!(field, Field::Email | Field::Phone) => {
+                    normalize(&as_pasted(raw))
+                }
                 Some(FieldInput::Text(raw)) => normalize(raw),
                 Some(FieldInput::Flag(_) | FieldInput::Malformed) => {
                     errors.add(field, FieldError::Invalid);

@@ -16,6 +16,35 @@ pub(crate) fn normalize(raw: &str) -> Option<String> {
     }
 }
 
+/// A value as the person meant it when they pasted it (a phone number or an email address):
+/// copying from a contacts app, a message or a web page adds invisible characters they cannot see
+/// and cannot remove (direction marks and embeddings, zero-width spaces, the word joiner, the
+/// byte-order mark), which are dropped; every Unicode space (a no-break space, a narrow one, an
+/// ideographic one) is read as a space.
+pub(crate) fn as_pasted(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !is_pasting_residue(*c))
+        .map(|c| {
+            if c.general_category() == GeneralCategory::SpaceSeparator {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn is_pasting_residue(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
 /// Characters no one-line field (a name, a best time, a phone number) may hold: controls, line
 /// separators, and every invisible character that can hide or fake text — format characters
 /// (Unicode category Cf: zero-width spaces and joiners, bidi controls, tag characters, …) and the
@@ -98,6 +127,31 @@ pub(crate) fn char_count(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_pasting_adds_is_taken_away_and_nothing_else() {
+        let cases = [
+            // iOS Contacts wraps a number in a left-to-right override and a pop.
+            ("\u{202D}(312) 555-0142\u{202C}", "(312) 555-0142"),
+            // Android and web pages: direction marks, isolates (as Fluent and chat apps add them).
+            ("\u{200E}+44 20 7946 0958\u{200F}", "+44 20 7946 0958"),
+            ("\u{2068}312-555-0142\u{2069}", "312-555-0142"),
+            ("\u{2066}\u{2067}312\u{2069}\u{2069}", "312"),
+            // Spreadsheets and PDFs: no-break, narrow no-break, thin and ideographic spaces.
+            ("312\u{00A0}555\u{00A0}0142", "312 555 0142"),
+            ("312\u{202F}555\u{2009}0142\u{3000}", "312 555 0142 "),
+            // A zero-width space, a joiner, a word joiner, a byte-order mark in an address.
+            ("ana\u{200B}@example.com", "ana@example.com"),
+            ("\u{FEFF}ana@exa\u{200D}mple.com\u{2060}", "ana@example.com"),
+            ("\u{200C}ana.lima@example.com", "ana.lima@example.com"),
+            // Nothing else changes: letters of any script, a real plus, an ASCII space.
+            ("José Müller <x>", "José Müller <x>"),
+            ("+1 415 555 2671", "+1 415 555 2671"),
+        ];
+        for (pasted, meant) in cases {
+            assert_eq!(as_pasted(pasted), meant, "{pasted:?}");
+        }
+    }
 
     #[test]
     fn normalize_trims_and_composes() {

@@ -18,6 +18,7 @@ mod http_surface;
 mod infra;
 mod lost_answer;
 mod notification;
+mod pasted;
 mod reminders;
 mod replies;
 mod retry;
