@@ -7,7 +7,7 @@
 
 use crate::app::App;
 use crate::deadline::Deadline;
-use crate::http::envelope::guard_body_encoding;
+use crate::http::envelope::{guard_body_encoding, guard_uri};
 use lambda_http::request::LambdaRequest;
 use lambda_http::{Adapter, LambdaEvent, Request, Service, service_fn};
 use serde_json::Value;
@@ -49,6 +49,7 @@ pub async fn dispatch(
     let mut request: LambdaRequest = serde_json::from_value(payload)
         .map_err(|e| format!("not an API Gateway HTTP API event nor a retry run: {e}"))?;
     guard_body_encoding(&mut request);
+    guard_uri(&mut request);
     let handler = Arc::clone(app);
     let mut adapter = Adapter::from(service_fn(move |request: Request| {
         let app = Arc::clone(&handler);

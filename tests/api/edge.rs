@@ -83,3 +83,48 @@ async fn the_people_the_edge_must_let_through_are_stored_by_the_binary() {
         "nobody is emailed about spam"
     );
 }
+
+#[tokio::test]
+async fn a_query_path_or_host_a_uri_refuses_gets_the_functions_answer_never_a_bare_502() {
+    let test = TestApp::spawn().await;
+    let runtime = RuntimeApi::start().await;
+    let _function = binary_for(&test, &runtime).await;
+    let with_query = |method: &str, path: &str, query: &str| {
+        let mut spec = RequestSpec::new(method, path).header("accept", "application/json");
+        spec.query = query.to_owned();
+        spec
+    };
+    let cases = [
+        (
+            "a space in the query",
+            with_query("GET", "/consultations", "a b"),
+            405,
+        ),
+        (
+            "quotes and markup",
+            with_query("GET", "/consultations", "x=\"1\"&y=<b>"),
+            405,
+        ),
+        (
+            "a space in the path",
+            with_query("GET", "/consultations/a b", ""),
+            404,
+        ),
+        (
+            "non-ASCII and braces",
+            with_query("POST", "/contact", "q=é{}|^`"),
+            404,
+        ),
+        (
+            "a Host that is no host",
+            with_query("GET", "/consultations", "").header("host", "bad host"),
+            405,
+        ),
+    ];
+    for (label, spec, status) in cases {
+        // `invoke` fails the test if the function reports an invocation error (a 502 deployed).
+        let (got, _, text) = invoke(&runtime, spec).await;
+        assert_eq!(got, status, "{label}: {text}");
+    }
+    test.assert_nothing_kept().await;
+}
