@@ -5,17 +5,16 @@ use crate::helpers::{
 };
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::Duration;
-use consultation_form::deadline::Deadline;
 use serde_json::{Value, json};
 use std::process::Output;
 
-async fn admin(test: &TestApp, args: &[&str]) -> Output {
+pub(crate) async fn admin(test: &TestApp, args: &[&str]) -> Output {
     admin_with(test, args, &[]).await
 }
 
 /// The operator tool with the test's configuration, under the access key of the template policy
 /// that covers the command (the IAM coverage check holds each call to that policy).
-fn admin_command(test: &TestApp, args: &[&str]) -> tokio::process::Command {
+pub(crate) fn admin_command(test: &TestApp, args: &[&str]) -> tokio::process::Command {
     let key = match args.first().copied() {
         Some("export" | "erase" | "purge-expired") => RECORDS_ACCESS_KEY,
         _ => FRONT_DESK_ACCESS_KEY,
@@ -29,7 +28,7 @@ fn admin_command(test: &TestApp, args: &[&str]) -> tokio::process::Command {
     command
 }
 
-async fn admin_with(test: &TestApp, args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) async fn admin_with(test: &TestApp, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = admin_command(test, args);
     for (k, v) in env {
         command.env(k, v);
@@ -37,7 +36,7 @@ async fn admin_with(test: &TestApp, args: &[&str], env: &[(&str, &str)]) -> Outp
     command.output().await.expect("run consultation-admin")
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     assert!(
         output.status.success(),
         "failed: {}",
@@ -46,7 +45,7 @@ fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
-fn person(n: &str) -> Value {
+pub(crate) fn person(n: &str) -> Value {
     let mut body = full_submission();
     body["email"] = json!(format!("person-{n}@example.com"));
     body
@@ -164,94 +163,6 @@ async fn export_writes_every_field_in_a_stable_order_and_defuses_formulas() {
         "=HYPERLINK(\"http://evil.example\",\"Ana\")"
     );
     assert_eq!(rows[0]["email"], "person-csv@example.com");
-}
-
-/// The function's scheduled run, as EventBridge Scheduler starts it every five minutes (a minute
-/// from now on the test's clock, which the operator tool, running on the real one, is behind).
-async fn scheduled_run(test: &TestApp) -> consultation_form::delivery::RetryReport {
-    test.clock.advance(Duration::minutes(1));
-    test.app
-        .delivery()
-        .retry_pending_notifications(Deadline::unknown())
-        .await
-        .unwrap()
-}
-
-#[tokio::test]
-async fn resend_hands_the_request_back_to_the_retry_path_which_sends_the_same_email() {
-    let test = TestApp::spawn().await;
-    let id = test.post_json(&person("r")).await.json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-
-    let out = stdout(&admin(&test, &["resend", &id]).await);
-
-    assert!(out.contains(&format!("queued {id}")), "{out}");
-    assert_eq!(s(&test.item(&id).await, "notify_status"), "pending");
-    assert_eq!(
-        test.send_email_requests().await.len(),
-        1,
-        "the tool sends nothing itself"
-    );
-    assert_eq!(scheduled_run(&test).await.sent, 1);
-    let requests = test.send_email_requests().await;
-    assert_eq!(requests.len(), 2);
-    assert_eq!(
-        requests[0]["Content"], requests[1]["Content"],
-        "one path, one email"
-    );
-    assert_eq!(
-        requests[1]["ReplyToAddresses"],
-        json!(["person-r@example.com"])
-    );
-    assert_eq!(s(&test.item(&id).await, "notify_status"), "sent");
-    let unknown = consultation_form::domain::SubmissionId::new(chrono::Utc::now()).to_string();
-    let missing = admin(&test, &["resend", &unknown]).await;
-    assert!(!missing.status.success());
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("no request with id"));
-}
-
-#[tokio::test]
-async fn resend_pending_makes_every_pending_email_due_now() {
-    let sender = format!("later-{}@practice.test", unique());
-    let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
-    test.post_json(&person("p")).await;
-    crate::helpers::verify_sender(&test.ses, &sender).await;
-    assert_eq!(
-        scheduled_run(&test).await.skipped,
-        1,
-        "not due for 5 minutes"
-    );
-
-    let out =
-        stdout(&admin_with(&test, &["resend", "--pending"], &[("NOTIFY_FROM", &sender)]).await);
-
-    assert!(out.contains("pending 1: due now"), "{out}");
-    assert_eq!(scheduled_run(&test).await.sent, 1);
-    assert_eq!(s(&test.items().await[0], "notify_status"), "sent");
-}
-
-#[tokio::test]
-async fn resend_failed_queues_every_failed_notification_at_once() {
-    let sender = format!("fixed-{}@practice.test", unique());
-    let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
-    test.post_json(&person("f")).await;
-    // SES kept refusing for a day: the retry path gave up.
-    for after in consultation_form::delivery::RETRY_AFTER {
-        test.clock.advance(after);
-        scheduled_run(&test).await;
-    }
-    assert_eq!(s(&test.items().await[0], "notify_status"), "failed");
-    crate::helpers::verify_sender(&test.ses, &sender).await;
-
-    let out = stdout(&admin(&test, &["resend", "--failed"]).await);
-
-    assert!(out.contains("failed 1: queued again"), "{out}");
-    assert_eq!(s(&test.items().await[0], "notify_status"), "pending");
-    assert_eq!(scheduled_run(&test).await.sent, 1);
-    assert_eq!(s(&test.items().await[0], "notify_status"), "sent");
-    assert_eq!(test.sent_emails().await.len(), 1);
 }
 
 #[tokio::test]

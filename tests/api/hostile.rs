@@ -1,14 +1,14 @@
 //! A corpus of hostile requests, each with its exact expected status and code. None may store or
 //! send anything.
 
-use crate::helpers::{RequestSpec, TestApp, full_submission, s};
+use crate::helpers::{RequestSpec, full_submission};
 use consultation_form::intake::MAX_BODY_BYTES;
 use serde_json::{Value, json};
 
 /// The expected answer: status, the `error` code, and for a 422 the field and its code.
 pub type Expected = (u16, &'static str, Option<(&'static str, &'static str)>);
 
-fn json_with(field: &str, value: Value) -> RequestSpec {
+pub(crate) fn json_with(field: &str, value: Value) -> RequestSpec {
     let mut body = full_submission();
     body[field] = value;
     RequestSpec::post_json(&body)
@@ -16,16 +16,16 @@ fn json_with(field: &str, value: Value) -> RequestSpec {
 
 const FORM_BASE: &str = "name=Ana&email=ana%40example.com&consent=on";
 
-fn form_with(extra: &str) -> RequestSpec {
+pub(crate) fn form_with(extra: &str) -> RequestSpec {
     // A later key replaces nothing: to override a base field, the case builds its own body.
     RequestSpec::post_form(&format!("{FORM_BASE}&{extra}")).header("accept", "application/json")
 }
 
-fn form(body: &str) -> RequestSpec {
+pub(crate) fn form(body: &str) -> RequestSpec {
     RequestSpec::post_form(body).header("accept", "application/json")
 }
 
-fn invalid(field: &'static str, code: &'static str) -> Expected {
+pub(crate) fn invalid(field: &'static str, code: &'static str) -> Expected {
     (422, "validation_failed", Some((field, code)))
 }
 
@@ -385,102 +385,4 @@ pub fn corpus() -> Vec<(&'static str, RequestSpec, Expected)> {
             invalid("email", "invalid_email"),
         ),
     ]
-}
-
-#[tokio::test]
-async fn every_hostile_request_gets_its_exact_answer_and_nothing_is_kept() {
-    let test = TestApp::spawn().await;
-    let cases = corpus();
-    assert!(cases.len() >= 40, "the corpus has {} cases", cases.len());
-    for (label, spec, (status, code, field)) in cases {
-        // Asking for JSON makes every answer's code readable; the HTML pages are tested elsewhere.
-        let response = test.send(spec.header("accept", "application/json")).await;
-        assert_eq!(response.status, status, "{label}: {}", response.body);
-        let body = response.json();
-        assert_eq!(body["error"], code, "{label}");
-        if let Some((field, field_code)) = field {
-            assert_eq!(
-                body["fields"][field][0]["code"], field_code,
-                "{label}: {body}"
-            );
-        } else {
-            assert!(body.get("fields").is_none(), "{label}");
-        }
-        for echo in ["Bcc", "victim", "pwned", "eve@"] {
-            assert!(
-                !response.body.contains(echo),
-                "{label}: the answer echoes {echo}"
-            );
-        }
-    }
-    test.assert_nothing_kept().await;
-}
-
-#[tokio::test]
-async fn markup_is_accepted_where_the_contract_allows_and_always_escaped() {
-    let test = TestApp::spawn().await;
-    let body = json!({
-        "name": "<b>Ana</b> \"Lima\" & Co",
-        "email": "ana@exаmple.com",
-        "best_time": "<script>alert('t')</script>",
-        "message": "<img src=x onerror=alert(1)>\n<a href=\"javascript:alert(2)\">x</a>",
-        "consent": true
-    });
-
-    let page = test
-        .send(
-            RequestSpec::post_form("").body(
-                format!(
-                    "name={}&email=ana%40example.com&consent=on",
-                    "%3Cscript%3Ealert(1)%3C%2Fscript%3E"
-                )
-                .as_bytes(),
-            ),
-        )
-        .await;
-    assert_eq!(page.status, 200);
-    assert!(
-        !page.body.contains("<script>alert(1)"),
-        "the page never echoes the name"
-    );
-
-    let response = test.post_json(&body).await;
-    assert_eq!(response.status, 201, "{}", response.body);
-
-    let items = test.items().await;
-    let stored = items.iter().find(|i| s(i, "name").contains("<b>")).unwrap();
-    assert_eq!(
-        s(stored, "name"),
-        "<b>Ana</b> \"Lima\" & Co",
-        "stored as written"
-    );
-    assert_eq!(
-        s(stored, "email"),
-        "ana@xn--exmple-4nf.com",
-        "a look-alike domain shows as punycode"
-    );
-    let requests = test.send_email_requests().await;
-    let email = requests
-        .iter()
-        .find(|r| r["ReplyToAddresses"][0] == "ana@xn--exmple-4nf.com")
-        .unwrap();
-    let html = email["Content"]["Simple"]["Body"]["Html"]["Data"]
-        .as_str()
-        .unwrap();
-    for raw in [
-        "<b>Ana",
-        "<script>alert('t')",
-        "<img src=x",
-        "<a href=\"javascript",
-    ] {
-        assert!(
-            !html.contains(raw),
-            "{raw} must be escaped in the HTML part"
-        );
-    }
-    assert!(html.contains("&#60;b&#62;Ana&#60;/b&#62; &#34;Lima&#34; &#38; Co"));
-    let subject = email["Content"]["Simple"]["Subject"]["Data"]
-        .as_str()
-        .unwrap();
-    assert!(!subject.contains(['\r', '\n']));
 }

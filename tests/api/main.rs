@@ -14,13 +14,16 @@ mod follow_up;
 #[allow(dead_code, unused_imports)] // shared with tests/logs.rs, which uses other parts
 mod helpers;
 mod hostile;
+mod hostile_answers;
 mod http_surface;
 mod infra;
+mod infra_deploy;
 mod lost_answer;
 mod notification;
 mod pasted;
 mod reminders;
 mod replies;
+mod resend;
 mod retry;
 mod runtime_api;
 mod schedule;

@@ -7,11 +7,10 @@ use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use consultation_form::deadline::Deadline;
 use consultation_form::domain::{FollowUpState, SubmissionId};
 use consultation_form::follow_up::ReminderReport;
-use consultation_form::store::Reminder;
 use serde_json::{Value, json};
 
 /// A practice-time (New York) moment, in UTC.
-fn ny(text: &str) -> DateTime<Utc> {
+pub(crate) fn ny(text: &str) -> DateTime<Utc> {
     let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
     chrono_tz::America::New_York
         .from_local_datetime(&naive)
@@ -19,12 +18,12 @@ fn ny(text: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-fn set_clock(test: &TestApp, to: DateTime<Utc>) {
+pub(crate) fn set_clock(test: &TestApp, to: DateTime<Utc>) {
     let now = test.clock.now_plus(Duration::zero());
     test.clock.advance(to - now);
 }
 
-async fn run(test: &TestApp) -> ReminderReport {
+pub(crate) async fn run(test: &TestApp) -> ReminderReport {
     test.app
         .delivery()
         .send_follow_up_reminders(Deadline::unknown())
@@ -32,7 +31,7 @@ async fn run(test: &TestApp) -> ReminderReport {
         .unwrap()
 }
 
-async fn reminders_to(address: &str) -> Vec<Value> {
+pub(crate) async fn reminders_to(address: &str) -> Vec<Value> {
     sent_emails_to(address)
         .await
         .into_iter()
@@ -40,7 +39,7 @@ async fn reminders_to(address: &str) -> Vec<Value> {
         .collect()
 }
 
-async fn spawn(escalate_to: &str) -> TestApp {
+pub(crate) async fn spawn(escalate_to: &str) -> TestApp {
     TestApp::spawn_with(&[
         ("ESCALATE_TO", escalate_to),
         ("FOLLOW_UP_AFTER_HOURS", "4"),
@@ -306,130 +305,4 @@ async fn a_weekly_summary_whose_email_fails_gives_its_claim_back_and_a_later_run
         .filter(|m| m["subject"].as_str().unwrap().starts_with("Weekly summary"))
         .collect();
     assert_eq!(summaries.len(), 1);
-}
-
-#[tokio::test]
-async fn a_reminder_claimed_by_a_run_that_died_is_sent_once_its_lease_lapses() {
-    let test = spawn("").await;
-    set_clock(&test, ny("2026-11-23 10:00"));
-    let id = test.post_json(&full_submission()).await.json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let id = SubmissionId::parse(&id).unwrap();
-    set_clock(&test, ny("2026-11-23 14:00"));
-    // A run claimed it, then was killed before sending.
-    let now = ny("2026-11-23 14:00");
-    assert!(
-        test.app
-            .store()
-            .claim_reminder(id, Reminder::Staff, now, now + Duration::seconds(30))
-            .await
-            .unwrap()
-    );
-
-    let held = run(&test).await;
-    assert_eq!((held.due, held.reminded, held.skipped), (1, 0, 1));
-    test.clock.advance(Duration::seconds(31));
-    let lapsed = run(&test).await;
-
-    assert_eq!(lapsed.reminded, 1, "sent after the lease: {lapsed:?}");
-    assert_eq!(reminders_to(&test.staff).await.len(), 1, "once");
-    assert_eq!(run(&test).await.reminded, 0);
-}
-
-#[tokio::test]
-async fn an_erase_between_a_claim_and_its_release_leaves_nothing_behind() {
-    let test = spawn("").await;
-    set_clock(&test, ny("2026-11-23 10:00"));
-    let id = test.post_json(&full_submission()).await.json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let sid = SubmissionId::parse(&id).unwrap();
-    let now = ny("2026-11-23 14:00");
-    let store = test.app.store();
-    assert!(
-        store
-            .claim_reminder(sid, Reminder::Staff, now, now + Duration::minutes(1))
-            .await
-            .unwrap()
-    );
-    // Erased while the reminder was being sent.
-    for item in test.all_items().await {
-        test.dynamodb
-            .delete_item()
-            .table_name(&test.table)
-            .key("pk", item["pk"].clone())
-            .send()
-            .await
-            .unwrap();
-    }
-
-    // Every write that may follow a claim finds nothing and brings nothing back.
-    store.release_reminder(sid).await.unwrap();
-    store
-        .complete_reminder(sid, Reminder::Staff, now, Some((Reminder::Escalation, now)))
-        .await
-        .unwrap();
-    store.finish_fallback(sid, None, Some(now)).await.unwrap();
-    store.finish_fallback(sid, Some(now), None).await.unwrap();
-    assert!(!store.queue_fallback(sid, now).await.unwrap());
-    assert!(store.claim_fallback(sid, now, now).await.unwrap().is_none());
-    assert!(!store.requeue_notification(sid, now).await.unwrap());
-    assert!(!store.make_due_now(sid, now).await.unwrap());
-    assert!(
-        store
-            .set_follow_up(sid, FollowUpState::Contacted, now)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    store
-        .record_delivery(sid, consultation_form::domain::DeliveryStatus::Bounced, now)
-        .await
-        .unwrap();
-    let _ = store.mark_sent(sid, "message-id", now).await;
-    let _ = store.release_failed_notification(sid, Some(now)).await;
-
-    assert_eq!(
-        test.all_items().await.len(),
-        0,
-        "an erased request stays erased"
-    );
-}
-
-#[tokio::test]
-async fn a_weekly_summary_whose_reading_fails_is_sent_by_a_later_run() {
-    let proxy = crate::helpers::RefusingProxy::start().await;
-    let test = crate::helpers::app_against(&proxy.url, &[]).await;
-    set_clock(&test, ny("2026-11-30 08:30"));
-    proxy.refuse(consultation_form::store::item::WEEK_INDEX);
-
-    let sent = test
-        .app
-        .delivery()
-        .send_weekly_summary(Deadline::unknown())
-        .await
-        .unwrap();
-
-    assert!(!sent, "the week could not be read");
-    proxy.allow_all();
-    assert!(
-        test.app
-            .delivery()
-            .send_weekly_summary(Deadline::unknown())
-            .await
-            .unwrap(),
-        "the next run sends it"
-    );
-    assert!(
-        !test
-            .app
-            .delivery()
-            .send_weekly_summary(Deadline::unknown())
-            .await
-            .unwrap(),
-        "once"
-    );
 }

@@ -1,9 +1,14 @@
-//! The scheduled run's fallback step: a request whose staff address bounced goes to
-//! `NOTIFY_FALLBACK_TO`; when that send fails, the retry path sends it later, once.
+//! The scheduled run's claims and retries: a request whose staff address bounced goes to
+//! `NOTIFY_FALLBACK_TO` (when that send fails, the retry path sends it later, once); a reminder
+//! claimed by a run that died is sent after its lease; a summary whose reading fails is sent by a
+//! later run; an erase between a claim and its release leaves nothing behind.
 
 use crate::helpers::{RefusingProxy, app_against, full_submission, s, sent_emails_to, unique};
+use crate::reminders::{ny, reminders_to, run, set_clock, spawn};
 use chrono::Duration;
 use consultation_form::deadline::Deadline;
+use consultation_form::domain::{FollowUpState, SubmissionId};
+use consultation_form::store::Reminder;
 use serde_json::Value;
 use std::path::Path;
 
@@ -59,4 +64,130 @@ async fn a_fallback_whose_send_fails_is_sent_by_the_retry_path_once() {
     assert!(!again.fallback_sent);
     assert_eq!(run().await.unwrap()["fallbacks"]["queued"], 0);
     assert_eq!(sent_emails_to(&fallback).await.len(), 1, "once");
+}
+
+#[tokio::test]
+async fn a_reminder_claimed_by_a_run_that_died_is_sent_once_its_lease_lapses() {
+    let test = spawn("").await;
+    set_clock(&test, ny("2026-11-23 10:00"));
+    let id = test.post_json(&full_submission()).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = SubmissionId::parse(&id).unwrap();
+    set_clock(&test, ny("2026-11-23 14:00"));
+    // A run claimed it, then was killed before sending.
+    let now = ny("2026-11-23 14:00");
+    assert!(
+        test.app
+            .store()
+            .claim_reminder(id, Reminder::Staff, now, now + Duration::seconds(30))
+            .await
+            .unwrap()
+    );
+
+    let held = run(&test).await;
+    assert_eq!((held.due, held.reminded, held.skipped), (1, 0, 1));
+    test.clock.advance(Duration::seconds(31));
+    let lapsed = run(&test).await;
+
+    assert_eq!(lapsed.reminded, 1, "sent after the lease: {lapsed:?}");
+    assert_eq!(reminders_to(&test.staff).await.len(), 1, "once");
+    assert_eq!(run(&test).await.reminded, 0);
+}
+
+#[tokio::test]
+async fn an_erase_between_a_claim_and_its_release_leaves_nothing_behind() {
+    let test = spawn("").await;
+    set_clock(&test, ny("2026-11-23 10:00"));
+    let id = test.post_json(&full_submission()).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sid = SubmissionId::parse(&id).unwrap();
+    let now = ny("2026-11-23 14:00");
+    let store = test.app.store();
+    assert!(
+        store
+            .claim_reminder(sid, Reminder::Staff, now, now + Duration::minutes(1))
+            .await
+            .unwrap()
+    );
+    // Erased while the reminder was being sent.
+    for item in test.all_items().await {
+        test.dynamodb
+            .delete_item()
+            .table_name(&test.table)
+            .key("pk", item["pk"].clone())
+            .send()
+            .await
+            .unwrap();
+    }
+
+    // Every write that may follow a claim finds nothing and brings nothing back.
+    store.release_reminder(sid).await.unwrap();
+    store
+        .complete_reminder(sid, Reminder::Staff, now, Some((Reminder::Escalation, now)))
+        .await
+        .unwrap();
+    store.finish_fallback(sid, None, Some(now)).await.unwrap();
+    store.finish_fallback(sid, Some(now), None).await.unwrap();
+    assert!(!store.queue_fallback(sid, now).await.unwrap());
+    assert!(store.claim_fallback(sid, now, now).await.unwrap().is_none());
+    assert!(!store.requeue_notification(sid, now).await.unwrap());
+    assert!(!store.make_due_now(sid, now).await.unwrap());
+    assert!(
+        store
+            .set_follow_up(sid, FollowUpState::Contacted, now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .record_delivery(sid, consultation_form::domain::DeliveryStatus::Bounced, now)
+        .await
+        .unwrap();
+    let _ = store.mark_sent(sid, "message-id", now).await;
+    let _ = store.release_failed_notification(sid, Some(now)).await;
+
+    assert_eq!(
+        test.all_items().await.len(),
+        0,
+        "an erased request stays erased"
+    );
+}
+
+#[tokio::test]
+async fn a_weekly_summary_whose_reading_fails_is_sent_by_a_later_run() {
+    let proxy = crate::helpers::RefusingProxy::start().await;
+    let test = crate::helpers::app_against(&proxy.url, &[]).await;
+    set_clock(&test, ny("2026-11-30 08:30"));
+    proxy.refuse(consultation_form::store::item::WEEK_INDEX);
+
+    let sent = test
+        .app
+        .delivery()
+        .send_weekly_summary(Deadline::unknown())
+        .await
+        .unwrap();
+
+    assert!(!sent, "the week could not be read");
+    proxy.allow_all();
+    assert!(
+        test.app
+            .delivery()
+            .send_weekly_summary(Deadline::unknown())
+            .await
+            .unwrap(),
+        "the next run sends it"
+    );
+    assert!(
+        !test
+            .app
+            .delivery()
+            .send_weekly_summary(Deadline::unknown())
+            .await
+            .unwrap(),
+        "once"
+    );
 }
