@@ -6,12 +6,18 @@
   var form = document.getElementById("consultation-form");
   if (!form || !window.fetch) return;
 
-  // One key per page load: a retry after a network failure or a double click is the same request.
-  var idempotencyKey = (window.crypto && crypto.randomUUID)
-    ? crypto.randomUUID()
-    : Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) {
-        return ("0" + b.toString(16)).slice(-2);
-      }).join("");
+  // One key for one content: a retry after a network failure or a double click is the same
+  // request; once the person changes what they wrote, it is a new one (the same key with other
+  // content would be refused).
+  function newKey() {
+    return (window.crypto && crypto.randomUUID)
+      ? crypto.randomUUID()
+      : Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) {
+          return ("0" + b.toString(16)).slice(-2);
+        }).join("");
+  }
+  var idempotencyKey = newKey();
+  var sentBody = null;
   var button = form.querySelector("button[type=submit]");
   var status = document.getElementById("cf-status");
   var thanks = document.getElementById("cf-thanks");
@@ -83,7 +89,40 @@
     button.textContent = "Send request";
   }
 
+  // The way out when the form cannot get through: the practice's own phone and email, from the
+  // form's data-practice-phone / data-practice-email or the API's answer. What was typed stays.
+  var wayOut = document.getElementById("cf-way-out");
+  function showWayOut(contact) {
+    var phone = (contact && contact.phone) || form.getAttribute("data-practice-phone");
+    var email = (contact && contact.email) || form.getAttribute("data-practice-email");
+    status.textContent = "We could not send your request just now. What you wrote is still here; you can try again in a moment.";
+    if (!wayOut || (!phone && !email)) return;
+    wayOut.textContent = "";
+    wayOut.appendChild(document.createTextNode("You can also reach the practice directly: "));
+    if (phone) {
+      var call = document.createElement("a");
+      call.href = "tel:" + phone.replace(/[^0-9+]/g, "");
+      call.textContent = phone;
+      wayOut.appendChild(document.createTextNode("call "));
+      wayOut.appendChild(call);
+    }
+    if (phone && email) wayOut.appendChild(document.createTextNode(" or "));
+    if (email) {
+      var write = document.createElement("a");
+      write.href = "mailto:" + email;
+      write.textContent = email;
+      wayOut.appendChild(document.createTextNode("email "));
+      wayOut.appendChild(write);
+    }
+    wayOut.appendChild(document.createTextNode("."));
+    wayOut.hidden = false;
+  }
+
+  var retried = false;
   function send() {
+    var payload = body();
+    if (sentBody !== null && payload !== sentBody) idempotencyKey = newKey();
+    sentBody = payload;
     fetch(form.action, {
       method: "POST",
       headers: {
@@ -91,7 +130,7 @@
         "Accept": "application/json",
         "Idempotency-Key": idempotencyKey
       },
-      body: body()
+      body: payload
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.status === 201) {
@@ -108,6 +147,12 @@
             showFieldErrors(answer.fields);
           });
         }
+        if (response.status >= 500) {
+          // Once more, as the same request (same key); then the way out.
+          if (!retried) { retried = true; return "retry"; }
+          showWayOut(answer.contact);
+          return;
+        }
         if (response.status === 422 && answer.fields) {
           showFieldErrors(answer.fields);
         } else {
@@ -116,9 +161,12 @@
         }
       });
     }).catch(function () {
-      status.textContent = "We could not reach the practice just now. Check your connection; your answers are still here, and sending again is safe.";
+      if (!retried) { retried = true; return "retry"; }
+      showWayOut(null);
     }).then(function (next) {
       if (next === "resend") return send();
+      if (next === "retry") return new Promise(function (resolve) { setTimeout(resolve, 1500); }).then(send);
+      retried = false;
       done();
     });
   }

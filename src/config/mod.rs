@@ -80,6 +80,35 @@ pub struct Config {
     pub secret_arns: SecretArns,
     /// `REPLY_TRACKING_DOMAIN`: replies to the staff email at this domain count as contact.
     pub reply_tracking_domain: Option<String>,
+    /// `PRACTICE_PHONE`, `PRACTICE_CONTACT_EMAIL`: the way out when sending fails.
+    pub practice_contact: PracticeContact,
+}
+
+/// How a person reaches the practice directly when the form cannot get through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PracticeContact {
+    /// As the practice writes it, for people to read.
+    pub phone: Option<String>,
+    pub email: Option<EmailAddress>,
+}
+
+impl PracticeContact {
+    pub fn is_empty(&self) -> bool {
+        self.phone.is_none() && self.email.is_none()
+    }
+
+    /// The phone number as a `tel:` link: its digits, and a leading `+` if it has one.
+    pub fn tel_href(&self) -> Option<String> {
+        self.phone.as_ref().map(|phone| {
+            let plus = if phone.trim_start().starts_with('+') {
+                "+"
+            } else {
+                ""
+            };
+            let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+            format!("tel:{plus}{digits}")
+        })
+    }
 }
 
 /// The required variables with example values: the smallest valid configuration, for tests and
@@ -161,6 +190,10 @@ impl Config {
             runtime_workers: env.required(&RUNTIME_WORKERS)?,
             secret_arns: SecretArns::read(env)?,
             reply_tracking_domain: env.optional(&REPLY_TRACKING_DOMAIN)?,
+            practice_contact: PracticeContact {
+                phone: env.optional(&PRACTICE_PHONE)?,
+                email: env.optional(&PRACTICE_CONTACT_EMAIL)?,
+            },
         })
     }
 }
@@ -258,6 +291,9 @@ mod tests {
             ("PUBLIC_BASE_URL", "api.practice.example"),
             ("FOLLOW_UP_KEY", "too-short"),
             ("REPLY_TRACKING_DOMAIN", "not a domain"),
+            ("PRACTICE_PHONE", "call us"),
+            ("PRACTICE_PHONE", "12"),
+            ("PRACTICE_CONTACT_EMAIL", "front desk"),
             ("REPLY_TRACKING_DOMAIN", "localhost"),
             ("CLIENT_HASH_KEY_ARN", "client-hash-key"),
         ];

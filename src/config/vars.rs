@@ -100,6 +100,11 @@ pub const CLIENT_HASH_KEY_ARN: Var<SecretArn> = var("CLIENT_HASH_KEY_ARN", Optio
 pub const FOLLOW_UP_KEY_ARN: Var<SecretArn> = var("FOLLOW_UP_KEY_ARN", Optional, secret_arn);
 pub const TURNSTILE_SECRET_KEY_ARN: Var<SecretArn> =
     var("TURNSTILE_SECRET_KEY_ARN", Optional, secret_arn);
+/// How a person reaches the practice directly when sending the form fails: shown on every `5xx`
+/// page and answer.
+pub const PRACTICE_PHONE: Var<String> = var("PRACTICE_PHONE", Optional, practice_phone);
+pub const PRACTICE_CONTACT_EMAIL: Var<EmailAddress> =
+    var("PRACTICE_CONTACT_EMAIL", Optional, email_address);
 /// A subdomain whose mail SES receives: replies to the staff email count as contact.
 pub const REPLY_TRACKING_DOMAIN: Var<String> = var("REPLY_TRACKING_DOMAIN", Optional, domain_name);
 /// Business hours a `new` request may wait before staff are reminded (urgent ones: 1).
@@ -157,6 +162,8 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &FOLLOW_UP_KEY_ARN,
     &TURNSTILE_SECRET_KEY_ARN,
     &REPLY_TRACKING_DOMAIN,
+    &PRACTICE_PHONE,
+    &PRACTICE_CONTACT_EMAIL,
 ];
 
 /// The environment as the configuration reads it: empty values count as unset, and every name
@@ -261,6 +268,19 @@ fn secret_key(key: &str) -> Result<Vec<u8>, String> {
     } else {
         Err("must be at least 32 characters of secret".to_owned())
     }
+}
+
+fn practice_phone(number: &str) -> Result<String, String> {
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let allowed = number
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    (allowed && (6..=15).contains(&digits) && !number[1..].contains('+'))
+        .then(|| number.to_owned())
+        .ok_or_else(|| {
+            "expected a phone number to show people, like (312) 555-0142 or +1 312 555 0142"
+                .to_owned()
+        })
 }
 
 fn domain_name(name: &str) -> Result<String, String> {

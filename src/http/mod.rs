@@ -53,7 +53,7 @@ impl Summary {
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
     let started = Instant::now();
     let inbound = Inbound::read(&request, &app.config().allowed_origins);
-    let responder = Responder::for_request(&inbound);
+    let responder = Responder::for_request(&inbound).with_contact(&app.config().practice_contact);
     let handled = AssertUnwindSafe(answer(app, &inbound, &responder))
         .catch_unwind()
         .await;

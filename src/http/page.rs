@@ -26,6 +26,14 @@ pub struct Page {
     pub show_crisis: bool,
     pub reference: Option<String>,
     pub confirm: Option<Confirm>,
+    /// The way out when sending failed: the practice's phone (shown, and its `tel:` link) and
+    /// email.
+    pub contact: Option<Contact>,
+}
+
+pub struct Contact {
+    pub phone: Option<(String, String)>,
+    pub email: Option<String>,
 }
 
 impl Page {
@@ -39,6 +47,7 @@ impl Page {
             show_crisis: false,
             reference: None,
             confirm: None,
+            contact: None,
         }
     }
 

@@ -1,8 +1,9 @@
 //! Building the responses: JSON for scripts, small HTML pages for plain form posts.
 
 use super::cors::{self, ALLOW_HEADERS, ALLOW_METHODS, MAX_AGE_SECONDS, OriginCheck};
-use super::page::{Page, Problem};
+use super::page::{Contact, Page, Problem};
 use super::request::{ClientKind, Inbound};
+use crate::config::PracticeContact;
 use crate::domain::FieldErrors;
 use crate::error::RequestError;
 use askama::Template;
@@ -22,6 +23,8 @@ pub struct Responder {
     /// Where the "back to the form" link of an HTML error page points (an allowed page only).
     pub back_link: Option<String>,
     pub request_id: String,
+    /// Shown with every `5xx`: how to reach the practice directly.
+    pub contact: PracticeContact,
 }
 
 impl Responder {
@@ -34,7 +37,14 @@ impl Responder {
             },
             back_link: inbound.back_link.clone(),
             request_id: inbound.request_id.clone(),
+            contact: PracticeContact::default(),
         }
+    }
+
+    /// The practice's own phone and email, for the `5xx` answers.
+    pub fn with_contact(mut self, contact: &PracticeContact) -> Self {
+        self.contact = contact.clone();
+        self
     }
 
     /// The answer to `OPTIONS /consultations`: `204` for an allowed origin, `403` otherwise.
@@ -104,6 +114,12 @@ impl Responder {
                 if let RequestError::Internal(_) = error {
                     body["request_id"] = json!(self.request_id);
                 }
+                if description.status >= 500 && !self.contact.is_empty() {
+                    body["contact"] = json!({
+                        "phone": self.contact.phone,
+                        "email": self.contact.email.as_ref().map(|e| e.as_str()),
+                    });
+                }
                 self.json(description.status, body)
             }
             ClientKind::Html => {
@@ -129,6 +145,12 @@ impl Responder {
                         page.reference = Some(self.request_id.clone());
                     }
                     _ => {}
+                }
+                if description.status >= 500 && !self.contact.is_empty() {
+                    page.contact = Some(Contact {
+                        phone: self.contact.phone.clone().zip(self.contact.tel_href()),
+                        email: self.contact.email.as_ref().map(|e| e.as_str().to_owned()),
+                    });
                 }
                 self.html(description.status, &page)
             }
@@ -225,6 +247,7 @@ mod tests {
             cors_origin: Some("https://www.example.com".into()),
             back_link: Some("https://www.example.com/contact".into()),
             request_id: "req-1".into(),
+            contact: PracticeContact::default(),
         }
     }
 
@@ -308,6 +331,7 @@ mod tests {
             cors_origin: Some("http://localhost:8080".into()),
             back_link: None,
             request_id: "r".into(),
+            contact: PracticeContact::default(),
         };
         let ok = responder.preflight(&OriginCheck::Allowed("http://localhost:8080".into()));
         assert_eq!(ok.status(), 204);
@@ -325,5 +349,39 @@ mod tests {
         let no = refused.preflight(&OriginCheck::Refused);
         assert_eq!(no.status(), 403);
         assert!(no.headers().get("access-control-allow-origin").is_none());
+    }
+
+    #[test]
+    fn every_5xx_says_how_to_reach_the_practice_directly_and_nothing_else_does() {
+        let contact = PracticeContact {
+            phone: Some("(312) 555-0142".into()),
+            email: Some(crate::domain::EmailAddress::parse("frontdesk@practice.example").unwrap()),
+        };
+        let unavailable = RequestError::StorageUnavailable(crate::store::StoreError::OutOfTime);
+        let page = responder(ClientKind::Html)
+            .with_contact(&contact)
+            .error(&unavailable);
+        assert_eq!(page.status(), 503);
+        let html = body_text(&page);
+        assert!(
+            html.contains(r#"<a href="tel:3125550142">(312) 555-0142</a>"#),
+            "{html}"
+        );
+        assert!(html.contains("mailto:frontdesk@practice.example"), "{html}");
+        let json = responder(ClientKind::Json)
+            .with_contact(&contact)
+            .error(&unavailable);
+        let body: serde_json::Value = serde_json::from_str(&body_text(&json)).unwrap();
+        assert_eq!(body["contact"]["phone"], "(312) 555-0142");
+        assert_eq!(body["contact"]["email"], "frontdesk@practice.example");
+        let refused = responder(ClientKind::Html)
+            .with_contact(&contact)
+            .error(&RequestError::MethodNotAllowed);
+        assert!(
+            !body_text(&refused).contains("tel:"),
+            "a 4xx has its own way forward"
+        );
+        let none = responder(ClientKind::Html).error(&unavailable);
+        assert!(!body_text(&none).contains("reach the practice directly"));
     }
 }

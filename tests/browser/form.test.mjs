@@ -233,8 +233,9 @@ test("from an origin that is not allowed the browser blocks the request and noth
   const name = uniqueName();
   await fillValid(page, name);
   await page.click("button[type=submit]");
-  await page.waitForSelector("#cf-status:not(:empty)");
-  assert.match(await page.textContent("#cf-status"), /could not reach/);
+  await page.waitForSelector("#cf-status:not(:empty)", { timeout: 10000 });
+  assert.match(await page.textContent("#cf-status"), /could not send your request/);
+  assert.match(await page.textContent("#cf-way-out"), /reach the practice directly/, "and how else to");
   assert.equal(await page.isHidden("#cf-thanks"), true);
   assert.equal(await page.inputValue("#cf-name"), name, "answers are kept for a retry");
   await page.screenshot({ path: `${SCREENSHOTS}/other-origin.png`, fullPage: true });
@@ -282,5 +283,52 @@ test("the form has no serious or critical accessibility violations", async () =>
     return { offscreen: box.right < 0 || box.left < -1000, hidden: el.closest("[aria-hidden=true]") !== null, tab: el.tabIndex };
   });
   assert.deepEqual(trap, { offscreen: true, hidden: true, tab: -1 }, "the honeypot is hidden from people and screen readers");
+  await context.close();
+});
+
+test("when the API answers 503 twice, the page says how to reach the practice and keeps what was typed", async () => {
+  const { context, page } = await openForm();
+  const name = uniqueName();
+  const keys = [];
+  const cors = {
+    "access-control-allow-origin": WEB_URL,
+    "access-control-allow-methods": "POST, OPTIONS",
+    "access-control-allow-headers": "Content-Type, Accept, Idempotency-Key",
+  };
+  await page.route("**/consultations", async (route) => {
+    if (route.request().method() === "OPTIONS") {
+      await route.fulfill({ status: 204, headers: cors });
+      return;
+    }
+    keys.push(route.request().headers()["idempotency-key"]);
+    await route.fulfill({
+      status: 503,
+      contentType: "application/json",
+      headers: { ...cors, "retry-after": "30" },
+      body: JSON.stringify({ error: "temporarily_unavailable", message: "We could not save your request just now." }),
+    });
+  });
+  await fillValid(page, name);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#cf-way-out:not([hidden])", { timeout: 10000 });
+
+  assert.equal(keys.length, 2, "one retry, then the way out");
+  assert.equal(keys[0], keys[1], "the retry is the same request");
+  const wayOut = await page.textContent("#cf-way-out");
+  assert.match(wayOut, /reach the practice directly/);
+  assert.match(wayOut, /\(312\) 555-0142/);
+  assert.equal(await page.getAttribute("#cf-way-out a[href^='tel:']", "href"), "tel:3125550142");
+  assert.equal(await page.inputValue("#cf-message"), "I have been anxious at work.", "what they typed is kept");
+  assert.equal(await page.evaluate(() => Object.keys(window.localStorage).length + Object.keys(window.sessionStorage).length), 0,
+    "nothing in browser storage: a shared computer keeps nothing");
+  await page.screenshot({ path: `${SCREENSHOTS}/way-out.png`, fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], "way-out state");
+
+  // Edited and sent again: a new request, under a new key.
+  await page.fill("#cf-message", "I have been anxious at work, and sleeping badly.");
+  await page.click("button[type=submit]");
+  await waitFor(() => keys.length === 4, "the edited request and its retry");
+  assert.notEqual(keys[2], keys[0], "other content, another key");
+  assert.equal(stateFor(name).requests.length, 0, "nothing reached the function");
   await context.close();
 });
