@@ -89,7 +89,7 @@ fn columns(stored: &StoredRequest) -> [String; 17] {
         r.consent_version.clone(),
         rfc3339(r.received_at),
         rfc3339(r.expires_at),
-        r.held_as_spam.to_string(),
+        r.held_as_spam().to_string(),
     ]
 }
 
@@ -138,25 +138,35 @@ impl<'a> Admin<'a> {
     ) -> Result<usize, AdminError> {
         let mut requests = self.requests_since(since, progress).await?;
         requests.retain(|stored| match listing {
-            Listing::Requests => !stored.received.held_as_spam,
+            Listing::Requests => !stored.received.held_as_spam(),
             Listing::Open => stored
                 .follow_up
                 .is_some_and(|(state, _)| state == FollowUpState::New),
-            Listing::Spam => stored.received.held_as_spam,
+            Listing::Spam => stored.received.held_as_spam(),
         });
+        // Held requests say why they were held: a browser's autofill (honeypot) or no captcha.
+        let status_heading = if listing == Listing::Spam {
+            "held"
+        } else {
+            "notify"
+        };
         writeln!(
             out,
-            "{:<26}  {:<24}  {:<7}  {:<6}  {:<7}  name",
-            "id", "received_at", "notify", "urgent", "contact"
+            "{:<26}  {:<24}  {:<10}  {:<6}  {:<7}  name",
+            "id", "received_at", status_heading, "urgent", "contact"
         )?;
         for stored in &requests {
             let r = &stored.received;
+            let status = match r.hold {
+                Some(reason) if listing == Listing::Spam => reason.as_str(),
+                _ => stored.notify_status.as_str(),
+            };
             writeln!(
                 out,
-                "{:<26}  {:<24}  {:<7}  {:<6}  {:<7}  {}",
+                "{:<26}  {:<24}  {:<10}  {:<6}  {:<7}  {}",
                 r.id.to_string(),
                 rfc3339(r.received_at),
-                stored.notify_status.as_str(),
+                status,
                 if r.urgent { "URGENT" } else { "" },
                 r.request.preferred_contact.as_str(),
                 r.request.name.as_str()

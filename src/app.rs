@@ -145,7 +145,7 @@ impl App {
         let deadline = submission.deadline;
         // Computed now, with the settings in force now: the scheduled run then reads only what is
         // due. Nobody follows up a request held as spam.
-        let first_reminder_at = (!received.held_as_spam).then(|| {
+        let first_reminder_at = (!received.held_as_spam()).then(|| {
             self.delivery
                 .follow_up
                 .due_at(received.received_at, received.urgent, Reminder::Staff)
@@ -164,7 +164,7 @@ impl App {
             .unwrap_or(Err(StoreError::OutOfTime))
             .map_err(RequestError::StorageUnavailable)?;
         match inserted {
-            InsertOutcome::Inserted if received.held_as_spam => Ok(Accepted::Spam { id }),
+            InsertOutcome::Inserted if received.held_as_spam() => Ok(Accepted::Spam { id }),
             InsertOutcome::Inserted => {
                 let acknowledge = self.config.send_acknowledgement;
                 let notify = self

@@ -1,7 +1,7 @@
 //! Receiving a request: what the service adds to what the person wrote.
 
 use super::App;
-use crate::domain::{ConsultationRequest, ReceivedRequest, SubmissionId, Verification};
+use crate::domain::{ConsultationRequest, HoldReason, ReceivedRequest, SubmissionId, Verification};
 use chrono::{DateTime, Duration, Utc};
 
 impl App {
@@ -24,7 +24,7 @@ impl App {
             urgent,
             expires_at: now + Duration::days(i64::from(self.config.retention_days.get())),
             verification: Verification::NotRequired,
-            held_as_spam: false,
+            hold: None,
             public_base_url: None,
         }
     }
@@ -38,7 +38,7 @@ impl App {
     ) -> ReceivedRequest {
         let days = i64::from(self.config.spam_retention_days.get());
         ReceivedRequest {
-            held_as_spam: true,
+            hold: Some(HoldReason::Honeypot),
             expires_at: now + Duration::days(days),
             ..self.receive(id, now, request)
         }

@@ -28,7 +28,9 @@ pub use free_text::{BestTime, Message};
 pub use idempotency::IdempotencyKey;
 pub use name::PersonName;
 pub use phone::{PhoneNumber, PhoneRegion};
-pub use record::{DeliveryStatus, NotifyStatus, ReceivedRequest, SubmissionId, Verification};
+pub use record::{
+    DeliveryStatus, HoldReason, NotifyStatus, ReceivedRequest, SubmissionId, Verification,
+};
 pub use request::{ConsultationRequest, ParsedSubmission, SubmissionRules};
 pub use stored::StoredFields;
 pub use submission::{FieldInput, SubmittedForm};

@@ -171,15 +171,44 @@ pub struct ReceivedRequest {
     pub urgent: bool,
     pub expires_at: DateTime<Utc>,
     pub verification: Verification,
-    /// The hidden honeypot field was filled: kept briefly so a real person can be found, never
-    /// emailed.
-    pub held_as_spam: bool,
+    /// Held for review (stored as `held_as_spam`, with its `held_reason`): kept briefly, listed in
+    /// the review digest so a real person can still be found, not emailed.
+    pub hold: Option<HoldReason>,
     /// The API's base URL the follow-up links use: `PUBLIC_BASE_URL`, or the domain the request
     /// came in on, kept so that every later email builds the same links.
     pub public_base_url: Option<String>,
 }
 
+/// Why a request is held for review instead of sent to staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoldReason {
+    /// The hidden honeypot field was filled (a bot, or a browser's autofill).
+    Honeypot,
+    /// A plain form post with no Turnstile token while Turnstile is on (no JavaScript).
+    NoCaptcha,
+}
+
+impl HoldReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HoldReason::Honeypot => "honeypot",
+            HoldReason::NoCaptcha => "no_captcha",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [HoldReason::Honeypot, HoldReason::NoCaptcha]
+            .into_iter()
+            .find(|r| r.as_str() == text)
+    }
+}
+
 impl ReceivedRequest {
+    /// Held for review, for whatever reason.
+    pub fn held_as_spam(&self) -> bool {
+        self.hold.is_some()
+    }
+
     /// A request received at `at` with the defaults of a fresh deployment (consent version `1`,
     /// not urgent, kept a day, no bot check): the one fixture for tests, benchmarks and the
     /// warm-up's sample, which set what they need on top.
@@ -192,7 +221,7 @@ impl ReceivedRequest {
             urgent: false,
             expires_at: DateTime::from_timestamp(at.timestamp() + 86_400, 0).unwrap_or(at),
             verification: Verification::NotRequired,
-            held_as_spam: false,
+            hold: None,
             public_base_url: None,
         }
     }

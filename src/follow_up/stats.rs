@@ -15,7 +15,9 @@ pub struct FollowUpStats {
     pub open: Vec<SubmissionId>,
     pub median_to_first_contact: Option<Duration>,
     pub slowest_to_first_contact: Option<Duration>,
+    /// Held for review, by reason (`honeypot`, `no_captcha`).
     pub held_as_spam: usize,
+    pub held_by_reason: std::collections::BTreeMap<&'static str, usize>,
 }
 
 /// The most open requests the summary lists by reference; the rest are counted.
@@ -39,8 +41,9 @@ impl FollowUpStats {
         let mut stats = Self::default();
         let mut waits = Vec::new();
         for entry in entries {
-            if entry.held_as_spam {
+            if let Some(reason) = entry.hold {
                 stats.held_as_spam += 1;
+                *stats.held_by_reason.entry(reason.as_str()).or_default() += 1;
                 continue;
             }
             stats.received += 1;
@@ -88,8 +91,23 @@ impl FollowUpStats {
                 "Slowest time to first contact: {}",
                 describe(self.slowest_to_first_contact)
             ),
-            format!("Held as spam: {}", self.held_as_spam),
+            format!("Held as spam: {}{}", self.held_as_spam, self.held_reasons()),
         ]
+    }
+}
+
+impl FollowUpStats {
+    /// ` (honeypot 2, no_captcha 1)`, or nothing when none was held.
+    fn held_reasons(&self) -> String {
+        if self.held_by_reason.is_empty() {
+            return String::new();
+        }
+        let parts: Vec<String> = self
+            .held_by_reason
+            .iter()
+            .map(|(reason, n)| format!("{reason} {n}"))
+            .collect();
+        format!(" ({})", parts.join(", "))
     }
 }
 
@@ -131,7 +149,7 @@ mod tests {
             .request;
         StoredRequest {
             received: ReceivedRequest {
-                held_as_spam: spam,
+                hold: spam.then_some(crate::domain::HoldReason::Honeypot),
                 ..ReceivedRequest::example(request, at)
             },
             notify_status: crate::domain::NotifyStatus::Sent,
@@ -182,6 +200,10 @@ mod tests {
         assert!(
             text.contains("Slowest time to first contact: 1 d 2 h"),
             "{text}"
+        );
+        assert!(
+            text.contains("Held as spam: 1 (honeypot 1)"),
+            "held, by reason: {text}"
         );
         assert!(
             !text.contains("private") && !text.contains("Ana"),

@@ -61,6 +61,8 @@ pub mod attr {
     pub const EMAIL_HASH: &str = "email_hash";
     pub const COUNT: &str = "count";
     pub const HELD_AS_SPAM: &str = "held_as_spam";
+    /// Why: `honeypot` or `no_captcha`.
+    pub const HELD_REASON: &str = "held_reason";
     /// `due` while a reminder or escalation is still to be sent; with `reminder_due_at` (epoch
     /// milliseconds) the key of [`super::REMINDERS_INDEX`].
     pub const REMINDER_QUEUE: &str = "reminder_queue";
@@ -194,10 +196,11 @@ pub fn request_item(
         (attr::EMAIL_HASH, s(email_hash)),
         (attr::RECEIVED_DAY, s(&received_day(received.received_at))),
     ];
-    if received.held_as_spam {
+    if let Some(reason) = received.hold {
         fields.extend([
             (attr::NOTIFY_STATUS, s(NotifyStatus::Held.as_str())),
             (attr::HELD_AS_SPAM, AttributeValue::Bool(true)),
+            (attr::HELD_REASON, s(reason.as_str())),
         ]);
     } else {
         fields.extend([
@@ -275,7 +278,7 @@ mod tests {
         assert_eq!(stored.attempts, 1);
 
         let spam = ReceivedRequest {
-            held_as_spam: true,
+            hold: Some(crate::domain::HoldReason::Honeypot),
             ..received
         };
         let item = request_item(&spam, "hash", at, Some(at));

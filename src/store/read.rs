@@ -4,8 +4,8 @@
 use super::StoreError;
 use super::item::{Item, attr};
 use crate::domain::{
-    ConsultationRequest, FollowUpState, NotifyStatus, ReceivedRequest, StoredFields, SubmissionId,
-    Verification,
+    ConsultationRequest, FollowUpState, HoldReason, NotifyStatus, ReceivedRequest, StoredFields,
+    SubmissionId, Verification,
 };
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
@@ -52,10 +52,16 @@ pub fn stored_request(key: &str, item: &Item) -> Result<StoredRequest, StoreErro
             urgent: matches!(item.get(attr::URGENT), Some(AttributeValue::Bool(true))),
             expires_at,
             verification: Verification::from_stored(reader.optional_string(attr::VERIFICATION)),
-            held_as_spam: matches!(
+            hold: matches!(
                 item.get(attr::HELD_AS_SPAM),
                 Some(AttributeValue::Bool(true))
-            ),
+            )
+            .then(|| {
+                reader
+                    .optional_string(attr::HELD_REASON)
+                    .and_then(HoldReason::parse)
+                    .unwrap_or(HoldReason::Honeypot)
+            }),
             public_base_url: reader
                 .optional_string(attr::PUBLIC_BASE_URL)
                 .map(str::to_owned),

@@ -4,7 +4,7 @@
 
 use super::item::{Item, WEEK_INDEX, attr, day_key, n, request_id_of_key, rfc3339, s};
 use super::{Store, StoreError, StoredRequest, dynamodb, summary_key};
-use crate::domain::{FollowUpState, SubmissionId};
+use crate::domain::{FollowUpState, HoldReason, SubmissionId};
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
@@ -14,7 +14,8 @@ use chrono::{DateTime, Duration, Utc};
 pub struct WeekEntry {
     pub id: SubmissionId,
     pub received_at: DateTime<Utc>,
-    pub held_as_spam: bool,
+    /// Held for review, and why.
+    pub hold: Option<HoldReason>,
     /// `None` for a request held as spam.
     pub follow_up: Option<FollowUpState>,
     pub first_contact_at: Option<DateTime<Utc>>,
@@ -25,7 +26,7 @@ impl From<&StoredRequest> for WeekEntry {
         Self {
             id: stored.received.id,
             received_at: stored.received.received_at,
-            held_as_spam: stored.received.held_as_spam,
+            hold: stored.received.hold,
             follow_up: stored.follow_up.map(|(state, _)| state),
             first_contact_at: stored.first_contact_at,
         }
@@ -164,10 +165,16 @@ fn week_entry(item: &Item) -> Option<WeekEntry> {
     Some(WeekEntry {
         id,
         received_at: time(attr::RECEIVED_AT)?,
-        held_as_spam: matches!(
+        hold: matches!(
             item.get(attr::HELD_AS_SPAM),
             Some(AttributeValue::Bool(true))
-        ),
+        )
+        .then(|| {
+            item.get(attr::HELD_REASON)
+                .and_then(|v| v.as_s().ok())
+                .and_then(|v| HoldReason::parse(v))
+                .unwrap_or(HoldReason::Honeypot)
+        }),
         follow_up: item
             .get(attr::FOLLOW_UP)
             .and_then(|v| v.as_s().ok())

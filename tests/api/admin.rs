@@ -97,7 +97,8 @@ async fn list_and_show_what_was_received() {
     assert!(
         held_list
             .lines()
-            .any(|l| l.contains(&spam) && l.contains("held"))
+            .any(|l| l.contains(&spam) && l.contains("honeypot")),
+        "held requests say why: {held_list}"
     );
 
     let shown = stdout(&admin(&test, &["show", &first]).await);

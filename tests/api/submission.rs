@@ -176,6 +176,7 @@ async fn a_filled_honeypot_looks_accepted_and_is_held_as_spam_without_an_email()
     let item = &items[0];
     assert_eq!(s(item, "id"), id);
     assert_eq!(item["held_as_spam"].as_bool().unwrap(), &true);
+    assert_eq!(s(item, "held_reason"), "honeypot");
     assert_eq!(s(item, "notify_status"), "held");
     assert!(
         !item.contains_key("website"),
