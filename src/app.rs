@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::deadline::Deadline;
 use crate::delivery::Delivery;
 use crate::domain::{
-    Field, FieldErrors, NotifyStatus, ParsedSubmission, ReceivedRequest, SubmissionId,
+    Field, FieldErrors, HoldReason, NotifyStatus, ParsedSubmission, ReceivedRequest, SubmissionId,
     SubmissionRules, Verification,
 };
 use crate::error::RequestError;
@@ -41,6 +41,8 @@ pub struct Submission<'a> {
     /// `PUBLIC_BASE_URL`.
     pub domain_name: Option<&'a str>,
     pub deadline: Deadline,
+    /// A plain HTML form post (not a JSON client): without JavaScript it can carry no captcha.
+    pub form_post: bool,
 }
 
 /// What became of a submission that was not refused.
@@ -126,15 +128,35 @@ impl App {
             parsed.idempotency_key.as_ref(),
             &self.config.client_hash_key,
         );
+        let public_base_url = self.public_base_url(submission.domain_name);
         let received = if parsed.honeypot_filled {
             // A bot gets exactly what a person would, so it learns nothing. The request is held,
             // not thrown away: a person whose browser filled the hidden field can still be found.
-            self.hold_as_spam(id, now, parsed.request)
+            self.hold_for_review(
+                id,
+                now,
+                parsed.request,
+                HoldReason::Honeypot,
+                public_base_url,
+            )
+        } else if self.turnstile.is_some()
+            && submission.form_post
+            && parsed.turnstile_token.is_none()
+        {
+            // A plain form post can never carry a token (the widget needs JavaScript): held for
+            // review, with the normal success page, rather than turned away.
+            self.hold_for_review(
+                id,
+                now,
+                parsed.request,
+                HoldReason::NoCaptcha,
+                public_base_url,
+            )
         } else {
             let verification = self.verify_human(&submission, &parsed, &guard).await?;
             ReceivedRequest {
                 verification,
-                public_base_url: self.public_base_url(submission.domain_name),
+                public_base_url,
                 ..self.receive(id, now, parsed.request)
             }
         };
@@ -145,7 +167,8 @@ impl App {
         let deadline = submission.deadline;
         // Computed now, with the settings in force now: the scheduled run then reads only what is
         // due. Nobody follows up a request held as spam.
-        let first_reminder_at = (!received.held_as_spam()).then(|| {
+        let followed_up = !received.held_as_spam() || received.sent_while_held();
+        let first_reminder_at = followed_up.then(|| {
             self.delivery
                 .follow_up
                 .due_at(received.received_at, received.urgent, Reminder::Staff)
@@ -164,7 +187,7 @@ impl App {
             .unwrap_or(Err(StoreError::OutOfTime))
             .map_err(RequestError::StorageUnavailable)?;
         match inserted {
-            InsertOutcome::Inserted if received.held_as_spam() => Ok(Accepted::Spam { id }),
+            InsertOutcome::Inserted if !followed_up => Ok(Accepted::Spam { id }),
             InsertOutcome::Inserted => {
                 let acknowledge = self.config.send_acknowledgement;
                 let notify = self

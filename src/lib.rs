@@ -21,6 +21,7 @@ pub mod intake;
 pub mod lambda;
 pub mod logging;
 pub mod notify;
+pub mod review;
 pub mod scheduled_run;
 pub mod secrets;
 pub mod store;

@@ -1,7 +1,7 @@
 //! The scheduled run: EventBridge Scheduler invokes the function every five minutes with
 //! `{"action": "retry_notifications"}`. It reads only what is due, in the contract's order (staff
 //! notifications, then fallbacks, then reminders and escalations, each oldest due first, then the
-//! weekly summary), stops starting work before the invocation's deadline and leaves the rest to
+//! review digest and the weekly summary), stops starting work before the invocation's deadline and leaves the rest to
 //! the next run. A step that fails does not stop the ones after it; the run then reports the
 //! failure, so Lambda counts an error and the alarm on the function's errors sees it.
 
@@ -41,6 +41,10 @@ pub async fn run(delivery: &Delivery, deadline: Deadline) -> Result<Value, Store
     record(
         "reminders",
         delivery.send_follow_up_reminders(deadline).await.map(json),
+    );
+    record(
+        "review_digest_sent",
+        delivery.send_review_digest(deadline).await.map(Value::from),
     );
     record(
         "weekly_summary_sent",

@@ -29,17 +29,20 @@ impl App {
         }
     }
 
-    /// A request whose honeypot was filled: kept `SPAM_RETENTION_DAYS`, never emailed.
-    pub(super) fn hold_as_spam(
+    /// A request held for review: kept `SPAM_RETENTION_DAYS`, listed in the review digest.
+    pub(super) fn hold_for_review(
         &self,
         id: SubmissionId,
         now: DateTime<Utc>,
         request: ConsultationRequest,
+        reason: HoldReason,
+        public_base_url: Option<String>,
     ) -> ReceivedRequest {
         let days = i64::from(self.config.spam_retention_days.get());
         ReceivedRequest {
-            hold: Some(HoldReason::Honeypot),
+            hold: Some(reason),
             expires_at: now + Duration::days(days),
+            public_base_url,
             ..self.receive(id, now, request)
         }
     }

@@ -209,6 +209,12 @@ impl ReceivedRequest {
         self.hold.is_some()
     }
 
+    /// Held, but not left for the digest: an urgent request that came without the captcha (a
+    /// person in crisis with scripts off must not wait). Staff get it at once, marked unverified.
+    pub fn sent_while_held(&self) -> bool {
+        self.urgent && self.hold == Some(HoldReason::NoCaptcha)
+    }
+
     /// A request received at `at` with the defaults of a fresh deployment (consent version `1`,
     /// not urgent, kept a day, no bot check): the one fixture for tests, benchmarks and the
     /// warm-up's sample, which set what they need on top.

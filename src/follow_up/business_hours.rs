@@ -64,6 +64,17 @@ impl BusinessHours {
         self.open_days[weekday.num_days_from_monday() as usize]
     }
 
+    /// Whether `at` falls in business hours in `tz`.
+    pub fn is_open(&self, at: DateTime<Utc>, tz: Tz) -> bool {
+        let local = at.with_timezone(&tz);
+        let date = local.date_naive();
+        self.is_open_on(date.weekday())
+            && matches!(
+                (first_existing(tz, date, self.opens), first_existing(tz, date, self.closes)),
+                (Some(opens), Some(closes)) if opens <= at && at < closes
+            )
+    }
+
     /// `start` plus `hours` of business time in `tz`.
     pub fn add(&self, start: DateTime<Utc>, hours: u32, tz: Tz) -> DateTime<Utc> {
         let mut left = Duration::hours(i64::from(hours));

@@ -135,6 +135,58 @@ impl FollowUpKey {
     }
 }
 
+impl FollowUpKey {
+    /// The review digest's *Not spam: send it to staff* link for a held request, in a digest sent
+    /// at `sent_at`. Its token is bound to its purpose: a follow-up token is never a release one.
+    pub fn release_link(&self, base_url: &str, id: SubmissionId, sent_at: DateTime<Utc>) -> String {
+        let expires = (sent_at + LINK_LIFETIME).timestamp();
+        let token = format!(
+            "{expires}.{}",
+            hex(&self.signed(&release_message(id, expires)))
+        );
+        format!(
+            "{}/consultations/{id}/release?token={token}",
+            base_url.trim_end_matches('/')
+        )
+    }
+
+    /// Checks a release token for this request at `now`.
+    pub fn verify_release(
+        &self,
+        id: SubmissionId,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), LinkError> {
+        let (expires, signature) = token.split_once('.').ok_or(LinkError::Malformed)?;
+        let expires: i64 = expires.parse().map_err(|_| LinkError::Malformed)?;
+        let signature = unhex(signature).ok_or(LinkError::Malformed)?;
+        let message = release_message(id, expires);
+        let genuine = self.versions().any(|version| {
+            let mut mac =
+                Hmac::<Sha256>::new_from_slice(version).expect("HMAC accepts keys of any length");
+            mac.update(&message);
+            mac.verify_slice(&signature).is_ok()
+        });
+        if !genuine {
+            return Err(LinkError::Forged);
+        }
+        if now.timestamp() > expires {
+            return Err(LinkError::Expired);
+        }
+        Ok(())
+    }
+
+    fn signed(&self, message: &[u8]) -> Vec<u8> {
+        let mut mac = self.hmac();
+        mac.update(message);
+        mac.finalize().into_bytes().to_vec()
+    }
+}
+
+fn release_message(id: SubmissionId, expires: i64) -> Vec<u8> {
+    format!("release\n{id}\n{expires}").into_bytes()
+}
+
 fn message(id: SubmissionId, state: FollowUpState, expires: i64) -> Vec<u8> {
     format!("follow-up\n{id}\n{}\n{expires}", state.as_str()).into_bytes()
 }
@@ -229,5 +281,35 @@ mod tests {
                 "{malformed}"
             );
         }
+    }
+
+    #[test]
+    fn a_release_token_releases_only_its_request_and_is_never_a_follow_up_token() {
+        let at: DateTime<Utc> = "2026-11-30T14:00:00Z".parse().unwrap();
+        let id = SubmissionId::new(at);
+        let link = key().release_link("https://api.example", id, at);
+        let token = link.rsplit("token=").next().unwrap();
+        assert!(link.starts_with(&format!(
+            "https://api.example/consultations/{id}/release?token="
+        )));
+        assert_eq!(key().verify_release(id, token, at), Ok(()));
+        assert_eq!(
+            key().verify_release(SubmissionId::new(at), token, at),
+            Err(LinkError::Forged)
+        );
+        let follow_up = key().token(id, FollowUpState::Contacted, at + LINK_LIFETIME);
+        assert_eq!(
+            key().verify_release(id, &follow_up, at),
+            Err(LinkError::Forged)
+        );
+        assert_eq!(
+            key().verify(id, FollowUpState::Contacted, token, at),
+            Err(LinkError::Forged)
+        );
+        let later = at + LINK_LIFETIME + Duration::seconds(1);
+        assert_eq!(
+            key().verify_release(id, token, later),
+            Err(LinkError::Expired)
+        );
     }
 }

@@ -6,6 +6,7 @@ pub mod cors;
 pub mod envelope;
 mod follow_up;
 mod page;
+mod release;
 pub mod request;
 pub mod response;
 
@@ -84,6 +85,12 @@ async fn answer(
                 Err(error) => refuse(error),
             };
         }
+        Route::Release(id) => {
+            return match release::answer(app, inbound, id, responder).await {
+                Ok((response, outcome)) => (response, Summary::new(outcome)),
+                Err(error) => refuse(error),
+            };
+        }
         Route::Consultations => {}
     }
     match inbound.method {
@@ -104,6 +111,7 @@ async fn answer(
         source_ip: inbound.source_ip.as_deref(),
         domain_name: inbound.domain_name.as_deref(),
         deadline: inbound.deadline,
+        form_post: inbound.client == ClientKind::Html,
     };
     let thank_you_url = app.config().thank_you_url.as_deref();
     match app.accept(submission).await {

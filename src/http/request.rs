@@ -20,6 +20,8 @@ pub enum Route {
     Consultations,
     /// `/consultations/{id}/follow-up`: a staff member's one-click follow-up link.
     FollowUp(SubmissionId),
+    /// `/consultations/{id}/release`: the review digest's *Not spam: send it to staff*.
+    Release(SubmissionId),
     NotFound,
 }
 
@@ -29,11 +31,17 @@ impl Route {
         if path == PATH {
             return Self::Consultations;
         }
-        path.strip_prefix(PATH)
+        let Some(rest) = path
+            .strip_prefix(PATH)
             .and_then(|rest| rest.strip_prefix('/'))
-            .and_then(|rest| rest.strip_suffix("/follow-up"))
-            .and_then(SubmissionId::parse)
-            .map_or(Self::NotFound, Self::FollowUp)
+        else {
+            return Self::NotFound;
+        };
+        let of = |suffix: &str| rest.strip_suffix(suffix).and_then(SubmissionId::parse);
+        of("/follow-up")
+            .map(Self::FollowUp)
+            .or_else(|| of("/release").map(Self::Release))
+            .unwrap_or(Self::NotFound)
     }
 }
 
@@ -168,6 +176,10 @@ mod tests {
         assert_eq!(Route::of("/consultations/"), Route::Consultations);
         let follow_up = format!("/consultations/{id}/follow-up");
         assert_eq!(Route::of(&follow_up), Route::FollowUp(id));
+        assert_eq!(
+            Route::of(&format!("/consultations/{id}/release")),
+            Route::Release(id)
+        );
         for other in [
             "/contact",
             "/consultations/x/follow-up",

@@ -148,6 +148,12 @@ fn render(
     banner: Option<String>,
     sent_at: DateTime<Utc>,
 ) -> Result<NotificationEmail, askama::Error> {
+    // Urgent and held for review (it came without the security check): sent at once, said so.
+    let banner = banner.or_else(|| {
+        received.sent_while_held().then(|| {
+            "Unverified: held for review. This request came without the security check (from a browser without JavaScript); it is urgent, so it is here at once.".to_owned()
+        })
+    });
     let follow_up = settings
         .follow_up_key
         .as_ref()

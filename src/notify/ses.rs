@@ -28,6 +28,8 @@ pub enum EmailKind {
     Escalation,
     /// To staff: the weekly summary (about no one request).
     Summary,
+    /// To staff: the review digest of what is held (about no one request).
+    Digest,
 }
 
 impl EmailKind {
@@ -39,6 +41,7 @@ impl EmailKind {
             Self::Reminder => "reminder",
             Self::Escalation => "escalation",
             Self::Summary => "summary",
+            Self::Digest => "digest",
         }
     }
 
@@ -50,6 +53,7 @@ impl EmailKind {
             Self::Reminder,
             Self::Escalation,
             Self::Summary,
+            Self::Digest,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == tag)
@@ -98,7 +102,7 @@ impl SesNotifier {
             EmailKind::Staff | EmailKind::Reminder => &self.to,
             EmailKind::Fallback => &self.fallback_to,
             EmailKind::Escalation => &self.escalate_to,
-            EmailKind::Acknowledgement | EmailKind::Summary => &[],
+            EmailKind::Acknowledgement | EmailKind::Summary | EmailKind::Digest => &[],
         }
     }
 
@@ -161,6 +165,12 @@ impl SesNotifier {
     /// Sends the weekly summary to staff.
     pub async fn send_summary(&self, email: &NotificationEmail) -> Result<String, NotifyError> {
         self.send_email(&self.to, &[], email, None, EmailKind::Summary)
+            .await
+    }
+
+    /// Sends the review digest to staff.
+    pub async fn send_digest(&self, email: &NotificationEmail) -> Result<String, NotifyError> {
+        self.send_email(&self.to, &[], email, None, EmailKind::Digest)
             .await
     }
 

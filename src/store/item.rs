@@ -63,6 +63,10 @@ pub mod attr {
     pub const HELD_AS_SPAM: &str = "held_as_spam";
     /// Why: `honeypot` or `no_captcha`.
     pub const HELD_REASON: &str = "held_reason";
+    /// `held` while held for review: the key of [`super::HELD_INDEX`].
+    pub const HELD_QUEUE: &str = "held_queue";
+    /// When a held request was released to staff from the review digest.
+    pub const RELEASED_AT: &str = "released_at";
     /// `due` while a reminder or escalation is still to be sent; with `reminder_due_at` (epoch
     /// milliseconds) the key of [`super::REMINDERS_INDEX`].
     pub const REMINDER_QUEUE: &str = "reminder_queue";
@@ -95,6 +99,10 @@ pub const WEEK_INDEX: &str = "received-by-day";
 pub const PENDING: &str = "pending";
 /// The `retry_queue` value of a request whose email to `NOTIFY_FALLBACK_TO` is not sent yet.
 pub const FALLBACK: &str = "fallback";
+/// Requests held for review, newest first for the review digest (sparse).
+pub const HELD_INDEX: &str = "held-for-review";
+/// The `held_queue` value of a request in [`HELD_INDEX`].
+pub const HELD: &str = "held";
 /// The `reminder_queue` value of a request in [`REMINDERS_INDEX`].
 pub const REMINDER_DUE: &str = "due";
 
@@ -198,10 +206,15 @@ pub fn request_item(
     ];
     if let Some(reason) = received.hold {
         fields.extend([
-            (attr::NOTIFY_STATUS, s(NotifyStatus::Held.as_str())),
             (attr::HELD_AS_SPAM, AttributeValue::Bool(true)),
             (attr::HELD_REASON, s(reason.as_str())),
+            (attr::HELD_QUEUE, s(HELD)),
         ]);
+    }
+    // A held request waits for the review digest, unless it is urgent and came without the
+    // captcha: staff get that one at once (marked unverified) and follow it up like any other.
+    if received.hold.is_some() && !received.sent_while_held() {
+        fields.push((attr::NOTIFY_STATUS, s(NotifyStatus::Held.as_str())));
     } else {
         fields.extend([
             (attr::NOTIFY_STATUS, s(NotifyStatus::Pending.as_str())),

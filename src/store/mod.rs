@@ -12,6 +12,7 @@ pub mod item;
 mod notifications;
 mod operator;
 mod read;
+mod review;
 mod summary;
 
 pub use delivery::{ClaimedFallback, DeliveryRecord};
@@ -22,6 +23,7 @@ pub use item::{
     EMAIL_INDEX, OPEN_INDEX, PENDING_INDEX, StoredRequest, attr, request_key, rfc3339, summary_key,
 };
 pub use notifications::ClaimedNotification;
+pub use review::{DigestState, HeldEntry, Released};
 pub use summary::WeekEntry;
 
 use crate::aws::AwsError;

@@ -15,12 +15,12 @@ use std::path::{Path, PathBuf};
 
 /// A clock `offset` ahead of the real one for a binary: the variables that preload libfaketime
 /// (`make test` installs it and names it in CONSULTATION_FAKETIME_LIB).
-struct MovedClock {
+pub(crate) struct MovedClock {
     file: PathBuf,
 }
 
 impl MovedClock {
-    fn ahead(offset: Duration) -> Self {
+    pub(crate) fn ahead(offset: Duration) -> Self {
         let file = std::env::temp_dir().join(format!("faketime-{}", unique()));
         std::fs::write(&file, format!("+{}", offset.num_seconds())).unwrap();
         Self { file }
@@ -45,7 +45,7 @@ impl Drop for MovedClock {
 }
 
 /// The function's variables for `test`, with `extra` and the clock `ahead`.
-fn function_vars(
+pub(crate) fn function_vars(
     test: &TestApp,
     clock: &MovedClock,
     extra: &[(&str, &str)],
@@ -128,7 +128,7 @@ async fn a_reminder_claimed_by_a_run_killed_mid_way_is_sent_after_its_lease() {
 }
 
 /// From now to the next Monday 09:00 in New York (the practice's zone in local.env).
-fn to_next_monday_morning() -> Duration {
+pub(crate) fn to_next_monday_morning() -> Duration {
     let tz = chrono_tz::America::New_York;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let days = (7 - today.weekday().num_days_from_monday()) % 7;

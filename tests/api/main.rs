@@ -25,6 +25,7 @@ mod reminders;
 mod replies;
 mod resend;
 mod retry;
+mod review;
 mod runtime_api;
 mod schedule;
 mod secrets;

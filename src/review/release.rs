@@ -1,0 +1,56 @@
+//! *Not spam: send it to staff*: a held request released from the review digest becomes an
+//! ordinary request, once, however often the button is pressed: its staff email goes out through
+//! the usual retry path, its follow-up is `new` with reminders counted from the release, and it is
+//! kept `RETENTION_DAYS` from receipt.
+
+use crate::app::App;
+use crate::domain::SubmissionId;
+use crate::follow_up::LinkError;
+use crate::store::{Released, Reminder, StoreError};
+use chrono::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReleaseError {
+    #[error("the release link was refused: {0:?}")]
+    Refused(LinkError),
+    #[error("release links are not configured (FOLLOW_UP_KEY)")]
+    NotConfigured,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Checks a release token, without changing anything (the confirmation page).
+pub fn check(app: &App, id: SubmissionId, token: &str) -> Result<(), ReleaseError> {
+    let key = app
+        .config()
+        .follow_up_key
+        .as_ref()
+        .ok_or(ReleaseError::NotConfigured)?;
+    key.verify_release(id, token, app.now())
+        .map_err(ReleaseError::Refused)
+}
+
+/// Releases the request the token names.
+pub async fn release(app: &App, id: SubmissionId, token: &str) -> Result<Released, ReleaseError> {
+    check(app, id, token)?;
+    let now = app.now();
+    let Some(stored) = app.store().get_request(id).await? else {
+        return Ok(Released::Gone);
+    };
+    let received = &stored.received;
+    // Reminders count from the release, with the settings in force now.
+    let first_reminder_at = app
+        .delivery()
+        .follow_up
+        .due_at(now, received.urgent, Reminder::Staff);
+    let expires_at =
+        received.received_at + Duration::days(i64::from(app.config().retention_days.get()));
+    let released = app
+        .store()
+        .release_held(id, now, first_reminder_at, expires_at)
+        .await?;
+    if released == Released::Now {
+        tracing::info!(event = "released_from_review", submission_id = %id, "a held request was released to staff");
+    }
+    Ok(released)
+}
