@@ -137,10 +137,13 @@ def stored_items(table):
 
 
 def cmd_state(args):
-    """Stored requests and sent emails as one JSON document (for the browser tests)."""
-    requests = [i for i in stored_items(args.table) if i.get("pk", "").startswith("request#")]
+    """Stored requests (apart: those held for review) and sent emails as one JSON document (for the
+    browser tests)."""
+    items = [i for i in stored_items(args.table) if i.get("pk", "").startswith("request#")]
+    requests = [i for i in items if not i.get("held_as_spam")]
+    held = [i for i in items if i.get("held_as_spam")]
     emails = moto_data().get("ses", {}).get("Message", [])
-    json.dump({"requests": requests, "emails": emails}, sys.stdout, ensure_ascii=False)
+    json.dump({"requests": requests, "held": held, "emails": emails}, sys.stdout, ensure_ascii=False)
     print()
 
 

@@ -174,6 +174,15 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (sending) return;
+    // Turnstile is on but its widget could not run (a privacy extension or a network blocks it):
+    // no token to be had, so the form goes as a plain post, which the practice holds for review
+    // and answers with its thank-you page, rather than a refusal.
+    var widget = form.querySelector(".cf-turnstile");
+    var token = form.querySelector('[name="cf-turnstile-response"]');
+    if (widget && !(token && token.value)) {
+      form.submit();
+      return;
+    }
     sending = true;
     button.disabled = true;
     button.textContent = "Sending…";

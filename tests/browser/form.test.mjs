@@ -37,7 +37,7 @@ function stateFor(name) {
 // by the stand-in verifier as timed out, as for a person who took longer than 300 s to write.
 const TOKEN_FIELD = '<input type="hidden" name="cf-turnstile-response" value="XXXX.DUMMY.TOKEN.XXXX">';
 
-async function openForm({ javaScript = true, origin = WEB_URL, referrerPolicy = null } = {}) {
+async function openForm({ javaScript = true, origin = WEB_URL, referrerPolicy = null, token = TOKEN_FIELD } = {}) {
   const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 420, height: 1100 } });
   const page = await context.newPage();
   if (referrerPolicy) {
@@ -54,7 +54,7 @@ async function openForm({ javaScript = true, origin = WEB_URL, referrerPolicy = 
       const form = document.getElementById("consultation-form");
       form.action = url;
       form.insertAdjacentHTML("beforeend", token);
-    }, [FUNCTION_URL, TOKEN_FIELD]);
+    }, [FUNCTION_URL, token]);
   } else {
     // Without JavaScript the page cannot be edited from inside, so the attribute is set through
     // the DevTools protocol, as the served HTML would carry it.
@@ -64,7 +64,7 @@ async function openForm({ javaScript = true, origin = WEB_URL, referrerPolicy = 
     await cdp.send("DOM.setAttributeValue", { nodeId, name: "action", value: FUNCTION_URL });
     const honeypot = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector: "#cf-website" });
     const { outerHTML } = await cdp.send("DOM.getOuterHTML", { nodeId: honeypot.nodeId });
-    await cdp.send("DOM.setOuterHTML", { nodeId: honeypot.nodeId, outerHTML: outerHTML + TOKEN_FIELD });
+    await cdp.send("DOM.setOuterHTML", { nodeId: honeypot.nodeId, outerHTML: outerHTML + token });
   }
   return { context, page };
 }
@@ -330,5 +330,30 @@ test("when the API answers 503 twice, the page says how to reach the practice an
   await waitFor(() => keys.length === 4, "the edited request and its retry");
   assert.notEqual(keys[2], keys[0], "other content, another key");
   assert.equal(stateFor(name).requests.length, 0, "nothing reached the function");
+  await context.close();
+});
+
+test("with JavaScript off and Turnstile on, a person is held for review and thanked, not turned away", async () => {
+  const { context, page } = await openForm({ javaScript: false, token: "" });
+  const name = uniqueName();
+  await fillValid(page, name);
+  await Promise.all([page.waitForURL(/thank-you\.html$/), page.click("button[type=submit]")]);
+  assert.match(await page.textContent("h1"), /Thank you/);
+  const held = JSON.parse(execSync(STATE_COMMAND, { encoding: "utf8" })).held.filter((r) => r.name === name);
+  assert.equal(held.length, 1, "stored, held for review");
+  assert.equal(held[0].held_reason, "no_captcha");
+  assert.equal(stateFor(name).emails.length, 0, "left for the review digest");
+  await context.close();
+});
+
+test("when the captcha widget is blocked, the script sends the form as a plain post and the person is thanked", async () => {
+  const blocked = '<div class="cf-turnstile" data-sitekey="1x00000000000000000000AA"></div>';
+  const { context, page } = await openForm({ token: blocked });
+  const name = uniqueName();
+  await fillValid(page, name);
+  await Promise.all([page.waitForURL(/thank-you\.html$/), page.click("button[type=submit]")]);
+  const held = JSON.parse(execSync(STATE_COMMAND, { encoding: "utf8" })).held.filter((r) => r.name === name);
+  assert.equal(held.length, 1);
+  assert.equal(held[0].held_reason, "no_captcha");
   await context.close();
 });
