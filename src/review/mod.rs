@@ -181,7 +181,11 @@ fn digest_email(
         String::new()
     };
     NotificationEmail {
-        subject: format!("Held for review: {} requests, {new} new", held.len()),
+        subject: format!(
+            "Held for review: {} request{}, {new} new",
+            held.len(),
+            if held.len() == 1 { "" } else { "s" }
+        ),
         text: format!("{intro}\n\n{counts}\n\n{}{more}\n", text_rows.join("\n")),
         html: format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Held for review</title></head><body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1f2933;\"><h1 style=\"font-size:18px;\">Held for review</h1><p>{intro}</p><p>{counts}</p><ul>{}</ul><p>{}</p></body></html>",
