@@ -118,8 +118,8 @@ impl RequestError {
             RequestError::Validation(_) => (
                 422,
                 "validation_failed",
-                "Please check the form",
-                "Some answers need your attention before the form can be sent.",
+                "There is a problem",
+                "Some answers need changing before the form can be sent. What you typed is still in the form.",
                 None,
             ),
             RequestError::IdempotencyKeyReused => (

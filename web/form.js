@@ -29,26 +29,67 @@
   // The server checks everything; its messages are shown instead of the browser's own.
   form.noValidate = true;
 
+  // Errors as the GOV.UK Design System shows them, the pattern known to work for people under
+  // stress and for screen readers: a summary first, headed "There is a problem", each problem a
+  // link to its field worded as the message beside it; "Error: " at the start of the title; focus
+  // moved to the summary.
+  var pageTitle = document.title;
+  var summary = document.createElement("div");
+  summary.className = "cf-error-summary";
+  summary.id = "cf-error-summary";
+  summary.tabIndex = -1;
+  summary.hidden = true;
+  summary.setAttribute("aria-labelledby", "cf-error-summary-title");
+  summary.innerHTML = '<div role="alert"><h2 id="cf-error-summary-title">There is a problem</h2><ul></ul></div>';
+  form.insertBefore(summary, form.firstChild);
+
   function clearErrors() {
     status.textContent = "";
+    summary.hidden = true;
+    summary.querySelector("ul").textContent = "";
+    document.title = pageTitle;
     form.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
   }
 
   function showFieldErrors(fields) {
-    var first = null;
-    Object.keys(fields).forEach(function (name) {
+    var list = summary.querySelector("ul");
+    // In the form's order, whatever order the answer lists them in.
+    var slots = Array.prototype.map.call(form.querySelectorAll("[data-error-for]"), function (el) {
+      return el.getAttribute("data-error-for");
+    });
+    var order = function (name) { var i = slots.indexOf(name); return i < 0 ? slots.length : i; };
+    Object.keys(fields).sort(function (a, b) { return order(a) - order(b); }).forEach(function (name) {
       var message = fields[name][0] && fields[name][0].message;
       var slot = form.querySelector('[data-error-for="' + name + '"]');
       var input = form.querySelector('[name="' + name + '"]');
-      if (slot) slot.textContent = message;
+      if (slot) {
+        slot.textContent = "";
+        var prefix = document.createElement("span");
+        prefix.className = "cf-visually-hidden";
+        prefix.textContent = "Error: ";
+        slot.appendChild(prefix);
+        slot.appendChild(document.createTextNode(message));
+      }
+      var item = document.createElement("li");
       if (input) {
         input.setAttribute("aria-invalid", "true");
-        if (!first) first = input;
+        var link = document.createElement("a");
+        link.href = "#" + (input.id || "");
+        link.textContent = message;
+        link.addEventListener("click", function (event) {
+          event.preventDefault();
+          input.focus();
+        });
+        item.appendChild(link);
+      } else {
+        item.textContent = message;
       }
+      list.appendChild(item);
     });
-    status.textContent = "Please check the highlighted answers.";
-    if (first) first.focus();
+    document.title = "Error: " + pageTitle;
+    summary.hidden = false;
+    summary.focus();
   }
 
   // Asks the Turnstile widget (if the page has one) for a fresh token and waits, at most 30 s, for
@@ -141,7 +182,7 @@
         }
         if (response.status === 422 && captchaExpired(answer) && !resentForCaptcha && window.turnstile) {
           resentForCaptcha = true;
-          status.textContent = "The security check expired while you were writing; sending again…";
+          status.textContent = "The security check ran out while you were writing; sending again…";
           return freshCaptchaToken().then(function (fresh) {
             if (fresh) return "resend";
             showFieldErrors(answer.fields);

@@ -104,47 +104,70 @@ impl FieldError {
         }
     }
 
-    /// A sentence a person can act on. It never repeats what they typed.
+    /// A sentence a person can act on: what to do, never "valid", "invalid" or "please" (the
+    /// GOV.UK Design System's error messages are the model). It never repeats what they typed.
     pub fn message(self, field: Field) -> String {
         match (self, field) {
             (FieldError::Required, Field::Phone) => {
-                "Enter a phone number so we can call or text you.".to_owned()
+                "Enter a phone number, like 312 555 0142, so we can call or text you".to_owned()
             }
-            (FieldError::Required, Field::Name) => "Enter your name.".to_owned(),
-            (FieldError::Required, Field::Email) => "Enter your email address.".to_owned(),
-            (FieldError::Required, f) => format!("{} is required.", f.label()),
+            (FieldError::Required, Field::Name) => "Enter your name".to_owned(),
+            (FieldError::Required, Field::Email) => "Enter your email address".to_owned(),
+            (FieldError::Required, f) => format!("Enter {}", f.label().to_lowercase()),
             (FieldError::TooLong { max }, f) => {
-                format!("{} must be at most {max} characters.", f.label())
+                format!("{} must be {} characters or fewer", f.label(), thousands(max))
             }
             (FieldError::Invalid, Field::Name) => {
-                "Enter your name on one line, using letters.".to_owned()
+                "Enter your name on one line, using letters".to_owned()
             }
             (FieldError::Invalid, Field::BestTime) => {
-                "Describe the best time on one line, without special characters.".to_owned()
+                "Enter the best time to reach you on one line, using letters and numbers".to_owned()
             }
             (FieldError::Invalid, Field::Message) => {
-                "The message contains characters we cannot accept.".to_owned()
+                "Remove the hidden or control characters from your message".to_owned()
             }
-            (FieldError::Invalid, f) => format!("{} is not valid.", f.label()),
-            (FieldError::InvalidEmail, _) => "Enter a valid email address.".to_owned(),
-            (FieldError::InvalidPhone, _) => {
-                "Enter a phone number we can dial, including the area code.".to_owned()
+            (FieldError::Invalid, f) => {
+                format!("Enter {} as plain text", f.label().to_lowercase())
+            }
+            (FieldError::InvalidEmail, _) => {
+                "Enter an email address in the correct format, like name@example.com".to_owned()
+            }
+            (FieldError::InvalidPhone, _) => "Enter a phone number, like 312 555 0142".to_owned(),
+            (FieldError::InvalidChoice, Field::PreferredContact) => {
+                "Select how you would like us to contact you".to_owned()
+            }
+            (FieldError::InvalidChoice, Field::SessionFormat) => {
+                "Select a session format".to_owned()
             }
             (FieldError::InvalidChoice, f) => format!(
-                "Choose one of the options for {}.",
+                "Select one of the options for {}",
                 f.label().to_lowercase()
             ),
             (FieldError::ConsentRequired, _) => {
-                "Please confirm that you agree before sending the form.".to_owned()
+                "Select the box to agree that the practice may store your request and contact you"
+                    .to_owned()
             }
             (FieldError::CaptchaFailed, _) => {
-                "We could not verify that you are not a robot. Please try again.".to_owned()
+                "The security check did not work. Send the form again".to_owned()
             }
             (FieldError::CaptchaExpired, _) => {
-                "The security check expired while you were writing. Please send the form again; your answers are kept.".to_owned()
+                "The security check ran out while you were writing. Send the form again: your answers are kept".to_owned()
             }
         }
     }
+}
+
+/// `2000` → `2,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Every field error of one submission, at most one per field, in the form's order.

@@ -9,9 +9,10 @@ pub struct Confirm {
     pub label: String,
 }
 
+/// One line of the error summary: the message beside the field, linking to it on the form.
 pub struct Problem {
-    pub label: &'static str,
     pub message: String,
+    pub href: Option<String>,
 }
 
 /// One page template for every outcome; askama escapes every value.
@@ -68,11 +69,11 @@ mod tests {
 
     #[test]
     fn every_value_is_escaped() {
-        let mut page = Page::new("Please check the form");
+        let mut page = Page::new("There is a problem");
         page.paragraphs.push("<script>alert(1)</script>".to_owned());
         page.problems.push(Problem {
-            label: "Name",
             message: "\"><img src=x onerror=alert(1)>".to_owned(),
+            href: Some("https://www.example.com/contact#cf-name".to_owned()),
         });
         page.back_link = Some("https://www.example.com/contact?a=1&b=\"x\"".to_owned());
         let html = page.render().unwrap();

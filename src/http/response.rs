@@ -130,8 +130,11 @@ impl Responder {
                         page.problems = fields
                             .iter()
                             .map(|(field, e)| Problem {
-                                label: field.label(),
                                 message: e.message(field),
+                                href: self
+                                    .back_link
+                                    .as_ref()
+                                    .map(|back| format!("{back}#cf-{}", field.as_str())),
                             })
                             .collect();
                         page.back_link.clone_from(&self.back_link);
@@ -298,14 +301,24 @@ mod tests {
         assert_eq!(body["fields"]["email"][0]["code"], "invalid_email");
         assert_eq!(
             body["fields"]["email"][0]["message"],
-            "Enter a valid email address."
+            "Enter an email address in the correct format, like name@example.com"
         );
         assert_eq!(body["fields"]["consent"][0]["code"], "consent_required");
 
         let html = responder(ClientKind::Html).error(&error);
         assert_eq!(html.status(), 422);
         let page = body_text(&html);
-        assert!(page.contains("Enter a valid email address."));
+        // The GOV.UK pattern: "Error: " in the title, a summary headed "There is a problem" whose
+        // links go to each field, worded as the message beside it.
+        assert!(
+            page.contains("<title>Error: There is a problem</title>"),
+            "{page}"
+        );
+        assert!(page.contains("There is a problem"));
+        assert!(page.contains(
+            "<a href=\"https://www.example.com/contact#cf-email\">Enter an email address in the correct format, like name@example.com</a>"
+        ), "{page}");
+        assert!(page.contains("href=\"https://www.example.com/contact#cf-consent\""));
         assert!(page.contains("href=\"https://www.example.com/contact\""));
     }
 

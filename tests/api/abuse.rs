@@ -205,14 +205,14 @@ async fn an_expired_or_reused_token_is_422_captcha_expired_and_nothing_is_kept()
         body["fields"]["cf-turnstile-response"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("send the form again")
+            .contains("Send the form again")
     );
     let page = test
         .post_form("name=Ana+Lima&email=ana%40example.com&consent=on&cf-turnstile-response=old")
         .await;
     assert_eq!(page.status, 422);
     assert!(
-        page.body.contains("security check expired"),
+        page.body.contains("security check ran out"),
         "{}",
         page.body
     );

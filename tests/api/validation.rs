@@ -93,7 +93,11 @@ async fn a_repeated_form_field_is_invalid() {
             .unwrap()
             .starts_with("text/html")
     );
-    assert!(response.body.contains("Email"));
+    assert!(
+        response.body.contains("Enter email as plain text"),
+        "{}",
+        response.body
+    );
     test.assert_nothing_kept().await;
 }
 
@@ -110,13 +114,29 @@ async fn an_html_form_post_gets_a_page_listing_the_problems_with_a_link_back() {
         response.header("content-security-policy"),
         Some("default-src 'none'; style-src 'unsafe-inline'")
     );
-    assert!(response.body.contains("Enter a valid email address."));
-    assert!(response.body.contains("Please confirm that you agree"));
+    // The GOV.UK error summary: "Error: " in the title, "There is a problem", each problem a
+    // link to its field on the form, worded as the message beside it.
     assert!(
         response
             .body
-            .contains("Enter your name on one line, using letters.")
+            .contains("<title>Error: There is a problem</title>")
     );
+    assert!(response.body.contains("There is a problem"));
+    assert!(response.body.contains(
+        "#cf-email\">Enter an email address in the correct format, like name@example.com</a>"
+    ));
+    assert!(response.body.contains("Select the box to agree"));
+    assert!(
+        response
+            .body
+            .contains("Enter your name on one line, using letters")
+    );
+    for vague in ["valid", "Please"] {
+        assert!(
+            !response.body.contains(&format!(" {vague} ")),
+            "no '{vague}' in the messages"
+        );
+    }
     assert!(
         response
             .body

@@ -194,8 +194,8 @@ test("invalid email and missing consent are shown at those fields and nothing is
   await page.fill("#cf-message", "Keep what I typed");
   await page.click("button[type=submit]");
   await page.waitForSelector("#cf-email-error:not(:empty)");
-  assert.equal(await page.textContent("#cf-email-error"), "Enter a valid email address.");
-  assert.match(await page.textContent("#cf-consent-error"), /confirm that you agree/);
+  assert.equal(await page.textContent("#cf-email-error"), "Error: Enter an email address in the correct format, like name@example.com");
+  assert.match(await page.textContent("#cf-consent-error"), /Select the box to agree/);
   assert.equal(await page.getAttribute("#cf-email", "aria-invalid"), "true");
   assert.equal(await page.inputValue("#cf-message"), "Keep what I typed", "what they typed is kept");
   assert.equal(await page.isEnabled("button[type=submit]"), true);
@@ -355,5 +355,30 @@ test("when the captcha widget is blocked, the script sends the form as a plain p
   const held = JSON.parse(execSync(STATE_COMMAND, { encoding: "utf8" })).held.filter((r) => r.name === name);
   assert.equal(held.length, 1);
   assert.equal(held[0].held_reason, "no_captcha");
+  await context.close();
+});
+
+test("with errors, focus lands on a summary whose links move to each field, and the title says Error", async () => {
+  const { context, page } = await openForm();
+  await page.fill("#cf-name", uniqueName());
+  await page.fill("#cf-email", "ana@example");
+  await page.check('input[name="preferred_contact"][value="phone"]');
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#cf-error-summary:not([hidden])");
+
+  assert.match(await page.title(), /^Error: /);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "cf-error-summary", "focus on the summary");
+  assert.match(await page.textContent("#cf-error-summary h2"), /There is a problem/);
+  const links = await page.$$eval("#cf-error-summary a", (as) => as.map((a) => ({ text: a.textContent, href: a.getAttribute("href") })));
+  assert.deepEqual(links.map((l) => l.href), ["#cf-email", "#cf-phone", "#cf-consent"]);
+  for (const { text, href } of links) {
+    const beside = await page.textContent(`${href}-error`);
+    assert.equal(beside, `Error: ${text}`, "worded as the message beside the field");
+    assert.doesNotMatch(text, /\b(valid|invalid|please)\b/i, "says what to do");
+    await page.click(`#cf-error-summary a[href="${href}"]`);
+    assert.equal(await page.evaluate(() => "#" + document.activeElement.id), href, "the link moves focus to its field");
+  }
+  await page.screenshot({ path: `${SCREENSHOTS}/error-summary.png`, fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], "error state");
   await context.close();
 });
