@@ -105,14 +105,25 @@ impl FollowUpKey {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<(), LinkError> {
+        self.check(token, now, |expires| message(id, state, expires))
+    }
+
+    /// A token `expires.signature` whose signature, by the current key or the one before a
+    /// rotation (a link signed before it still works), is over `message_for(expires)`.
+    fn check(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+        message_for: impl Fn(i64) -> Vec<u8>,
+    ) -> Result<(), LinkError> {
         let (expires, signature) = token.split_once('.').ok_or(LinkError::Malformed)?;
         let expires: i64 = expires.parse().map_err(|_| LinkError::Malformed)?;
         let signature = unhex(signature).ok_or(LinkError::Malformed)?;
-        // A link signed before the key's rotation still works.
+        let message = message_for(expires);
         let signed_by_a_version = self.versions().any(|version| {
             let mut mac =
                 Hmac::<Sha256>::new_from_slice(version).expect("HMAC accepts keys of any length");
-            mac.update(&message(id, state, expires));
+            mac.update(&message);
             mac.verify_slice(&signature).is_ok()
         });
         if !signed_by_a_version {
@@ -129,8 +140,12 @@ impl FollowUpKey {
     }
 
     fn mac(&self, id: SubmissionId, state: FollowUpState, expires: i64) -> Vec<u8> {
+        self.signed(&message(id, state, expires))
+    }
+
+    fn signed(&self, message: &[u8]) -> Vec<u8> {
         let mut mac = self.hmac();
-        mac.update(&message(id, state, expires));
+        mac.update(message);
         mac.finalize().into_bytes().to_vec()
     }
 }
@@ -157,29 +172,7 @@ impl FollowUpKey {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<(), LinkError> {
-        let (expires, signature) = token.split_once('.').ok_or(LinkError::Malformed)?;
-        let expires: i64 = expires.parse().map_err(|_| LinkError::Malformed)?;
-        let signature = unhex(signature).ok_or(LinkError::Malformed)?;
-        let message = release_message(id, expires);
-        let genuine = self.versions().any(|version| {
-            let mut mac =
-                Hmac::<Sha256>::new_from_slice(version).expect("HMAC accepts keys of any length");
-            mac.update(&message);
-            mac.verify_slice(&signature).is_ok()
-        });
-        if !genuine {
-            return Err(LinkError::Forged);
-        }
-        if now.timestamp() > expires {
-            return Err(LinkError::Expired);
-        }
-        Ok(())
-    }
-
-    fn signed(&self, message: &[u8]) -> Vec<u8> {
-        let mut mac = self.hmac();
-        mac.update(message);
-        mac.finalize().into_bytes().to_vec()
+        self.check(token, now, |expires| release_message(id, expires))
     }
 }
 

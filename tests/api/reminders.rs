@@ -31,6 +31,15 @@ pub(crate) async fn run(test: &TestApp) -> ReminderReport {
         .unwrap()
 }
 
+/// The weekly summary step of the scheduled run, with no deadline.
+pub(crate) async fn weekly_summary(test: &TestApp) -> bool {
+    test.app
+        .delivery()
+        .send_weekly_summary(Deadline::unknown())
+        .await
+        .unwrap()
+}
+
 pub(crate) async fn reminders_to(address: &str) -> Vec<Value> {
     sent_emails_to(address)
         .await
@@ -210,32 +219,10 @@ async fn staff_get_one_weekly_summary_on_monday_morning_without_any_message() {
             .collect::<Vec<_>>()
     };
     set_clock(&test, ny("2026-11-30 07:59"));
-    assert!(
-        !test
-            .app
-            .delivery()
-            .send_weekly_summary(Deadline::unknown())
-            .await
-            .unwrap(),
-        "not before 8"
-    );
+    assert!(!weekly_summary(&test).await, "not before 8");
     set_clock(&test, ny("2026-11-30 08:30"));
-    assert!(
-        test.app
-            .delivery()
-            .send_weekly_summary(Deadline::unknown())
-            .await
-            .unwrap()
-    );
-    assert!(
-        !test
-            .app
-            .delivery()
-            .send_weekly_summary(Deadline::unknown())
-            .await
-            .unwrap(),
-        "once a week"
-    );
+    assert!(weekly_summary(&test).await);
+    assert!(!weekly_summary(&test).await, "once a week");
     let sent = summaries().await;
     assert_eq!(sent.len(), 1);
     assert_eq!(
@@ -263,12 +250,7 @@ async fn a_weekly_summary_whose_email_fails_gives_its_claim_back_and_a_later_run
     let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
     set_clock(&test, ny("2026-11-30 08:30"));
 
-    let sent = test
-        .app
-        .delivery()
-        .send_weekly_summary(Deadline::unknown())
-        .await
-        .unwrap();
+    let sent = weekly_summary(&test).await;
 
     assert!(!sent, "SES refused the unverified sender");
     let claim = test
@@ -281,23 +263,9 @@ async fn a_weekly_summary_whose_email_fails_gives_its_claim_back_and_a_later_run
         !claim.contains_key("lease_until") && !claim.contains_key("sent_at"),
         "the week's claim was given back, not counted as sent: {claim:?}"
     );
-    assert!(
-        !test
-            .app
-            .delivery()
-            .send_weekly_summary(Deadline::unknown())
-            .await
-            .unwrap(),
-        "still refused"
-    );
+    assert!(!weekly_summary(&test).await, "still refused");
     crate::helpers::verify_sender(&test.ses, &sender).await;
-    assert!(
-        test.app
-            .delivery()
-            .send_weekly_summary(Deadline::unknown())
-            .await
-            .unwrap()
-    );
+    assert!(weekly_summary(&test).await);
     let summaries: Vec<_> = test
         .sent_emails()
         .await

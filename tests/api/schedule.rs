@@ -4,7 +4,7 @@
 //! later run; an erase between a claim and its release leaves nothing behind.
 
 use crate::helpers::{RefusingProxy, app_against, full_submission, s, sent_emails_to, unique};
-use crate::reminders::{ny, reminders_to, run, set_clock, spawn};
+use crate::reminders::{ny, reminders_to, run, set_clock, spawn, weekly_summary};
 use chrono::Duration;
 use consultation_form::deadline::Deadline;
 use consultation_form::domain::{FollowUpState, SubmissionId};
@@ -164,30 +164,10 @@ async fn a_weekly_summary_whose_reading_fails_is_sent_by_a_later_run() {
     set_clock(&test, ny("2026-11-30 08:30"));
     proxy.refuse(consultation_form::store::item::WEEK_INDEX);
 
-    let sent = test
-        .app
-        .delivery()
-        .send_weekly_summary(Deadline::unknown())
-        .await
-        .unwrap();
+    let sent = weekly_summary(&test).await;
 
     assert!(!sent, "the week could not be read");
     proxy.allow_all();
-    assert!(
-        test.app
-            .delivery()
-            .send_weekly_summary(Deadline::unknown())
-            .await
-            .unwrap(),
-        "the next run sends it"
-    );
-    assert!(
-        !test
-            .app
-            .delivery()
-            .send_weekly_summary(Deadline::unknown())
-            .await
-            .unwrap(),
-        "once"
-    );
+    assert!(weekly_summary(&test).await, "the next run sends it");
+    assert!(!weekly_summary(&test).await, "once");
 }
