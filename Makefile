@@ -1,7 +1,7 @@
 # The two commands: `make dev` runs the function locally against an emulated AWS; `make test` runs
 # every test. Both install what they need (a Python venv in .venv) on first use.
 
-.PHONY: dev test show lint ci bench bench-schedule deploy
+.PHONY: dev test show lint ci bench bench-schedule deploy web-forms
 
 dev:
 	bash scripts/dev.sh
@@ -20,6 +20,10 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 
 ci: lint test
+
+# Rewrites the drop-in forms in web/ (English and Spanish) from the catalogues in locales/.
+web-forms:
+	UPDATE_WEB_FORMS=1 cargo test --lib hosted_form::tests::the_drop_in_forms_in_web_are_the_catalogues_words
 
 # Cold start, warm latency and memory next to a bare hello-world; the pure-path benchmark.
 bench:

@@ -1,11 +1,13 @@
 //! The pure path of one request: read the body, validate every field, render the staff email.
 //! `cargo bench --bench pure_path` (or `make bench`).
 
+use consultation_form::catalogues::{Catalogues, Language};
 use consultation_form::domain::{ReceivedRequest, SubmissionRules};
 use consultation_form::intake::{Intake, read_submission};
 use consultation_form::notify::{NotificationSettings, render_notification};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
+use std::sync::Arc;
 
 const BODY: &str = r#"{"name":"Ana Lima","email":"Ana.Lima@Example.COM","phone":"(415) 555-2671",
 "preferred_contact":"text","best_time":"Weekday evenings","session_format":"telehealth",
@@ -17,6 +19,8 @@ fn pure_path(c: &mut Criterion) {
         include_message: true,
         follow_up_key: None,
         reply_tracking_domain: None,
+        default_language: Language::English,
+        catalogues: Arc::new(Catalogues::load().expect("the catalogues parse")),
     };
     c.bench_function("parse, validate and render one request", |b| {
         b.iter(|| {
@@ -37,5 +41,12 @@ fn pure_path(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, pure_path);
+/// What the catalogues add to every cold start: parsing both languages' files into bundles.
+fn catalogues(c: &mut Criterion) {
+    c.bench_function("load the catalogues (cold start)", |b| {
+        b.iter(|| black_box(Catalogues::load().expect("the catalogues parse")))
+    });
+}
+
+criterion_group!(benches, pure_path, catalogues);
 criterion_main!(benches);

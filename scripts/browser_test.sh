@@ -41,6 +41,9 @@ THANK_YOU_URL="http://localhost:$web_port/thank-you.html"
 # Turnstile on, against a local stand-in of Cloudflare's siteverify (its always-passing test key).
 TURNSTILE_SECRET_KEY="1x0000000000000000000000000000000AA"
 TURNSTILE_VERIFY_URL="http://127.0.0.1:$turnstile_port/siteverify"
+# The hosted form's widget: the stand-in's script, which writes a token naming the page's host.
+TURNSTILE_SITE_KEY="1x00000000000000000000AA"
+TURNSTILE_SCRIPT_URL="http://127.0.0.1:$turnstile_port/turnstile/v0/api.js"
 RUST_LOG=warn
 # Every test posts from 127.0.0.1; the per-client limit is tested in tests/api/abuse.rs.
 RATE_LIMIT_PER_HOUR=50
@@ -51,9 +54,14 @@ set +a
 
 "$VENV/bin/python" scripts/turnstile_standin.py --port "$turnstile_port" > "$STATE/turnstile.log" 2>&1 &
 PIDS+=($!)
-"$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory web "$web_port" > "$STATE/web.log" 2>&1 &
+# The practice's site: web/ as it ships, plus the pages the tests write (a builder's page that
+# embeds the hosted form), served for real so the browser treats them as any site.
+site="$STATE/site"
+rm -rf "$site"
+cp -r web "$site"
+"$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory "$site" "$web_port" > "$STATE/web.log" 2>&1 &
 PIDS+=($!)
-"$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory web "$other_port" > "$STATE/web-other.log" 2>&1 &
+"$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory "$site" "$other_port" > "$STATE/web-other.log" 2>&1 &
 PIDS+=($!)
 "$VENV/bin/cargo-lambda" lambda watch --invoke-address 127.0.0.1 --invoke-port "$lambda_port" \
   --disable-cors > "$STATE/lambda-browser.log" 2>&1 &
@@ -70,5 +78,5 @@ done
 
 echo "==> browser tests"
 FUNCTION_URL="$function_url" WEB_URL="http://localhost:$web_port" OTHER_URL="http://127.0.0.1:$other_port" \
-  SCREENSHOTS="$STATE/screenshots" STATE_COMMAND="$VENV/bin/python $ROOT/scripts/local_aws.py state --table $TABLE_NAME" \
-  node --test --test-concurrency=1 tests/browser/
+  SITE_DIR="$site" SCREENSHOTS="$STATE/screenshots" STATE_COMMAND="$VENV/bin/python $ROOT/scripts/local_aws.py state --table $TABLE_NAME" \
+  node --test --test-concurrency=1 ${BROWSER_TESTS:-tests/browser/}

@@ -106,6 +106,9 @@ def translate(service, operation, body, stack):
         if operation in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):
             key = key_of(body.get("Item") or body.get("Key"))
             return [(f"dynamodb:{operation}", table, {"dynamodb:LeadingKeys": [key]})]
+        if operation == "BatchGetItem":
+            ((_, wanted),) = body["RequestItems"].items()
+            return [("dynamodb:BatchGetItem", table, {"dynamodb:LeadingKeys": [key_of(k)]}) for k in wanted["Keys"]]
         if operation in ("Query", "Scan"):
             index = body.get("IndexName")
             return [(f"dynamodb:{operation}", f"{table}/index/{index}" if index else table, {})]

@@ -7,7 +7,13 @@ with Turnstile on and no internet:
   3x0000000000000000000000000000000AA  the token was already spent (timeout-or-duplicate)
 Any other secret is refused as invalid-input-secret. Whatever the secret, a token that starts with
 "expired" answers timeout-or-duplicate, as for a person who took longer than 300 s to write, and a
-missing token answers missing-input-response. Successes name HOSTNAME (default localhost).
+missing token answers missing-input-response. Successes name HOSTNAME (default localhost), or the
+host after an "@" in the token, which the widget stand-in below writes as Cloudflare's widget
+reports where it ran.
+
+GET /turnstile/v0/api.js answers a stand-in of the widget's script (the real one needs the
+internet): it puts a token into each form that has a .cf-turnstile element, and gives
+window.turnstile.reset().
 
     python scripts/turnstile_standin.py --port 8788 [--hostname localhost]
 """
@@ -36,7 +42,30 @@ def verdict(form, hostname):
     error = "timeout-or-duplicate" if token.startswith("expired") else SECRETS[secret]
     if error:
         return {"success": False, "error-codes": [error]}
+    if "@" in token:
+        hostname = token.rsplit("@", 1)[1]
     return {"success": True, "hostname": hostname, "error-codes": []}
+
+
+WIDGET = b"""(function () {
+  function fill() {
+    document.querySelectorAll(".cf-turnstile").forEach(function (widget) {
+      var form = widget.closest("form");
+      if (!form) return;
+      var field = form.querySelector('[name="cf-turnstile-response"]');
+      if (!field) {
+        field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "cf-turnstile-response";
+        form.appendChild(field);
+      }
+      field.value = "XXXX.DUMMY.TOKEN." + Date.now() + "@" + location.hostname;
+    });
+  }
+  window.turnstile = { reset: function () { setTimeout(fill, 300); } };
+  fill();
+})();
+"""
 
 
 def main():
@@ -46,6 +75,16 @@ def main():
     args = parser.parse_args()
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path != "/turnstile/v0/api.js":
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("content-type", "text/javascript")
+            self.send_header("content-length", str(len(WIDGET)))
+            self.end_headers()
+            self.wfile.write(WIDGET)
+
         def do_POST(self):
             length = int(self.headers.get("content-length") or 0)
             form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))

@@ -4,15 +4,16 @@
 mod receive;
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{AllowedOrigins, Config};
 use crate::deadline::Deadline;
 use crate::delivery::Delivery;
 use crate::domain::{
-    Field, FieldErrors, HoldReason, NotifyStatus, ParsedSubmission, ReceivedRequest, SubmissionId,
-    SubmissionRules, Verification,
+    Field, FieldErrors, HoldReason, Language, NotifyStatus, ParsedSubmission, ReceivedRequest,
+    SubmissionId, SubmissionRules, Verification,
 };
 use crate::error::RequestError;
 use crate::follow_up::FollowUpPolicy;
+use crate::hosted_form::HostedPolicy;
 use crate::intake::{Intake, read_submission};
 use crate::notify::{NotificationSettings, SesNotifier};
 use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Reminder, Store, StoreError};
@@ -27,6 +28,7 @@ pub struct App {
     delivery: Delivery,
     turnstile: Option<TurnstileVerifier>,
     clock: Arc<dyn Clock>,
+    hosted_policy: HostedPolicy,
 }
 
 /// One submission as the pipeline sees it: the body and what the edge learnt around it.
@@ -43,6 +45,11 @@ pub struct Submission<'a> {
     pub deadline: Deadline,
     /// A plain HTML form post (not a JSON client): without JavaScript it can carry no captcha.
     pub form_post: bool,
+    /// The person's language, chosen at the edge.
+    pub language: Language,
+    /// Where a Turnstile token may have been made: `ALLOWED_ORIGINS`' hosts and the API's own
+    /// (the hosted form's widget runs on it).
+    pub allowed: &'a AllowedOrigins,
 }
 
 /// What became of a submission that was not refused.
@@ -86,6 +93,7 @@ impl App {
             delivery,
             turnstile,
             clock,
+            hosted_policy: HostedPolicy::new(),
         }
     }
 
@@ -104,6 +112,11 @@ impl App {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The hosted form's policy, its inline style and script hashed once per cold start.
+    pub fn hosted_policy(&self) -> &HostedPolicy {
+        &self.hosted_policy
     }
 
     pub fn store(&self) -> &Store {
@@ -138,6 +151,7 @@ impl App {
                 parsed.request,
                 HoldReason::Honeypot,
                 public_base_url,
+                submission.language,
             )
         } else if self.turnstile.is_some()
             && submission.form_post
@@ -151,13 +165,14 @@ impl App {
                 parsed.request,
                 HoldReason::NoCaptcha,
                 public_base_url,
+                submission.language,
             )
         } else {
             let verification = self.verify_human(&submission, &parsed, &guard).await?;
             ReceivedRequest {
                 verification,
                 public_base_url,
-                ..self.receive(id, now, parsed.request)
+                ..self.receive(id, now, parsed.request, submission.language)
             }
         };
         let rate_limit = submission.source_ip.map(|ip| {
@@ -234,7 +249,7 @@ impl App {
             request_id: submission.request_id,
         };
         turnstile
-            .check(challenge, &self.config.allowed_origins, submission.deadline)
+            .check(challenge, submission.allowed, submission.deadline)
             .await
             .map_err(|error| {
                 let mut errors = FieldErrors::new();

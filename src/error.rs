@@ -12,6 +12,8 @@ pub enum RequestError {
     MethodNotAllowed,
     #[error("method not allowed on a follow-up link")]
     FollowUpMethodNotAllowed,
+    #[error("method not allowed on the hosted form")]
+    FormMethodNotAllowed,
     /// A forged, altered or expired follow-up link (or links not configured): nothing changed.
     #[error("follow-up link refused: {0}")]
     FollowUpLinkInvalid(&'static str),
@@ -38,124 +40,79 @@ pub enum RequestError {
     Internal(&'static str),
 }
 
-/// How an error looks on the wire: status, stable code and a sentence for a person.
+/// How an error looks on the wire: status, stable code and (in the catalogues) a sentence for a
+/// person in their language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorDescription {
     pub status: u16,
     pub code: &'static str,
-    pub title: &'static str,
-    pub message: &'static str,
+    /// The catalogue message of its sentence for a person; its `.title` heads the HTML page.
+    pub text: &'static str,
     /// Seconds after which retrying makes sense.
     pub retry_after: Option<u32>,
 }
 
 impl RequestError {
     pub fn describe(&self) -> ErrorDescription {
-        let (status, code, title, message, retry_after) = match self {
-            RequestError::NotFound => (
-                404,
-                "not_found",
-                "Page not found",
-                "There is nothing at this address. Requests are sent to /consultations.",
-                None,
-            ),
-            RequestError::MethodNotAllowed => (
-                405,
-                "method_not_allowed",
-                "Method not allowed",
-                "This address only accepts form submissions (POST).",
-                None,
-            ),
+        let (status, code, text, retry_after) = match self {
+            RequestError::NotFound => (404, "not_found", "error-not-found", None),
+            RequestError::MethodNotAllowed => {
+                (405, "method_not_allowed", "error-method-not-allowed", None)
+            }
             RequestError::FollowUpMethodNotAllowed => (
                 405,
                 "method_not_allowed",
-                "Method not allowed",
-                "This address opens a follow-up page (GET) and records it (POST).",
+                "error-follow-up-method-not-allowed",
                 None,
             ),
-            RequestError::FollowUpLinkInvalid(_) => (
-                403,
-                "link_invalid",
-                "This link does not work",
-                "The link is not valid or has expired, so nothing was recorded. Use a link from a newer email, or ask whoever runs the form to record it.",
+            RequestError::FormMethodNotAllowed => (
+                405,
+                "method_not_allowed",
+                "error-form-method-not-allowed",
                 None,
             ),
-            RequestError::FollowUpUnknown => (
-                404,
-                "not_found",
-                "No such request",
-                "There is no request to follow up at this address: it may have been erased.",
-                None,
-            ),
-            RequestError::OriginNotAllowed => (
-                403,
-                "origin_not_allowed",
-                "Not allowed from this site",
-                "This form cannot be sent from the site you are on. Please use the practice's own website.",
-                None,
-            ),
+            RequestError::FollowUpLinkInvalid(_) => {
+                (403, "link_invalid", "error-link-invalid", None)
+            }
+            RequestError::FollowUpUnknown => (404, "not_found", "error-follow-up-unknown", None),
+            RequestError::OriginNotAllowed => {
+                (403, "origin_not_allowed", "error-origin-not-allowed", None)
+            }
             RequestError::UnsupportedMediaType => (
                 415,
                 "unsupported_media_type",
-                "Unsupported form encoding",
-                "Send the form as application/json or application/x-www-form-urlencoded (UTF-8).",
+                "error-unsupported-media-type",
                 None,
             ),
-            RequestError::PayloadTooLarge { .. } => (
-                413,
-                "payload_too_large",
-                "Request too large",
-                "The form is larger than we can accept (64 KiB). Please shorten your message.",
-                None,
-            ),
-            RequestError::Malformed(_) => (
-                400,
-                "malformed_request",
-                "We could not read the form",
-                "The form data could not be read. Please reload the page and try again.",
-                None,
-            ),
-            RequestError::Validation(_) => (
-                422,
-                "validation_failed",
-                "There is a problem",
-                "Some answers need changing before the form can be sent. What you typed is still in the form.",
-                None,
-            ),
+            RequestError::PayloadTooLarge { .. } => {
+                (413, "payload_too_large", "error-payload-too-large", None)
+            }
+            RequestError::Malformed(_) => (400, "malformed_request", "error-malformed", None),
+            RequestError::Validation(_) => (422, "validation_failed", "error-validation", None),
             RequestError::IdempotencyKeyReused => (
                 409,
                 "idempotency_key_reused",
-                "Please send the form again",
-                "This form was already sent with different answers. Reload the page and send it again.",
+                "error-idempotency-key-reused",
                 None,
             ),
             RequestError::RateLimited { retry_after } => (
                 429,
                 "rate_limited",
-                "Too many requests",
-                "We have received several requests from your connection in the last hour. Please try again later, or call the practice.",
+                "error-rate-limited",
                 Some(*retry_after),
             ),
             RequestError::StorageUnavailable(_) => (
                 503,
                 "temporarily_unavailable",
-                "Please try again shortly",
-                "We could not save your request just now. Nothing was sent. Please try again in a minute.",
+                "error-temporarily-unavailable",
                 Some(30),
             ),
-            RequestError::Internal(_) => (
-                500,
-                "internal_error",
-                "Something went wrong",
-                "Something went wrong on our side and your request may not have been saved. Please try again, or contact the practice directly.",
-                None,
-            ),
+            RequestError::Internal(_) => (500, "internal_error", "error-internal", None),
         };
         ErrorDescription {
             status,
             code,
-            title,
-            message,
+            text,
             retry_after,
         }
     }
@@ -180,9 +137,16 @@ pub(crate) mod tests {
         RequestError::StorageUnavailable(StoreError::Unavailable(cause))
     }
 
-    #[test]
-    fn each_error_maps_to_its_contract_status_and_code() {
-        let cases: Vec<(RequestError, u16, &str)> = vec![
+    /// One of each kind of error.
+    pub(crate) fn every_error() -> Vec<RequestError> {
+        each_with_its_status_and_code()
+            .into_iter()
+            .map(|(error, _, _)| error)
+            .collect()
+    }
+
+    fn each_with_its_status_and_code() -> Vec<(RequestError, u16, &'static str)> {
+        vec![
             (RequestError::NotFound, 404, "not_found"),
             (RequestError::MethodNotAllowed, 405, "method_not_allowed"),
             (
@@ -191,6 +155,11 @@ pub(crate) mod tests {
                 "method_not_allowed",
             ),
             (RequestError::FollowUpLinkInvalid("x"), 403, "link_invalid"),
+            (
+                RequestError::FormMethodNotAllowed,
+                405,
+                "method_not_allowed",
+            ),
             (RequestError::FollowUpUnknown, 404, "not_found"),
             (RequestError::OriginNotAllowed, 403, "origin_not_allowed"),
             (
@@ -211,8 +180,22 @@ pub(crate) mod tests {
             ),
             (unavailable(), 503, "temporarily_unavailable"),
             (RequestError::Internal("x"), 500, "internal_error"),
-        ];
-        for (error, status, code) in cases {
+            (
+                RequestError::IdempotencyKeyReused,
+                409,
+                "idempotency_key_reused",
+            ),
+            (
+                RequestError::RateLimited { retry_after: 60 },
+                429,
+                "rate_limited",
+            ),
+        ]
+    }
+
+    #[test]
+    fn each_error_maps_to_its_contract_status_and_code() {
+        for (error, status, code) in each_with_its_status_and_code() {
             let d = error.describe();
             assert_eq!((d.status, d.code), (status, code), "{error:?}");
         }

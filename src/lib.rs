@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod app;
 pub mod aws;
+pub mod catalogues;
 pub mod clock;
 pub mod config;
 pub mod deadline;
@@ -16,6 +17,7 @@ pub mod domain;
 pub mod error;
 pub mod fingerprint;
 pub mod follow_up;
+pub mod hosted_form;
 pub mod http;
 pub mod intake;
 pub mod lambda;

@@ -1,10 +1,31 @@
 // The consultation form, enhanced: sends JSON with an idempotency key, shows each field's error next
 // to the field, and thanks the person in place. Without this script the form still works as a plain
-// HTML form post. No third-party code, no tracking.
+// HTML form post. No third-party code, no tracking. Every word it shows comes from the form's
+// data-text-* attributes, written from the catalogues in the form's language.
 (function () {
   "use strict";
   var form = document.getElementById("consultation-form");
-  if (!form || !window.fetch) return;
+  if (!form) return;
+  function text(name) { return form.getAttribute("data-text-" + name) || ""; }
+
+  // The hosted form, inside a practice's page: tells the embedding script how tall it is, so the
+  // frame fits the form (the height says nothing about what was typed).
+  if (form.getAttribute("data-hosted") === "true" && window.parent !== window) {
+    var reportHeight = function () {
+      window.parent.postMessage({
+        type: "consultation-form:height",
+        // The body's own height: the document's is never less than the frame.
+        height: Math.ceil(document.body.getBoundingClientRect().height)
+      }, "*");
+    };
+    if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
+    window.addEventListener("load", reportHeight);
+    reportHeight();
+  }
+  // The hosted form shown again after errors (a plain post): focus its summary.
+  var shownSummary = document.getElementById("cf-error-summary");
+  if (shownSummary) shownSummary.focus();
+  if (!window.fetch) return;
 
   // One key for one content: a retry after a network failure or a double click is the same
   // request; once the person changes what they wrote, it is a new one (the same key with other
@@ -40,10 +61,18 @@
   summary.tabIndex = -1;
   summary.hidden = true;
   summary.setAttribute("aria-labelledby", "cf-error-summary-title");
-  summary.innerHTML = '<div role="alert"><h2 id="cf-error-summary-title">There is a problem</h2><ul></ul></div>';
+  var alertBox = document.createElement("div");
+  alertBox.setAttribute("role", "alert");
+  var summaryTitle = document.createElement("h2");
+  summaryTitle.id = "cf-error-summary-title";
+  summaryTitle.textContent = text("summary-title");
+  alertBox.appendChild(summaryTitle);
+  alertBox.appendChild(document.createElement("ul"));
+  summary.appendChild(alertBox);
   form.insertBefore(summary, form.firstChild);
 
   function clearErrors() {
+    if (shownSummary) shownSummary.hidden = true;
     status.textContent = "";
     summary.hidden = true;
     summary.querySelector("ul").textContent = "";
@@ -67,7 +96,7 @@
         slot.textContent = "";
         var prefix = document.createElement("span");
         prefix.className = "cf-visually-hidden";
-        prefix.textContent = "Error: ";
+        prefix.textContent = text("error-prefix") + " ";
         slot.appendChild(prefix);
         slot.appendChild(document.createTextNode(message));
       }
@@ -87,7 +116,7 @@
       }
       list.appendChild(item);
     });
-    document.title = "Error: " + pageTitle;
+    document.title = text("error-prefix") + " " + pageTitle;
     summary.hidden = false;
     summary.focus();
   }
@@ -127,7 +156,7 @@
   function done() {
     sending = false;
     button.disabled = false;
-    button.textContent = "Send request";
+    button.textContent = text("send");
   }
 
   // The way out when the form cannot get through: the practice's own phone and email, from the
@@ -136,23 +165,23 @@
   function showWayOut(contact) {
     var phone = (contact && contact.phone) || form.getAttribute("data-practice-phone");
     var email = (contact && contact.email) || form.getAttribute("data-practice-email");
-    status.textContent = "We could not send your request just now. What you wrote is still here; you can try again in a moment.";
+    status.textContent = text("cannot-send");
     if (!wayOut || (!phone && !email)) return;
     wayOut.textContent = "";
-    wayOut.appendChild(document.createTextNode("You can also reach the practice directly: "));
+    wayOut.appendChild(document.createTextNode(text("way-out-lead") + " "));
     if (phone) {
       var call = document.createElement("a");
       call.href = "tel:" + phone.replace(/[^0-9+]/g, "");
       call.textContent = phone;
-      wayOut.appendChild(document.createTextNode("call "));
+      wayOut.appendChild(document.createTextNode(text("way-out-call") + " "));
       wayOut.appendChild(call);
     }
-    if (phone && email) wayOut.appendChild(document.createTextNode(" or "));
+    if (phone && email) wayOut.appendChild(document.createTextNode(" " + text("way-out-or") + " "));
     if (email) {
       var write = document.createElement("a");
       write.href = "mailto:" + email;
       write.textContent = email;
-      wayOut.appendChild(document.createTextNode("email "));
+      wayOut.appendChild(document.createTextNode(text("way-out-email") + " "));
       wayOut.appendChild(write);
     }
     wayOut.appendChild(document.createTextNode("."));
@@ -182,7 +211,7 @@
         }
         if (response.status === 422 && captchaExpired(answer) && !resentForCaptcha && window.turnstile) {
           resentForCaptcha = true;
-          status.textContent = "The security check ran out while you were writing; sending again…";
+          status.textContent = text("captcha-resending");
           return freshCaptchaToken().then(function (fresh) {
             if (fresh) return "resend";
             showFieldErrors(answer.fields);
@@ -197,8 +226,7 @@
         if (response.status === 422 && answer.fields) {
           showFieldErrors(answer.fields);
         } else {
-          status.textContent = answer.message ||
-            "Something went wrong. Your answers are still here; please try again.";
+          status.textContent = answer.message || text("failed");
         }
       });
     }).catch(function () {
@@ -218,15 +246,15 @@
     // Turnstile is on but its widget could not run (a privacy extension or a network blocks it):
     // no token to be had, so the form goes as a plain post, which the practice holds for review
     // and answers with its thank-you page, rather than a refusal.
-    var widget = form.querySelector(".cf-turnstile");
+    var needsToken = form.querySelector(".cf-turnstile") || form.getAttribute("data-captcha") === "required";
     var token = form.querySelector('[name="cf-turnstile-response"]');
-    if (widget && !(token && token.value)) {
+    if (needsToken && !(token && token.value)) {
       form.submit();
       return;
     }
     sending = true;
     button.disabled = true;
-    button.textContent = "Sending…";
+    button.textContent = text("sending");
     clearErrors();
     send();
   });

@@ -1,7 +1,9 @@
 //! Receiving a request: what the service adds to what the person wrote.
 
 use super::App;
-use crate::domain::{ConsultationRequest, HoldReason, ReceivedRequest, SubmissionId, Verification};
+use crate::domain::{
+    ConsultationRequest, HoldReason, Language, ReceivedRequest, SubmissionId, Verification,
+};
 use chrono::{DateTime, Duration, Utc};
 
 impl App {
@@ -11,6 +13,7 @@ impl App {
         id: SubmissionId,
         now: DateTime<Utc>,
         request: ConsultationRequest,
+        language: Language,
     ) -> ReceivedRequest {
         let urgent = request
             .message
@@ -26,6 +29,7 @@ impl App {
             verification: Verification::NotRequired,
             hold: None,
             public_base_url: None,
+            language,
         }
     }
 
@@ -37,13 +41,14 @@ impl App {
         request: ConsultationRequest,
         reason: HoldReason,
         public_base_url: Option<String>,
+        language: Language,
     ) -> ReceivedRequest {
         let days = i64::from(self.config.spam_retention_days.get());
         ReceivedRequest {
             hold: Some(reason),
             expires_at: now + Duration::days(days),
             public_base_url,
-            ..self.receive(id, now, request)
+            ..self.receive(id, now, request, language)
         }
     }
 

@@ -91,6 +91,17 @@ impl AllowedOrigins {
     pub fn iter(&self) -> impl Iterator<Item = &Origin> {
         self.0.iter()
     }
+
+    /// The list and the API's own origins, from which the hosted form posts.
+    pub fn with(&self, own: &[Origin]) -> Self {
+        let mut origins = self.0.clone();
+        for origin in own {
+            if !origins.contains(origin) {
+                origins.push(origin.clone());
+            }
+        }
+        Self(origins)
+    }
 }
 
 /// An absolute http(s) URL, checked once (`THANK_YOU_URL`, `TURNSTILE_VERIFY_URL`).

@@ -5,6 +5,7 @@
 use super::ConfigError;
 use super::origin::{AllowedOrigins, absolute_http_url};
 use super::secrets::SecretArn;
+use crate::catalogues::Language;
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
 use crate::follow_up::BusinessHours;
 use chrono_tz::Tz;
@@ -77,6 +78,20 @@ pub const TURNSTILE_VERIFY_URL: Var<String> = var(
     Default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
     absolute_http_url,
 );
+/// The widget's public key, for the hosted form (Turnstile's site key; not a secret).
+pub const TURNSTILE_SITE_KEY: Var<String> = var("TURNSTILE_SITE_KEY", Optional, |v| {
+    (v.len() <= 100
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+    .then(|| v.to_owned())
+    .ok_or_else(|| "expected a Turnstile site key (letters, digits, _ and -)".to_owned())
+});
+/// Where the hosted form loads Turnstile's widget from.
+pub const TURNSTILE_SCRIPT_URL: Var<String> = var(
+    "TURNSTILE_SCRIPT_URL",
+    Default("https://challenges.cloudflare.com/turnstile/v0/api.js"),
+    absolute_http_url,
+);
 pub const SES_CONFIGURATION_SET: Var<String> =
     var("SES_CONFIGURATION_SET", Optional, |v| Ok(v.to_owned()));
 pub const CLIENT_HASH_KEY: Var<Vec<u8>> = var("CLIENT_HASH_KEY", Optional, secret_key);
@@ -105,6 +120,8 @@ pub const TURNSTILE_SECRET_KEY_ARN: Var<SecretArn> =
 pub const PRACTICE_PHONE: Var<String> = var("PRACTICE_PHONE", Optional, practice_phone);
 pub const PRACTICE_CONTACT_EMAIL: Var<EmailAddress> =
     var("PRACTICE_CONTACT_EMAIL", Optional, email_address);
+/// The language of a person whose form says none and whose browser asks for none we speak.
+pub const DEFAULT_LANGUAGE: Var<Language> = var("DEFAULT_LANGUAGE", Default("en"), language);
 /// A subdomain whose mail SES receives: replies to the staff email count as contact.
 pub const REPLY_TRACKING_DOMAIN: Var<String> = var("REPLY_TRACKING_DOMAIN", Optional, domain_name);
 /// Business hours a `new` request may wait before staff are reminded (urgent ones: 1).
@@ -164,6 +181,9 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &REPLY_TRACKING_DOMAIN,
     &PRACTICE_PHONE,
     &PRACTICE_CONTACT_EMAIL,
+    &DEFAULT_LANGUAGE,
+    &TURNSTILE_SITE_KEY,
+    &TURNSTILE_SCRIPT_URL,
 ];
 
 /// The environment as the configuration reads it: empty values count as unset, and every name
@@ -280,6 +300,16 @@ fn practice_phone(number: &str) -> Result<String, String> {
         .ok_or_else(|| {
             "expected a phone number to show people, like (312) 555-0142 or +1 312 555 0142"
                 .to_owned()
+        })
+}
+
+fn language(tag: &str) -> Result<Language, String> {
+    Language::ALL
+        .into_iter()
+        .find(|language| language.tag() == tag.to_ascii_lowercase())
+        .ok_or_else(|| {
+            let tags: Vec<&str> = Language::ALL.iter().map(|l| l.tag()).collect();
+            format!("expected one of {}", tags.join(", "))
         })
 }
 

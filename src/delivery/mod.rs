@@ -133,7 +133,7 @@ impl Delivery {
     /// The short reply to the person. Only a new, accepted request gets one (so it is rate-limited
     /// like the rest, and a repeat never sends a second); a failure is logged, not retried.
     pub async fn acknowledge(&self, received: &ReceivedRequest) {
-        let sent = match render_acknowledgement() {
+        let sent = match render_acknowledgement(&self.settings.catalogues, received.language) {
             Ok(email) => self
                 .notifier
                 .acknowledge(&received.request.email, &email, received.id)

@@ -10,6 +10,7 @@ mod field;
 mod follow_up;
 mod free_text;
 mod idempotency;
+mod language;
 mod name;
 mod phone;
 mod record;
@@ -26,6 +27,7 @@ pub use field::{Field, FieldError, FieldErrors};
 pub use follow_up::FollowUpState;
 pub use free_text::{BestTime, Message};
 pub use idempotency::IdempotencyKey;
+pub use language::Language;
 pub use name::PersonName;
 pub use phone::{PhoneNumber, PhoneRegion};
 pub use record::{

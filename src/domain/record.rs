@@ -1,6 +1,6 @@
 //! A request as received and kept: the parsed request plus what the service adds to it.
 
-use super::ConsultationRequest;
+use super::{ConsultationRequest, Language};
 use chrono::{DateTime, Utc};
 use ulid::Ulid;
 
@@ -177,6 +177,9 @@ pub struct ReceivedRequest {
     /// The API's base URL the follow-up links use: `PUBLIC_BASE_URL`, or the domain the request
     /// came in on, kept so that every later email builds the same links.
     pub public_base_url: Option<String>,
+    /// The language the person wrote in (the form's `lang`, else their browser's): the
+    /// acknowledgement is written in it, and staff answer in it.
+    pub language: Language,
 }
 
 /// Why a request is held for review instead of sent to staff.
@@ -229,6 +232,7 @@ impl ReceivedRequest {
             verification: Verification::NotRequired,
             hold: None,
             public_base_url: None,
+            language: Language::English,
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct FollowUpStats {
     /// Held for review, by reason (`honeypot`, `no_captcha`).
     pub held_as_spam: usize,
     pub held_by_reason: std::collections::BTreeMap<&'static str, usize>,
+    /// Requests received, by the language the person wrote in (its name in English).
+    pub by_language: std::collections::BTreeMap<&'static str, usize>,
 }
 
 /// The most open requests the summary lists by reference; the rest are counted.
@@ -47,6 +49,12 @@ impl FollowUpStats {
                 continue;
             }
             stats.received += 1;
+            if let Some(language) = entry.language {
+                *stats
+                    .by_language
+                    .entry(language.name_in_english())
+                    .or_default() += 1;
+            }
             if matches!(entry.follow_up, Some(state) if state != FollowUpState::New) {
                 stats.contacted += 1;
             }
@@ -92,11 +100,25 @@ impl FollowUpStats {
                 describe(self.slowest_to_first_contact)
             ),
             format!("Held as spam: {}{}", self.held_as_spam, self.held_reasons()),
+            format!("By language: {}", self.languages()),
         ]
     }
 }
 
 impl FollowUpStats {
+    /// `English 12, Spanish 3`, or `none` for a week without requests.
+    fn languages(&self) -> String {
+        if self.by_language.is_empty() {
+            return "none".to_owned();
+        }
+        let parts: Vec<String> = self
+            .by_language
+            .iter()
+            .map(|(language, n)| format!("{language} {n}"))
+            .collect();
+        parts.join(", ")
+    }
+
     /// ` (honeypot 2, no_captcha 1)`, or nothing when none was held.
     fn held_reasons(&self) -> String {
         if self.held_by_reason.is_empty() {

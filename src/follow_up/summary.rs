@@ -32,10 +32,19 @@ impl Delivery {
             return Ok(false);
         }
         let sent = async {
-            let week_entries = self
+            let mut week_entries = self
                 .store
                 .received_between(now - Duration::days(7), now)
                 .await?;
+            let received: Vec<_> = week_entries
+                .iter()
+                .filter(|e| e.hold.is_none())
+                .map(|e| e.id)
+                .collect();
+            let languages = self.store.languages_of(&received).await?;
+            for entry in &mut week_entries {
+                entry.language = languages.get(&entry.id).copied();
+            }
             let open = self.store.open_follow_ups().await?;
             let stats = FollowUpStats::of_week(&week_entries, open);
             let email = summary_email(&stats, &name);

@@ -45,12 +45,12 @@ pub async fn answer(
             let key = key.ok_or(RequestError::FollowUpLinkInvalid("not configured"))?;
             key.verify(id, state, &token, app.now())
                 .map_err(|_| RequestError::FollowUpLinkInvalid("token refused"))?;
-            let mut page = Page::new("Record a follow-up");
+            let mut page = Page::new(responder.texts(), "Record a follow-up".to_owned());
             page.paragraphs.push(format!(
                 "Mark this request as “{}”? Nothing is recorded until you press the button.",
                 state.label()
             ));
-            page.reference = Some(id.to_string());
+            page = page.with_reference(responder.texts(), &id.to_string());
             page.confirm = Some(Confirm {
                 state: state.as_str(),
                 token,
@@ -72,10 +72,10 @@ pub async fn answer(
                     return Err(RequestError::StorageUnavailable(error));
                 }
             }
-            let mut page = Page::new("Recorded, thank you");
+            let mut page = Page::new(responder.texts(), "Recorded, thank you".to_owned());
             page.paragraphs
                 .push(format!("This request is now marked “{}”.", state.label()));
-            page.reference = Some(id.to_string());
+            page = page.with_reference(responder.texts(), &id.to_string());
             Ok((responder.page(200, &page), "follow_up"))
         }
         _ => Err(RequestError::FollowUpMethodNotAllowed),

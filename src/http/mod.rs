@@ -5,6 +5,7 @@
 pub mod cors;
 pub mod envelope;
 mod follow_up;
+mod hosted_form;
 mod page;
 mod release;
 pub mod request;
@@ -53,8 +54,10 @@ impl Summary {
 /// Answers one request. Never fails: a panic becomes a `500` with the request id.
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
     let started = Instant::now();
-    let inbound = Inbound::read(&request, &app.config().allowed_origins);
-    let responder = Responder::for_request(&inbound).with_contact(&app.config().practice_contact);
+    let config = app.config();
+    let inbound = Inbound::read(&request, config);
+    let responder =
+        Responder::for_request(&inbound, &config.catalogues).with_contact(&config.practice_contact);
     let handled = AssertUnwindSafe(answer(app, &inbound, &responder))
         .catch_unwind()
         .await;
@@ -91,6 +94,13 @@ async fn answer(
                 Err(error) => refuse(error),
             };
         }
+        Route::Form | Route::Embed => {
+            let embed = inbound.route == Route::Embed;
+            return match hosted_form::answer(app, inbound, responder, embed) {
+                Ok(response) => (response, Summary::new("form_shown")),
+                Err(error) => refuse(error),
+            };
+        }
         Route::Consultations => {}
     }
     match inbound.method {
@@ -112,6 +122,8 @@ async fn answer(
         domain_name: inbound.domain_name.as_deref(),
         deadline: inbound.deadline,
         form_post: inbound.client == ClientKind::Html,
+        language: inbound.language,
+        allowed: &inbound.allowed,
     };
     let thank_you_url = app.config().thank_you_url.as_deref();
     match app.accept(submission).await {
@@ -121,7 +133,17 @@ async fn answer(
                 Accepted::Spam { id } => ("spam", id, None),
                 Accepted::Replayed { id } => ("duplicate", id, None),
             };
-            let response = if matches!(accepted, Accepted::Replayed { .. }) {
+            let hosted = inbound.hosted_form && inbound.client == ClientKind::Html;
+            let response = if hosted {
+                let mut page = hosted_form::thank_you(app, responder, &id.to_string());
+                if matches!(accepted, Accepted::Replayed { .. }) {
+                    page.headers_mut().insert(
+                        "idempotent-replayed",
+                        lambda_http::http::HeaderValue::from_static("true"),
+                    );
+                }
+                page
+            } else if matches!(accepted, Accepted::Replayed { .. }) {
                 responder.replayed(&id.to_string(), thank_you_url)
             } else {
                 responder.accepted(&id.to_string(), thank_you_url)
@@ -130,6 +152,15 @@ async fn answer(
             summary.submission_id = Some(id.to_string());
             summary.notify = notify;
             (response, summary)
+        }
+        Err(RequestError::Validation(fields))
+            if inbound.hosted_form && inbound.client == ClientKind::Html =>
+        {
+            let response = hosted_form::with_errors(app, inbound, responder, &fields);
+            (
+                response,
+                Summary::of_error(&RequestError::Validation(fields)),
+            )
         }
         Err(error) => {
             if let RequestError::StorageUnavailable(_) | RequestError::Internal(_) = &error {

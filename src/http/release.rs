@@ -22,12 +22,15 @@ fn token_of(encoded: &[u8]) -> Option<String> {
 }
 
 fn gone(responder: &Responder, id: SubmissionId) -> Response<Body> {
-    let mut page = Page::new("This request is no longer held");
+    let mut page = Page::new(
+        responder.texts(),
+        "This request is no longer held".to_owned(),
+    );
     page.paragraphs.push(
         "It was deleted with the other held requests, as held requests are after a few days. If the person writes again, their request will reach you."
             .to_owned(),
     );
-    page.reference = Some(id.to_string());
+    page = page.with_reference(responder.texts(), &id.to_string());
     responder.page(410, &page)
 }
 
@@ -60,12 +63,12 @@ pub async fn answer(
             if held.is_none() {
                 return Ok((gone(responder, id), "release_gone"));
             }
-            let mut page = Page::new("Send this request to staff?");
+            let mut page = Page::new(responder.texts(), "Send this request to staff?".to_owned());
             page.paragraphs.push(
                 "It was held for review instead of sent to you. If it is from a real person, press the button: it goes to the staff address like any other request. Nothing is sent until you press it."
                     .to_owned(),
             );
-            page.reference = Some(id.to_string());
+            page = page.with_reference(responder.texts(), &id.to_string());
             page.confirm = Some(Confirm {
                 state: "release",
                 token,
@@ -88,9 +91,9 @@ pub async fn answer(
                 ),
                 Released::Gone => return Ok((gone(responder, id), "release_gone")),
             };
-            let mut page = Page::new(title);
+            let mut page = Page::new(responder.texts(), title.to_owned());
             page.paragraphs.push(text.to_owned());
-            page.reference = Some(id.to_string());
+            page = page.with_reference(responder.texts(), &id.to_string());
             Ok((responder.page(200, &page), outcome))
         }
         _ => Err(RequestError::FollowUpMethodNotAllowed),

@@ -3,7 +3,8 @@
 
 use super::cors::{OriginCheck, check_origin};
 use super::envelope::UNDECODABLE_BODY_HEADER;
-use crate::config::{AllowedOrigins, Origin};
+use crate::catalogues::{Language, choose_language, language_of_body};
+use crate::config::{AllowedOrigins, Config, Origin};
 use crate::deadline::Deadline;
 use crate::domain::SubmissionId;
 use crate::intake::{Intake, MediaType};
@@ -22,6 +23,10 @@ pub enum Route {
     FollowUp(SubmissionId),
     /// `/consultations/{id}/release`: the review digest's *Not spam: send it to staff*.
     Release(SubmissionId),
+    /// `/consultations/form`: the hosted form, a whole page served by the function.
+    Form,
+    /// `/consultations/embed.js`: the one script that inserts the hosted form and sizes it.
+    Embed,
     NotFound,
 }
 
@@ -37,6 +42,11 @@ impl Route {
         else {
             return Self::NotFound;
         };
+        match rest {
+            "form" => return Self::Form,
+            "embed.js" => return Self::Embed,
+            _ => {}
+        }
         let of = |suffix: &str| rest.strip_suffix(suffix).and_then(SubmissionId::parse);
         of("/follow-up")
             .map(Self::FollowUp)
@@ -70,14 +80,40 @@ pub struct Inbound<'a> {
     /// The domain API Gateway received the request on (a custom domain included).
     pub domain_name: Option<String>,
     pub deadline: Deadline,
-    /// The query string (a follow-up link's state and token).
+    /// The query string (a follow-up link's state and token, the hosted form's `lang`).
     pub query: Option<&'a str>,
+    /// The path as asked for: the hosted form's links are relative to it.
+    pub path: &'a str,
+    /// `ALLOWED_ORIGINS` and the API's own origins (`PUBLIC_BASE_URL`'s, and the domain API
+    /// Gateway received the request on, which no client can set): the hosted form posts from
+    /// them.
+    pub allowed: AllowedOrigins,
+    /// Sent by the hosted form (its hidden `hosted_form` field): success and errors are shown
+    /// inside its frame.
+    pub hosted_form: bool,
     pub intake: Intake<'a>,
+    /// Who the answer is written for: the form's `lang`, else `Accept-Language`, else the
+    /// default. Staff links are answered in the default (the practice's) language.
+    pub language: Language,
 }
 
 impl<'a> Inbound<'a> {
-    pub fn read(request: &'a Request, allowed: &AllowedOrigins) -> Self {
+    pub fn read(request: &'a Request, config: &Config) -> Self {
         let route = Route::of(request.uri().path());
+        let domain_name = domain_name(request);
+        let own_origins: Vec<Origin> = config
+            .public_base_url
+            .as_deref()
+            .and_then(Origin::of_url)
+            .into_iter()
+            .chain(
+                domain_name
+                    .as_deref()
+                    .and_then(|domain| Origin::parse(&format!("https://{domain}")).ok()),
+            )
+            .collect();
+        let allowed = config.allowed_origins.with(&own_origins);
+        let default = config.default_language;
         let content_type = header(request, "content-type");
         let is_json = MediaType::from_content_type(content_type).ok() == Some(MediaType::Json);
         let client = if is_json || accepts_json(header(request, "accept")) {
@@ -86,7 +122,7 @@ impl<'a> Inbound<'a> {
             ClientKind::Html
         };
         let form_post = request.method() == Method::POST && client == ClientKind::Html;
-        let origin = check_origin(header(request, "origin"), allowed, form_post);
+        let origin = check_origin(header(request, "origin"), &allowed, form_post);
         // Link back only to a page of an allowed site, never to wherever a Referer points.
         let back_link = header(request, "referer")
             .filter(|referer| Origin::of_url(referer).is_some_and(|o| allowed.contains(&o)))
@@ -95,7 +131,26 @@ impl<'a> Inbound<'a> {
                 OriginCheck::Allowed(origin) => Some(format!("{origin}/")),
                 _ => None,
             });
+        let body = request.body().as_ref();
+        let lang_field = match route {
+            Route::Form => query_value(request.uri().query(), "lang"),
+            _ => language_of_body(content_type, body),
+        };
+        let language = match route {
+            Route::FollowUp(_) | Route::Release(_) => default,
+            _ => choose_language(
+                lang_field.as_deref(),
+                header(request, "accept-language"),
+                default,
+            ),
+        };
+        let hosted_form = route == Route::Consultations
+            && crate::intake::MediaType::from_content_type(content_type)
+                .ok()
+                .and_then(|media| crate::intake::first_value(media, body, "hosted_form"))
+                .is_some_and(|value| value == "1");
         Self {
+            language,
             request_id: request_id(request),
             method: request.method().clone(),
             route,
@@ -103,8 +158,11 @@ impl<'a> Inbound<'a> {
             client,
             back_link,
             source_ip: source_ip(request),
-            domain_name: domain_name(request),
+            domain_name,
             query: request.uri().query(),
+            path: request.uri().path(),
+            allowed,
+            hosted_form,
             deadline: request
                 .lambda_context_ref()
                 .map_or_else(Deadline::unknown, Deadline::of),
@@ -119,6 +177,12 @@ impl<'a> Inbound<'a> {
             },
         }
     }
+}
+
+fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    url::form_urlencoded::parse(query?.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
 }
 
 fn accepts_json(accept: Option<&str>) -> bool {
@@ -174,6 +238,9 @@ mod tests {
         let id = SubmissionId::new(chrono::Utc::now());
         assert_eq!(Route::of("/consultations"), Route::Consultations);
         assert_eq!(Route::of("/consultations/"), Route::Consultations);
+        assert_eq!(Route::of("/consultations/form"), Route::Form);
+        assert_eq!(Route::of("/consultations/form/"), Route::Form);
+        assert_eq!(Route::of("/consultations/embed.js"), Route::Embed);
         let follow_up = format!("/consultations/{id}/follow-up");
         assert_eq!(Route::of(&follow_up), Route::FollowUp(id));
         assert_eq!(
@@ -184,6 +251,8 @@ mod tests {
             "/contact",
             "/consultations/x/follow-up",
             "/consultations/follow-up",
+            "/consultations/form/x",
+            "/consultations/embed",
             "/",
         ] {
             assert_eq!(Route::of(other), Route::NotFound, "{other}");

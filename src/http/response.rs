@@ -3,6 +3,7 @@
 use super::cors::{self, ALLOW_HEADERS, ALLOW_METHODS, MAX_AGE_SECONDS, OriginCheck};
 use super::page::{Contact, Page, Problem};
 use super::request::{ClientKind, Inbound};
+use crate::catalogues::{Catalogues, Language, Rendering, Texts, field_message};
 use crate::config::PracticeContact;
 use crate::domain::FieldErrors;
 use crate::error::RequestError;
@@ -10,6 +11,7 @@ use askama::Template;
 use lambda_http::http::header::{self, HeaderValue};
 use lambda_http::{Body, Response};
 use serde_json::json;
+use std::sync::Arc;
 
 pub const HTML_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
 pub const ALLOW: &str = "OPTIONS, POST";
@@ -25,11 +27,15 @@ pub struct Responder {
     pub request_id: String,
     /// Shown with every `5xx`: how to reach the practice directly.
     pub contact: PracticeContact,
+    pub language: Language,
+    pub catalogues: Arc<Catalogues>,
 }
 
 impl Responder {
-    pub fn for_request(inbound: &Inbound<'_>) -> Self {
+    pub fn for_request(inbound: &Inbound<'_>, catalogues: &Arc<Catalogues>) -> Self {
         Self {
+            language: inbound.language,
+            catalogues: Arc::clone(catalogues),
             kind: inbound.client,
             cors_origin: match &inbound.origin {
                 OriginCheck::Allowed(origin) => Some(origin.clone()),
@@ -39,6 +45,11 @@ impl Responder {
             request_id: inbound.request_id.clone(),
             contact: PracticeContact::default(),
         }
+    }
+
+    /// The catalogues in the language of the answer.
+    pub fn texts(&self) -> Texts<'_> {
+        Texts::new(&self.catalogues, self.language)
     }
 
     /// The practice's own phone and email, for the `5xx` answers.
@@ -87,8 +98,7 @@ impl Responder {
                 response
             }
             (ClientKind::Html, None) => {
-                let mut page = Page::thank_you();
-                page.reference = Some(id.to_owned());
+                let page = Page::thank_you(self.texts()).with_reference(self.texts(), id);
                 self.html(200, &page)
             }
         }
@@ -105,11 +115,13 @@ impl Responder {
 
     pub fn error(&self, error: &RequestError) -> Response<Body> {
         let description = error.describe();
+        let texts = self.texts();
         let mut response = match self.kind {
             ClientKind::Json => {
-                let mut body = json!({"error": description.code, "message": description.message});
+                let message = texts.plain(description.text);
+                let mut body = json!({"error": description.code, "message": message});
                 if let RequestError::Validation(fields) = error {
-                    body["fields"] = fields_json(fields);
+                    body["fields"] = fields_json(texts, fields);
                 }
                 if let RequestError::Internal(_) = error {
                     body["request_id"] = json!(self.request_id);
@@ -123,14 +135,21 @@ impl Responder {
                 self.json(description.status, body)
             }
             ClientKind::Html => {
-                let mut page = Page::new(description.title);
-                page.paragraphs.push(description.message.to_owned());
+                let title = texts.html(&format!("{}.title", description.text));
+                let mut page = Page::new(texts, title);
+                page.paragraphs.push(texts.html(description.text));
                 match error {
                     RequestError::Validation(fields) => {
                         page.problems = fields
                             .iter()
                             .map(|(field, e)| Problem {
-                                message: e.message(field),
+                                message: field_message(
+                                    texts.catalogues,
+                                    texts.language,
+                                    field,
+                                    e,
+                                    Rendering::Html,
+                                ),
                                 href: self
                                     .back_link
                                     .as_ref()
@@ -145,7 +164,7 @@ impl Responder {
                         page.back_link.clone_from(&self.back_link);
                         page.show_back_hint = true;
                         page.show_crisis = true;
-                        page.reference = Some(self.request_id.clone());
+                        page = page.with_reference(texts, &self.request_id);
                     }
                     _ => {}
                 }
@@ -168,6 +187,9 @@ impl Responder {
             }
             RequestError::FollowUpMethodNotAllowed => {
                 headers.insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+            }
+            RequestError::FormMethodNotAllowed => {
+                headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
             }
             _ => {}
         }
@@ -196,10 +218,7 @@ impl Responder {
         });
         let mut response = self.base(status, Body::Text(html));
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
+        html_headers(headers);
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(HTML_CSP),
@@ -226,13 +245,32 @@ impl Responder {
     }
 }
 
-fn fields_json(fields: &FieldErrors) -> serde_json::Value {
+/// What every HTML answer carries: its type, and no referrer leaving it.
+pub fn html_headers(headers: &mut lambda_http::http::HeaderMap) {
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+}
+
+fn fields_json(texts: Texts<'_>, fields: &FieldErrors) -> serde_json::Value {
     let map: serde_json::Map<String, serde_json::Value> = fields
         .iter()
         .map(|(field, error)| {
+            let message = field_message(
+                texts.catalogues,
+                texts.language,
+                field,
+                error,
+                Rendering::Plain,
+            );
             (
                 field.as_str().to_owned(),
-                json!([{"code": error.code(), "message": error.message(field)}]),
+                json!([{"code": error.code(), "message": message}]),
             )
         })
         .collect();
@@ -240,161 +278,5 @@ fn fields_json(fields: &FieldErrors) -> serde_json::Value {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::{Field, FieldError};
-
-    fn responder(kind: ClientKind) -> Responder {
-        Responder {
-            kind,
-            cors_origin: Some("https://www.example.com".into()),
-            back_link: Some("https://www.example.com/contact".into()),
-            request_id: "req-1".into(),
-            contact: PracticeContact::default(),
-        }
-    }
-
-    fn body_text(response: &Response<Body>) -> String {
-        match response.body() {
-            Body::Text(t) => t.clone(),
-            Body::Empty => String::new(),
-            Body::Binary(b) => String::from_utf8_lossy(b).into_owned(),
-            _ => String::new(),
-        }
-    }
-
-    #[test]
-    fn accepted_answers() {
-        let json = responder(ClientKind::Json).accepted("01J", None);
-        assert_eq!(json.status(), 201);
-        assert_eq!(body_text(&json), r#"{"id":"01J","status":"received"}"#);
-        assert_eq!(
-            json.headers()["access-control-allow-origin"],
-            "https://www.example.com"
-        );
-
-        let redirect =
-            responder(ClientKind::Html).accepted("01J", Some("https://www.example.com/thanks"));
-        assert_eq!(redirect.status(), 303);
-        assert_eq!(
-            redirect.headers()["location"],
-            "https://www.example.com/thanks"
-        );
-
-        let page = responder(ClientKind::Html).accepted("01J", None);
-        assert_eq!(page.status(), 200);
-        assert_eq!(page.headers()["content-security-policy"], HTML_CSP);
-        assert!(body_text(&page).contains("01J"));
-    }
-
-    #[test]
-    fn validation_errors_list_every_field() {
-        let mut fields = FieldErrors::new();
-        fields.add(Field::Email, FieldError::InvalidEmail);
-        fields.add(Field::Consent, FieldError::ConsentRequired);
-        let error = RequestError::Validation(fields);
-
-        let json = responder(ClientKind::Json).error(&error);
-        assert_eq!(json.status(), 422);
-        let body: serde_json::Value = serde_json::from_str(&body_text(&json)).unwrap();
-        assert_eq!(body["error"], "validation_failed");
-        assert_eq!(body["fields"]["email"][0]["code"], "invalid_email");
-        assert_eq!(
-            body["fields"]["email"][0]["message"],
-            "Enter an email address in the correct format, like name@example.com"
-        );
-        assert_eq!(body["fields"]["consent"][0]["code"], "consent_required");
-
-        let html = responder(ClientKind::Html).error(&error);
-        assert_eq!(html.status(), 422);
-        let page = body_text(&html);
-        // The GOV.UK pattern: "Error: " in the title, a summary headed "There is a problem" whose
-        // links go to each field, worded as the message beside it.
-        assert!(
-            page.contains("<title>Error: There is a problem</title>"),
-            "{page}"
-        );
-        assert!(page.contains("There is a problem"));
-        assert!(page.contains(
-            "<a href=\"https://www.example.com/contact#cf-email\">Enter an email address in the correct format, like name@example.com</a>"
-        ), "{page}");
-        assert!(page.contains("href=\"https://www.example.com/contact#cf-consent\""));
-        assert!(page.contains("href=\"https://www.example.com/contact\""));
-    }
-
-    #[test]
-    fn special_errors_carry_their_headers() {
-        let r = responder(ClientKind::Json);
-        let not_allowed = r.error(&RequestError::MethodNotAllowed);
-        assert_eq!(not_allowed.status(), 405);
-        assert_eq!(not_allowed.headers()["allow"], ALLOW);
-        let unavailable = r.error(&crate::error::tests::unavailable());
-        assert_eq!(unavailable.status(), 503);
-        assert_eq!(unavailable.headers()["retry-after"], "30");
-        let internal = r.error(&RequestError::Internal("boom"));
-        let body: serde_json::Value = serde_json::from_str(&body_text(&internal)).unwrap();
-        assert_eq!(body["request_id"], "req-1");
-        assert!(!body_text(&internal).contains("boom"));
-    }
-
-    #[test]
-    fn preflight_answers() {
-        let responder = Responder {
-            kind: ClientKind::Html,
-            cors_origin: Some("http://localhost:8080".into()),
-            back_link: None,
-            request_id: "r".into(),
-            contact: PracticeContact::default(),
-        };
-        let ok = responder.preflight(&OriginCheck::Allowed("http://localhost:8080".into()));
-        assert_eq!(ok.status(), 204);
-        let h = ok.headers();
-        assert_eq!(h["access-control-allow-origin"], "http://localhost:8080");
-        assert_eq!(h["access-control-allow-methods"], ALLOW_METHODS);
-        assert_eq!(h["access-control-allow-headers"], ALLOW_HEADERS);
-        assert_eq!(h["access-control-max-age"], "600");
-        assert_eq!(h["vary"], "Origin");
-
-        let refused = Responder {
-            cors_origin: None,
-            ..responder
-        };
-        let no = refused.preflight(&OriginCheck::Refused);
-        assert_eq!(no.status(), 403);
-        assert!(no.headers().get("access-control-allow-origin").is_none());
-    }
-
-    #[test]
-    fn every_5xx_says_how_to_reach_the_practice_directly_and_nothing_else_does() {
-        let contact = PracticeContact {
-            phone: Some("(312) 555-0142".into()),
-            email: Some(crate::domain::EmailAddress::parse("frontdesk@practice.example").unwrap()),
-        };
-        let unavailable = RequestError::StorageUnavailable(crate::store::StoreError::OutOfTime);
-        let page = responder(ClientKind::Html)
-            .with_contact(&contact)
-            .error(&unavailable);
-        assert_eq!(page.status(), 503);
-        let html = body_text(&page);
-        assert!(
-            html.contains(r#"<a href="tel:3125550142">(312) 555-0142</a>"#),
-            "{html}"
-        );
-        assert!(html.contains("mailto:frontdesk@practice.example"), "{html}");
-        let json = responder(ClientKind::Json)
-            .with_contact(&contact)
-            .error(&unavailable);
-        let body: serde_json::Value = serde_json::from_str(&body_text(&json)).unwrap();
-        assert_eq!(body["contact"]["phone"], "(312) 555-0142");
-        assert_eq!(body["contact"]["email"], "frontdesk@practice.example");
-        let refused = responder(ClientKind::Html)
-            .with_contact(&contact)
-            .error(&RequestError::MethodNotAllowed);
-        assert!(
-            !body_text(&refused).contains("tel:"),
-            "a 4xx has its own way forward"
-        );
-        let none = responder(ClientKind::Html).error(&unavailable);
-        assert!(!body_text(&none).contains("reach the practice directly"));
-    }
-}
+#[path = "response_tests.rs"]
+mod tests;

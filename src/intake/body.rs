@@ -89,6 +89,30 @@ fn parse_form(body: &[u8]) -> Result<SubmittedForm, RequestError> {
     Ok(form)
 }
 
+/// The first value of a field the domain does not read (the form's `lang`, the hosted form's
+/// marker), read at the edge before the body is parsed for its fields: these never refuse a
+/// request, so a body that does not parse simply has none.
+pub fn first_value(media: MediaType, body: &[u8], name: &str) -> Option<String> {
+    if body.len() > MAX_BODY_BYTES {
+        return None;
+    }
+    match media {
+        MediaType::Json => {
+            let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+            value.get(name)?.as_str().map(str::to_owned)
+        }
+        MediaType::Form => body
+            .split(|b| *b == b'&')
+            .filter_map(|pair| {
+                let i = pair.iter().position(|b| *b == b'=')?;
+                (decode_component(&pair[..i]).ok()? == name)
+                    .then(|| decode_component(&pair[i + 1..]).ok())
+                    .flatten()
+            })
+            .next(),
+    }
+}
+
 /// Decodes one `application/x-www-form-urlencoded` component, refusing percent-encoded bytes
 /// that are not UTF-8 (a lossy decode would silently change what the person wrote).
 fn decode_component(raw: &[u8]) -> Result<String, RequestError> {
@@ -131,6 +155,27 @@ mod tests {
             let got = MediaType::from_content_type(*header).ok();
             assert_eq!(got, *expected, "{header:?}");
         }
+    }
+
+    #[test]
+    fn a_value_read_at_the_edge() {
+        let form = b"name=Ana&lang=es&lang=en&hosted=%31";
+        assert_eq!(
+            first_value(MediaType::Form, form, "lang").as_deref(),
+            Some("es")
+        );
+        assert_eq!(
+            first_value(MediaType::Form, form, "hosted").as_deref(),
+            Some("1")
+        );
+        assert_eq!(first_value(MediaType::Form, form, "other"), None);
+        let json = br#"{"lang":"es-MX","name":"Ana"}"#;
+        assert_eq!(
+            first_value(MediaType::Json, json, "lang").as_deref(),
+            Some("es-MX")
+        );
+        assert_eq!(first_value(MediaType::Json, br#"{"lang":5}"#, "lang"), None);
+        assert_eq!(first_value(MediaType::Json, b"{", "lang"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::domain::{
     ConsultationRequest, Field, FieldInput, ParsedSubmission, SubmissionRules, SubmittedForm,
 };
 use crate::error::RequestError;
-pub use body::{MAX_BODY_BYTES, MediaType, parse_body};
+pub use body::{MAX_BODY_BYTES, MediaType, first_value, parse_body};
 
 /// What the intake reads from one request.
 #[derive(Debug, Clone, Copy)]
@@ -234,7 +234,7 @@ mod properties {
             let html_of = |request: ConsultationRequest| {
                 let at = chrono::DateTime::from_timestamp(1_795_702_300, 0).unwrap();
                 let received = ReceivedRequest::example(request, at);
-                let settings = NotificationSettings { timezone: chrono_tz::UTC, include_message: true, follow_up_key: None, reply_tracking_domain: None };
+                let settings = NotificationSettings::from(&crate::config::Config::from_vars(&crate::config::EXAMPLE_REQUIRED.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()).unwrap());
                 render_notification(&received, &settings, at).unwrap()
             };
             let email = html_of(parsed.request.clone());

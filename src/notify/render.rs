@@ -1,10 +1,12 @@
 //! Rendering the staff notification: a subject, a text part and an HTML part, every value escaped.
 
+use crate::catalogues::Catalogues;
 use crate::config::FollowUpKey;
-use crate::domain::{FollowUpState, ReceivedRequest};
+use crate::domain::{FollowUpState, Language, ReceivedRequest};
 use askama::Template;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use std::sync::Arc;
 
 /// At most this many characters of the person's name go into the subject.
 pub const SUBJECT_NAME_CHARS: usize = 60;
@@ -20,6 +22,10 @@ pub struct NotificationSettings {
     /// With a key, staff emails' `Reply-To` also holds a signed address at this domain, so a
     /// reply counts as contact.
     pub reply_tracking_domain: Option<String>,
+    /// The practice's language: a request in another one says so ("Preferred language: Spanish").
+    pub default_language: Language,
+    /// For what the person reads: the acknowledgement.
+    pub catalogues: Arc<Catalogues>,
 }
 
 impl From<&crate::config::Config> for NotificationSettings {
@@ -29,6 +35,8 @@ impl From<&crate::config::Config> for NotificationSettings {
             include_message: config.notify_include_message,
             follow_up_key: config.follow_up_key.clone(),
             reply_tracking_domain: config.reply_tracking_domain.clone(),
+            default_language: config.default_language,
+            catalogues: Arc::clone(&config.catalogues),
         }
     }
 }
@@ -65,6 +73,8 @@ struct Fields<'a> {
     phone: &'a str,
     phone_link: Option<String>,
     preferred_contact: &'a str,
+    /// The person's language, in English, when it is not the practice's.
+    language: Option<&'static str>,
     best_time: &'a str,
     session_format: &'a str,
     received: String,
@@ -180,6 +190,8 @@ fn render(
             .as_ref()
             .map(|p| format!("tel:{}", link_encode(p.as_str()))),
         preferred_contact: request.preferred_contact.label(),
+        language: (received.language != settings.default_language)
+            .then(|| received.language.name_in_english()),
         best_time: request.best_time.as_ref().map_or(NOT_GIVEN, |b| b.as_str()),
         session_format: request.session_format.map_or(NOT_GIVEN, |f| f.label()),
         received: format_received(received, settings.timezone),

@@ -34,7 +34,32 @@ fn settings(include_message: bool) -> NotificationSettings {
         include_message,
         follow_up_key: None,
         reply_tracking_domain: None,
+        default_language: crate::domain::Language::English,
+        catalogues: std::sync::Arc::new(crate::catalogues::Catalogues::load().unwrap()),
     }
+}
+
+#[test]
+fn a_request_in_another_language_says_which_so_staff_answer_in_it() {
+    let english = render_notification(&received(form(), false), &settings(true), AT).unwrap();
+    assert!(!english.text.contains("Preferred language"));
+    assert!(!english.html.contains("Preferred language"));
+    let spanish = ReceivedRequest {
+        language: crate::domain::Language::Spanish,
+        ..received(form(), false)
+    };
+    let email = render_notification(&spanish, &settings(true), AT).unwrap();
+    assert!(
+        email.text.contains("Preferred language: Spanish\n"),
+        "{}",
+        email.text
+    );
+    assert!(
+        email.html.contains(
+            "Preferred language</th><td style=\"padding:4px 0;\"><strong>Spanish</strong>"
+        )
+    );
+    assert!(email.subject.starts_with("New consultation request from"));
 }
 
 #[test]

@@ -63,6 +63,7 @@ pub mod attr {
     pub const HELD_AS_SPAM: &str = "held_as_spam";
     /// Why: `honeypot` or `no_captcha`.
     pub const HELD_REASON: &str = "held_reason";
+    pub const LANGUAGE: &str = "language";
     /// `held` while held for review: the key of [`super::HELD_INDEX`].
     pub const HELD_QUEUE: &str = "held_queue";
     /// When a held request was released to staff from the review digest.
@@ -203,6 +204,7 @@ pub fn request_item(
         (attr::URGENT, AttributeValue::Bool(received.urgent)),
         (attr::EMAIL_HASH, s(email_hash)),
         (attr::RECEIVED_DAY, s(&received_day(received.received_at))),
+        (attr::LANGUAGE, s(received.language.tag())),
     ];
     if let Some(reason) = received.hold {
         fields.extend([
@@ -282,6 +284,7 @@ mod tests {
             consent_version: "3".into(),
             urgent: true,
             verification: Verification::Unverified,
+            language: crate::domain::Language::Spanish,
             ..ReceivedRequest::example(request, at)
         };
         let item = request_item(&received, "hash", at, None);

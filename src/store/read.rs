@@ -4,8 +4,8 @@
 use super::StoreError;
 use super::item::{Item, attr};
 use crate::domain::{
-    ConsultationRequest, FollowUpState, HoldReason, NotifyStatus, ReceivedRequest, StoredFields,
-    SubmissionId, Verification,
+    ConsultationRequest, FollowUpState, HoldReason, Language, NotifyStatus, ReceivedRequest,
+    StoredFields, SubmissionId, Verification,
 };
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
@@ -65,6 +65,11 @@ pub fn stored_request(key: &str, item: &Item) -> Result<StoredRequest, StoreErro
             public_base_url: reader
                 .optional_string(attr::PUBLIC_BASE_URL)
                 .map(str::to_owned),
+            // Stored before languages were: English, the only language there was.
+            language: reader
+                .optional_string(attr::LANGUAGE)
+                .and_then(Language::from_tag)
+                .unwrap_or_default(),
         },
         notify_status,
         attempts: u32::try_from(reader.number(attr::NOTIFY_ATTEMPTS).unwrap_or(0)).unwrap_or(0),

@@ -2,12 +2,13 @@
 //! and what it reads: the week's requests by the day they came in (the index `received-by-day`),
 //! never a scan of the table.
 
-use super::item::{Item, WEEK_INDEX, attr, day_key, n, request_id_of_key, rfc3339, s};
+use super::item::{Item, WEEK_INDEX, attr, day_key, n, request_id_of_key, request_key, rfc3339, s};
 use super::{Store, StoreError, StoredRequest, dynamodb, summary_key};
-use crate::domain::{FollowUpState, HoldReason, SubmissionId};
+use crate::domain::{FollowUpState, HoldReason, Language, SubmissionId};
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
 
 /// What the summary needs of one request: no name, no address, no message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub struct WeekEntry {
     /// `None` for a request held as spam.
     pub follow_up: Option<FollowUpState>,
     pub first_contact_at: Option<DateTime<Utc>>,
+    /// Read separately ([`Store::languages_of`]): the index does not carry it.
+    pub language: Option<Language>,
 }
 
 impl From<&StoredRequest> for WeekEntry {
@@ -29,6 +32,7 @@ impl From<&StoredRequest> for WeekEntry {
             hold: stored.received.hold,
             follow_up: stored.follow_up.map(|(state, _)| state),
             first_contact_at: stored.first_contact_at,
+            language: Some(stored.received.language),
         }
     }
 }
@@ -152,6 +156,71 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The language of each of these requests, read by key (at most 100 a call, only the key
+    /// and `language`): the week's index does not carry it, and an index deployed without it
+    /// cannot gain it in place. Once a week, for the summary's count by language.
+    pub async fn languages_of(
+        &self,
+        ids: &[SubmissionId],
+    ) -> Result<HashMap<SubmissionId, Language>, StoreError> {
+        let mut languages = HashMap::new();
+        for chunk in ids.chunks(100) {
+            let keys: Vec<Item> = chunk
+                .iter()
+                .map(|id| Item::from([(attr::PK.to_owned(), s(&request_key(*id)))]))
+                .collect();
+            let mut wanted = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(keys))
+                    .projection_expression("#pk, #language")
+                    .expression_attribute_names("#pk", attr::PK)
+                    .expression_attribute_names("#language", attr::LANGUAGE)
+                    .build()
+                    .map_err(|e| {
+                        let cause =
+                            crate::aws::AwsError::other("DynamoDB", "BatchGetItem", e.to_string());
+                        StoreError::Unavailable(cause)
+                    })?,
+            );
+            // What DynamoDB leaves unprocessed under load is asked for again, a few times.
+            for _ in 0..5 {
+                let Some(request) = wanted.take() else { break };
+                let answer = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table_name, request)
+                    .send()
+                    .await
+                    .map_err(dynamodb("BatchGetItem"))?;
+                for item in answer
+                    .responses()
+                    .and_then(|r| r.get(&self.table_name))
+                    .into_iter()
+                    .flatten()
+                {
+                    let id =
+                        super::item::partition_key(item).and_then(|key| request_id_of_key(&key));
+                    let language = item
+                        .get(attr::LANGUAGE)
+                        .and_then(|v| v.as_s().ok())
+                        .and_then(|tag| Language::from_tag(tag))
+                        .unwrap_or_default();
+                    if let Some(id) = id {
+                        languages.insert(id, language);
+                    }
+                }
+                wanted = answer
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(&self.table_name))
+                    .filter(|k| !k.keys().is_empty())
+                    .cloned();
+            }
+        }
+        Ok(languages)
+    }
+}
+
 /// A request's summary entry as the index projects it; `None` for anything else.
 fn week_entry(item: &Item) -> Option<WeekEntry> {
     let key = super::item::partition_key(item)?;
@@ -180,5 +249,6 @@ fn week_entry(item: &Item) -> Option<WeekEntry> {
             .and_then(|v| v.as_s().ok())
             .and_then(|v| FollowUpState::parse(v)),
         first_contact_at: time(attr::FIRST_CONTACT_AT),
+        language: None,
     })
 }

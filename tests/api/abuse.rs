@@ -14,11 +14,16 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 
+/// The domain the tests' events arrive on (`requestContext.domainName`).
+pub const API_HOST: &str = "test.execute-api.us-east-1.amazonaws.com";
+
 #[derive(Clone, Copy)]
 pub enum Verifier {
     Accept,
     Reject,
     OtherHost,
+    /// A token made by the hosted form's widget: on the API's own host.
+    ApiHost,
     Hang,
     Fail,
     /// `success: false` with this error code.
@@ -54,6 +59,7 @@ pub async fn stand_in(mode: Verifier) -> (String, Arc<Mutex<Vec<String>>>) {
                             Verifier::OtherHost => {
                                 json!({"success": true, "hostname": "evil.example"})
                             }
+                            Verifier::ApiHost => json!({"success": true, "hostname": API_HOST}),
                             Verifier::Reject => {
                                 json!({"success": false, "error-codes": ["invalid-input-response"]})
                             }

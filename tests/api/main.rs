@@ -13,11 +13,13 @@ mod faults;
 mod follow_up;
 #[allow(dead_code, unused_imports)] // shared with tests/logs.rs, which uses other parts
 mod helpers;
+mod hosted_form;
 mod hostile;
 mod hostile_answers;
 mod http_surface;
 mod infra;
 mod infra_deploy;
+mod languages;
 mod lost_answer;
 mod notification;
 mod pasted;

@@ -203,6 +203,7 @@ async fn staff_get_one_weekly_summary_on_monday_morning_without_any_message() {
         .unwrap();
     let mut second = full_submission();
     second["message"] = json!("Another one");
+    second["lang"] = json!("es");
     let open = test.post_json(&second).await.json()["id"]
         .as_str()
         .unwrap()
@@ -235,6 +236,7 @@ async fn staff_get_one_weekly_summary_on_monday_morning_without_any_message() {
         &format!("Still open (1): {open}"),
         "Median time to first contact: 1 h 30 min",
         "Held as spam: 1",
+        "By language: English 1, Spanish 1",
     ] {
         assert!(body.contains(expected), "{expected} in {body}");
     }

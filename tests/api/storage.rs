@@ -46,6 +46,6 @@ async fn a_form_post_gets_a_503_page() {
             .unwrap()
             .starts_with("text/html")
     );
-    assert!(response.body.contains("try again"));
+    assert!(response.body.contains("Try again in a minute"));
     assert_eq!(test.send_email_requests().await.len(), 0);
 }

@@ -40,6 +40,11 @@ async fn a_json_submission_is_stored_and_staff_are_emailed() {
     );
     assert_eq!(s(item, "notify_status"), "sent");
     assert_eq!(s(item, "consent_version"), "1");
+    assert_eq!(
+        s(item, "language"),
+        "en",
+        "no lang and no Accept-Language: the default"
+    );
     assert_eq!(item["urgent"], AttributeValue::Bool(false));
     assert!(!s(item, "ses_message_id").is_empty());
 
@@ -68,6 +73,7 @@ async fn a_json_submission_is_stored_and_staff_are_emailed() {
             "follow_up_at",
             "follow_up_open",
             "id",
+            "language",
             "message",
             "name",
             "notified_at",

@@ -94,7 +94,9 @@ async fn a_repeated_form_field_is_invalid() {
             .starts_with("text/html")
     );
     assert!(
-        response.body.contains("Enter email as plain text"),
+        response
+            .body
+            .contains("Enter the answer for “\u{2068}Email\u{2069}” as plain text"),
         "{}",
         response.body
     );

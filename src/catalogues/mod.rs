@@ -1,0 +1,271 @@
+//! Every text a person filling in the form reads, in Project Fluent catalogues (`locales/<lang>/`),
+//! one bundle per language, built once per cold start from files compiled into the binary.
+//!
+//! Two renderings of each message: for HTML, Fluent's bidi isolation marks (U+2068/U+2069) stay
+//! around placeables, so a number or an address keeps its direction inside any script; for email
+//! subjects, plain-text parts and JSON `message` texts they are left out, since those are exactly
+//! the invisible characters the form strips from pasted values and no mail client needs them.
+
+mod field_messages;
+
+mod negotiate;
+#[cfg(test)]
+mod tests;
+
+pub use crate::domain::Language;
+pub use field_messages::field_message;
+pub use negotiate::{choose_language, language_of_body};
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The catalogue files of one language, as compiled in: (file name, source).
+pub(crate) type Files = [(&'static str, &'static str); 4];
+
+macro_rules! files_of {
+    ($lang:literal) => {
+        [
+            (
+                "fields.ftl",
+                include_str!(concat!("../../locales/", $lang, "/fields.ftl")),
+            ),
+            (
+                "pages.ftl",
+                include_str!(concat!("../../locales/", $lang, "/pages.ftl")),
+            ),
+            (
+                "form.ftl",
+                include_str!(concat!("../../locales/", $lang, "/form.ftl")),
+            ),
+            (
+                "acknowledgement.ftl",
+                include_str!(concat!("../../locales/", $lang, "/acknowledgement.ftl")),
+            ),
+        ]
+    };
+}
+
+/// The compiled-in catalogue files of a language.
+pub(crate) fn files(language: Language) -> Files {
+    match language {
+        Language::English => files_of!("en"),
+        Language::Spanish => files_of!("es"),
+    }
+}
+
+/// A catalogue that does not parse or defines a message twice: a bug caught by the tests, and at
+/// cold start if one ever slipped through.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("catalogue locales/{language}/{file} is broken: {detail}")]
+pub struct CatalogueError {
+    pub language: &'static str,
+    pub file: &'static str,
+    pub detail: String,
+}
+
+/// How a text is used, which decides whether Fluent's isolation marks surround its placeables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendering {
+    Html,
+    Plain,
+}
+
+struct Bundles {
+    html: FluentBundle<Arc<FluentResource>>,
+    plain: FluentBundle<Arc<FluentResource>>,
+}
+
+/// The catalogues of every language the form speaks.
+pub struct Catalogues {
+    english: Bundles,
+    spanish: Bundles,
+    /// Lookups that found no message in the language asked for. Only the tests read it: at run
+    /// time a missing text falls back to English rather than failing a person's request.
+    misses: AtomicUsize,
+}
+
+impl std::fmt::Debug for Catalogues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Catalogues")
+    }
+}
+
+impl Catalogues {
+    pub fn load() -> Result<Self, CatalogueError> {
+        Ok(Self {
+            english: bundles(Language::English)?,
+            spanish: bundles(Language::Spanish)?,
+            misses: AtomicUsize::new(0),
+        })
+    }
+
+    fn bundles(&self, language: Language) -> &Bundles {
+        match language {
+            Language::English => &self.english,
+            Language::Spanish => &self.spanish,
+        }
+    }
+
+    /// The text of `id` (or `id.attribute`) in `language`, for an HTML page.
+    pub fn html(&self, language: Language, id: &str) -> String {
+        self.format(language, id, None, Rendering::Html)
+    }
+
+    /// The text of `id` without isolation marks: subjects, plain-text parts, JSON messages.
+    pub fn plain(&self, language: Language, id: &str) -> String {
+        self.format(language, id, None, Rendering::Plain)
+    }
+
+    /// The text of `id` with its placeables filled from `args`.
+    pub fn with_args(
+        &self,
+        language: Language,
+        id: &str,
+        args: &[(&str, &str)],
+        rendering: Rendering,
+    ) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, FluentValue::from(*value));
+        }
+        self.format(language, id, Some(&fluent_args), rendering)
+    }
+
+    pub fn has(&self, language: Language, id: &str) -> bool {
+        let (message, attribute) = split_id(id);
+        let bundle = &self.bundles(language).plain;
+        bundle
+            .get_message(message)
+            .is_some_and(|m| match attribute {
+                Some(attribute) => m.get_attribute(attribute).is_some(),
+                None => m.value().is_some(),
+            })
+    }
+
+    pub fn misses(&self) -> usize {
+        self.misses.load(Ordering::Relaxed)
+    }
+
+    fn format(
+        &self,
+        language: Language,
+        id: &str,
+        args: Option<&FluentArgs<'_>>,
+        rendering: Rendering,
+    ) -> String {
+        if let Some(text) = format_in(self.bundles(language), id, args, rendering) {
+            return text;
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        tracing::error!(
+            event = "catalogue_missing",
+            language = language.tag(),
+            id,
+            "no such message"
+        );
+        format_in(self.bundles(Language::English), id, args, rendering).unwrap_or_default()
+    }
+}
+
+fn split_id(id: &str) -> (&str, Option<&str>) {
+    match id.split_once('.') {
+        Some((message, attribute)) => (message, Some(attribute)),
+        None => (id, None),
+    }
+}
+
+fn format_in(
+    bundles: &Bundles,
+    id: &str,
+    args: Option<&FluentArgs<'_>>,
+    rendering: Rendering,
+) -> Option<String> {
+    let bundle = match rendering {
+        Rendering::Html => &bundles.html,
+        Rendering::Plain => &bundles.plain,
+    };
+    let (message, attribute) = split_id(id);
+    let message = bundle.get_message(message)?;
+    let pattern = match attribute {
+        Some(attribute) => message.get_attribute(attribute)?.value(),
+        None => message.value()?,
+    };
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, args, &mut errors);
+    // A placeable without its argument: the text is still shown, and the tests catch it.
+    errors.is_empty().then(|| text.into_owned())
+}
+
+fn bundles(language: Language) -> Result<Bundles, CatalogueError> {
+    let mut html = FluentBundle::new_concurrent(vec![language.identifier()]);
+    let mut plain = FluentBundle::new_concurrent(vec![language.identifier()]);
+    plain.set_use_isolating(false);
+    for (file, source) in files(language) {
+        let broken = |detail: String| CatalogueError {
+            language: language.tag(),
+            file,
+            detail,
+        };
+        let resource = FluentResource::try_new(source.to_owned())
+            .map_err(|(_, errors)| broken(format!("{errors:?}")))?;
+        let resource = Arc::new(resource);
+        html.add_resource(Arc::clone(&resource))
+            .map_err(|errors| broken(format!("{errors:?}")))?;
+        plain
+            .add_resource(resource)
+            .map_err(|errors| broken(format!("{errors:?}")))?;
+    }
+    Ok(Bundles { html, plain })
+}
+
+/// A count as the language writes it: `2,000` in English, `2000` in Spanish (which groups only
+/// from five digits, with a space).
+pub fn number(language: Language, n: usize) -> String {
+    let digits = n.to_string();
+    let (separator, from) = match language {
+        Language::English => (',', 4),
+        Language::Spanish => (' ', 5),
+    };
+    if digits.len() < from {
+        return digits;
+    }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The catalogues in one language: what a page or an email is written with.
+#[derive(Debug, Clone, Copy)]
+pub struct Texts<'a> {
+    pub catalogues: &'a Catalogues,
+    pub language: Language,
+}
+
+impl<'a> Texts<'a> {
+    pub fn new(catalogues: &'a Catalogues, language: Language) -> Self {
+        Self {
+            catalogues,
+            language,
+        }
+    }
+
+    pub fn html(&self, id: &str) -> String {
+        self.catalogues.html(self.language, id)
+    }
+
+    pub fn plain(&self, id: &str) -> String {
+        self.catalogues.plain(self.language, id)
+    }
+
+    pub fn html_with(&self, id: &str, args: &[(&str, &str)]) -> String {
+        self.catalogues
+            .with_args(self.language, id, args, Rendering::Html)
+    }
+}
