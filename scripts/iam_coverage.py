@@ -40,6 +40,7 @@ SECRET_PREFIXES = {
     "client-hash-key-": "ClientHashKeySecret",
     "follow-up-key-": "FollowUpKeySecret",
     "turnstile-secret-": "TurnstileSecret",
+    "heartbeat-key-": "HeartbeatKeySecret",
 }
 SES_ROUTES = [
     ("POST", re.compile(r"^/v2/email/outbound-emails$"), "SendEmail"),
@@ -76,6 +77,7 @@ class Stack:
             "ClientHashKeySecret": env["CLIENT_HASH_KEY_ARN"],
             "FollowUpKeySecret": env["FOLLOW_UP_KEY_ARN"],
             "TurnstileSecret": env["TURNSTILE_SECRET_KEY_ARN"],
+            "HeartbeatKeySecret": env["HEARTBEAT_KEY_ARN"],
         }
 
     def secret(self, secret_id):

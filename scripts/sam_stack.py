@@ -267,6 +267,7 @@ def create_combination(emulator, translated, on, run):
     made = {
         "ClientHashKeySecret": emulator.secret(f"client-hash-key-{stack}", ["k" * 48, "c" * 48]),
         "FollowUpKeySecret": emulator.secret(f"follow-up-key-{stack}", ["p" * 48, "f" * 48]),
+        "HeartbeatKeySecret": emulator.secret(f"heartbeat-key-{stack}", ["h" * 48, "b" * 48]),
         "SesConfigurationSet": f"{stack}-events",
         "SenderIdentity": given.get("SenderDomain") or given["NotifyFrom"],
     }

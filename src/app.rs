@@ -13,6 +13,7 @@ use crate::domain::{
 };
 use crate::error::RequestError;
 use crate::follow_up::FollowUpPolicy;
+use crate::heartbeat::Heartbeat;
 use crate::hosted_form::HostedPolicy;
 use crate::intake::{Intake, read_submission};
 use crate::notify::{NotificationSettings, SesNotifier};
@@ -29,6 +30,7 @@ pub struct App {
     turnstile: Option<TurnstileVerifier>,
     clock: Arc<dyn Clock>,
     hosted_policy: HostedPolicy,
+    heartbeat: Heartbeat,
 }
 
 /// One submission as the pipeline sees it: the body and what the edge learnt around it.
@@ -86,6 +88,7 @@ impl App {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let settings = NotificationSettings::from(&config);
         let policy = follow_up_policy(&config);
+        let heartbeat = Heartbeat::new(&config);
         let delivery = Delivery::new(store.clone(), notifier, settings, policy, clock.clone());
         Self {
             config,
@@ -94,6 +97,7 @@ impl App {
             turnstile,
             clock,
             hosted_policy: HostedPolicy::new(),
+            heartbeat,
         }
     }
 
@@ -112,6 +116,11 @@ impl App {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The daily checks of the scheduled run: the heartbeat's probe and the quiet form.
+    pub fn heartbeat(&self) -> &Heartbeat {
+        &self.heartbeat
     }
 
     /// The hosted form's policy, its inline style and script hashed once per cold start.
@@ -204,6 +213,12 @@ impl App {
         match inserted {
             InsertOutcome::Inserted if !followed_up => Ok(Accepted::Spam { id }),
             InsertOutcome::Inserted => {
+                if !received.held_as_spam() {
+                    // The quiet form's clock: a monitor, so a failure here only logs.
+                    if let Err(error) = self.store.touch_last_request(now).await {
+                        tracing::warn!(event = "last_request_not_recorded", error = %error, "the time of the last request was not recorded");
+                    }
+                }
                 let acknowledge = self.config.send_acknowledgement;
                 let notify = self
                     .delivery

@@ -34,7 +34,9 @@ pub async fn dispatch(
 ) -> Result<Value, lambda_http::Error> {
     let LambdaEvent { payload, context } = event;
     if payload.get("action").and_then(Value::as_str) == Some(RETRY_ACTION) {
-        return Ok(crate::scheduled_run::run(app.delivery(), Deadline::of(&context)).await?);
+        let heartbeat_url = payload.get("heartbeat_url").and_then(Value::as_str);
+        let deadline = Deadline::of(&context);
+        return Ok(crate::scheduled_run::run(app, heartbeat_url, deadline).await?);
     }
     if payload["Records"][0]["eventSource"].as_str()
         == Some(crate::follow_up::reply::RECEIPT_SOURCE)

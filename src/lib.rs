@@ -17,6 +17,7 @@ pub mod domain;
 pub mod error;
 pub mod fingerprint;
 pub mod follow_up;
+pub mod heartbeat;
 pub mod hosted_form;
 pub mod http;
 pub mod intake;

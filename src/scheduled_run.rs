@@ -1,12 +1,13 @@
 //! The scheduled run: EventBridge Scheduler invokes the function every five minutes with
 //! `{"action": "retry_notifications"}`. It reads only what is due, in the contract's order (staff
 //! notifications, then fallbacks, then reminders and escalations, each oldest due first, then the
-//! review digest and the weekly summary), stops starting work before the invocation's deadline and leaves the rest to
+//! review digest and the weekly summary, then the daily checks: the heartbeat's probe and the
+//! quiet form), stops starting work before the invocation's deadline and leaves the rest to
 //! the next run. A step that fails does not stop the ones after it; the run then reports the
 //! failure, so Lambda counts an error and the alarm on the function's errors sees it.
 
+use crate::app::App;
 use crate::deadline::Deadline;
-use crate::delivery::Delivery;
 use crate::store::StoreError;
 use serde_json::Value;
 
@@ -14,8 +15,14 @@ fn json(report: impl serde::Serialize) -> Value {
     serde_json::to_value(report).unwrap_or_default()
 }
 
-/// Runs every step; the answer is each step's report.
-pub async fn run(delivery: &Delivery, deadline: Deadline) -> Result<Value, StoreError> {
+/// Runs every step; the answer is each step's report. `heartbeat_url` is the public URL the
+/// schedule's input names, for the daily probe.
+pub async fn run(
+    app: &App,
+    heartbeat_url: Option<&str>,
+    deadline: Deadline,
+) -> Result<Value, StoreError> {
+    let delivery = app.delivery();
     let mut answer = serde_json::Map::new();
     let mut first_error = None;
     let mut record = |name: &str, report: Result<Value, StoreError>| match report {
@@ -52,6 +59,13 @@ pub async fn run(delivery: &Delivery, deadline: Deadline) -> Result<Value, Store
             .send_weekly_summary(deadline)
             .await
             .map(Value::from),
+    );
+    record(
+        "daily_checks",
+        app.heartbeat()
+            .daily(app.store(), app.now(), heartbeat_url, deadline)
+            .await
+            .map(json),
     );
     match first_error {
         Some(error) => Err(error),

@@ -43,11 +43,26 @@ pub enum Verdict {
     Unavailable(String),
 }
 
+/// An HTTP client for the calls the function makes itself (Turnstile's check, the heartbeat's
+/// probe), on the crypto library the build chose and the Mozilla roots compiled in; plain
+/// `http://` too, for local stand-ins.
+pub type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+pub fn https_client() -> HttpsClient {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(crate::tls::crypto_provider())
+        .expect("ring and AWS-LC offer the default TLS versions")
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Client::builder(TokioExecutor::new()).build(https)
+}
+
 /// The verifier's client, built once per cold start.
 #[derive(Clone)]
 pub struct TurnstileVerifier {
     config: TurnstileConfig,
-    client: Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: HttpsClient,
 }
 
 impl std::fmt::Debug for TurnstileVerifier {
@@ -95,14 +110,10 @@ impl TurnstileVerifier {
     /// system's: parsing the system's ~150 certificates cost as much CPU as the rest of a cold
     /// start, and Cloudflare's certificates chain to roots of that store whichever CA it uses.
     pub fn new(config: TurnstileConfig) -> Self {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(crate::tls::crypto_provider())
-            .expect("ring and AWS-LC offer the default TLS versions")
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let client = Client::builder(TokioExecutor::new()).build(https);
-        Self { config, client }
+        Self {
+            config,
+            client: https_client(),
+        }
     }
 
     /// Checks `token` for a request from `remote_ip`, waiting at most `limit` (and never more than

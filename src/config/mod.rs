@@ -91,10 +91,23 @@ pub struct Config {
     /// The hosted form's Turnstile widget: the site key and the script's URL, when Turnstile is
     /// on and a site key is set.
     pub turnstile_widget: Option<(String, String)>,
+    /// The heartbeat's signing key (`HEARTBEAT_KEY`) and where its email goes (`HEARTBEAT_TO`):
+    /// with both, the daily run probes the whole chain.
+    pub heartbeat: Option<HeartbeatConfig>,
+    /// `QUIET_DAYS`: days without a real request before the quiet-form alarm; 0 turns it off.
+    pub quiet_days: u32,
     /// `DEFAULT_LANGUAGE`: for a person whose form and browser name no language we speak.
     pub default_language: Language,
     /// Every text a person reads, in each language.
     pub catalogues: Arc<Catalogues>,
+}
+
+/// The heartbeat's key (a current key and the one before a rotation, like the follow-up links')
+/// and its recipients.
+#[derive(Debug, Clone)]
+pub struct HeartbeatConfig {
+    pub key: FollowUpKey,
+    pub to: Vec<EmailAddress>,
 }
 
 /// How a person reaches the practice directly when the form cannot get through.
@@ -175,6 +188,14 @@ impl Config {
         let follow_up_key = env
             .optional(&FOLLOW_UP_KEY)?
             .map(|key| FollowUpKey::new(key).with_previous(follow_up_key_previous));
+        let heartbeat_previous = env.optional(&HEARTBEAT_KEY_PREVIOUS)?;
+        let heartbeat = match (env.optional(&HEARTBEAT_KEY)?, env.optional(&HEARTBEAT_TO)?) {
+            (Some(key), Some(to)) => Some(HeartbeatConfig {
+                key: FollowUpKey::new(key).with_previous(heartbeat_previous),
+                to,
+            }),
+            _ => None,
+        };
         let script_url = env.required(&TURNSTILE_SCRIPT_URL)?;
         let turnstile_widget = env
             .optional(&TURNSTILE_SITE_KEY)?
@@ -213,6 +234,8 @@ impl Config {
                 email: env.optional(&PRACTICE_CONTACT_EMAIL)?,
             },
             turnstile_widget,
+            heartbeat,
+            quiet_days: env.required(&QUIET_DAYS)?,
             default_language: env.required(&DEFAULT_LANGUAGE)?,
             catalogues: Arc::new(Catalogues::load()?),
         })

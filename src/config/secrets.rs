@@ -145,6 +145,7 @@ pub struct SecretArns {
     pub client_hash_key: Option<SecretArn>,
     pub follow_up_key: Option<SecretArn>,
     pub turnstile_secret_key: Option<SecretArn>,
+    pub heartbeat_key: Option<SecretArn>,
 }
 
 /// One secret to read: the variable naming it, its ARN, and the variables its `AWSCURRENT` and
@@ -167,6 +168,7 @@ impl SecretArns {
             client_hash_key: env.optional(&vars::CLIENT_HASH_KEY_ARN)?,
             follow_up_key: env.optional(&vars::FOLLOW_UP_KEY_ARN)?,
             turnstile_secret_key: env.optional(&vars::TURNSTILE_SECRET_KEY_ARN)?,
+            heartbeat_key: env.optional(&vars::HEARTBEAT_KEY_ARN)?,
         })
     }
 
@@ -195,6 +197,12 @@ impl SecretArns {
                 vars::FOLLOW_UP_KEY_ARN.name,
                 vars::FOLLOW_UP_KEY.name,
                 Some(vars::FOLLOW_UP_KEY_PREVIOUS.name),
+            ),
+            source(
+                &self.heartbeat_key,
+                vars::HEARTBEAT_KEY_ARN.name,
+                vars::HEARTBEAT_KEY.name,
+                Some(vars::HEARTBEAT_KEY_PREVIOUS.name),
             ),
             // Cloudflare holds one Turnstile secret at a time: there is no previous one to keep.
             source(

@@ -115,6 +115,19 @@ pub const CLIENT_HASH_KEY_ARN: Var<SecretArn> = var("CLIENT_HASH_KEY_ARN", Optio
 pub const FOLLOW_UP_KEY_ARN: Var<SecretArn> = var("FOLLOW_UP_KEY_ARN", Optional, secret_arn);
 pub const TURNSTILE_SECRET_KEY_ARN: Var<SecretArn> =
     var("TURNSTILE_SECRET_KEY_ARN", Optional, secret_arn);
+/// The heartbeat: the secret its probe's header is signed with, where its email goes, and how
+/// many days without a real request raise the quiet-form alarm (0: never).
+pub const HEARTBEAT_KEY: Var<Vec<u8>> = var("HEARTBEAT_KEY", Optional, secret_key);
+pub const HEARTBEAT_KEY_PREVIOUS: Var<Vec<u8>> =
+    var("HEARTBEAT_KEY_PREVIOUS", Optional, secret_key);
+pub const HEARTBEAT_KEY_ARN: Var<SecretArn> = var("HEARTBEAT_KEY_ARN", Optional, secret_arn);
+pub const HEARTBEAT_TO: Var<Vec<EmailAddress>> = var("HEARTBEAT_TO", Optional, email_addresses);
+pub const QUIET_DAYS: Var<u32> = var("QUIET_DAYS", Default("14"), |v| {
+    v.parse::<u32>()
+        .ok()
+        .filter(|days| *days <= 365)
+        .ok_or_else(|| "expected a number of days from 0 (off) to 365".to_owned())
+});
 /// How a person reaches the practice directly when sending the form fails: shown on every `5xx`
 /// page and answer.
 pub const PRACTICE_PHONE: Var<String> = var("PRACTICE_PHONE", Optional, practice_phone);
@@ -184,6 +197,11 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &DEFAULT_LANGUAGE,
     &TURNSTILE_SITE_KEY,
     &TURNSTILE_SCRIPT_URL,
+    &HEARTBEAT_KEY,
+    &HEARTBEAT_KEY_PREVIOUS,
+    &HEARTBEAT_KEY_ARN,
+    &HEARTBEAT_TO,
+    &QUIET_DAYS,
 ];
 
 /// The environment as the configuration reads it: empty values count as unset, and every name

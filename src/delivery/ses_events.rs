@@ -120,6 +120,24 @@ impl Delivery {
             );
             return Ok(SesEventReport::ignored());
         };
+        if kind == Some(EmailKind::Heartbeat) {
+            // The heartbeat's email: SES's word that the whole chain works today.
+            let delivered = status == DeliveryStatus::Delivered
+                && self
+                    .store
+                    .record_probe_delivered(id, self.clock.now())
+                    .await?;
+            tracing::info!(event = "heartbeat_event", probe_id = %id, delivery_status = status.as_str(), recorded = delivered, "SES reported on the heartbeat's email");
+            return Ok(SesEventReport {
+                outcome: if delivered {
+                    "heartbeat_delivered"
+                } else {
+                    "ignored"
+                },
+                delivery_status: Some(status.as_str()),
+                fallback_sent: false,
+            });
+        }
         match kind {
             // An email without the kind tag is a staff notification sent before the tag existed.
             Some(EmailKind::Staff) | None => {}

@@ -115,6 +115,25 @@ async fn answer(
         Method::POST => {}
         _ => return refuse(RequestError::MethodNotAllowed),
     }
+    if let Some(probe) =
+        crate::heartbeat::receive(app, inbound.heartbeat, inbound.intake.body).await
+    {
+        return match probe {
+            Ok(id) => {
+                let body = serde_json::json!({"id": id.to_string(), "status": "heartbeat"});
+                let response = lambda_http::Response::builder()
+                    .status(201)
+                    .header("content-type", "application/json")
+                    .header("cache-control", "no-store")
+                    .body(Body::Text(body.to_string()))
+                    .unwrap_or_default();
+                (response, Summary::new("heartbeat"))
+            }
+            Err(_) => refuse(RequestError::Internal(
+                "the heartbeat could not be answered",
+            )),
+        };
+    }
     let submission = Submission {
         request_id: &inbound.request_id,
         intake: inbound.intake,

@@ -88,6 +88,8 @@ pub struct Inbound<'a> {
     /// Gateway received the request on, which no client can set): the hosted form posts from
     /// them.
     pub allowed: AllowedOrigins,
+    /// The heartbeat's header, when the request carries one (checked by `heartbeat::receive`).
+    pub heartbeat: Option<&'a str>,
     /// Sent by the hosted form (its hidden `hosted_form` field): success and errors are shown
     /// inside its frame.
     pub hosted_form: bool,
@@ -162,6 +164,7 @@ impl<'a> Inbound<'a> {
             query: request.uri().query(),
             path: request.uri().path(),
             allowed,
+            heartbeat: header(request, crate::heartbeat::HEADER),
             hosted_form,
             deadline: request
                 .lambda_context_ref()

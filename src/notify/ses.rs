@@ -30,6 +30,8 @@ pub enum EmailKind {
     Summary,
     /// To staff: the review digest of what is held (about no one request).
     Digest,
+    /// To `HEARTBEAT_TO`: the daily probe's email (about no request).
+    Heartbeat,
 }
 
 impl EmailKind {
@@ -42,6 +44,7 @@ impl EmailKind {
             Self::Escalation => "escalation",
             Self::Summary => "summary",
             Self::Digest => "digest",
+            Self::Heartbeat => "heartbeat",
         }
     }
 
@@ -54,6 +57,7 @@ impl EmailKind {
             Self::Escalation,
             Self::Summary,
             Self::Digest,
+            Self::Heartbeat,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == tag)
@@ -102,7 +106,10 @@ impl SesNotifier {
             EmailKind::Staff | EmailKind::Reminder => &self.to,
             EmailKind::Fallback => &self.fallback_to,
             EmailKind::Escalation => &self.escalate_to,
-            EmailKind::Acknowledgement | EmailKind::Summary | EmailKind::Digest => &[],
+            EmailKind::Acknowledgement
+            | EmailKind::Summary
+            | EmailKind::Digest
+            | EmailKind::Heartbeat => &[],
         }
     }
 
@@ -171,6 +178,17 @@ impl SesNotifier {
     /// Sends the review digest to staff.
     pub async fn send_digest(&self, email: &NotificationEmail) -> Result<String, NotifyError> {
         self.send_email(&self.to, &[], email, None, EmailKind::Digest)
+            .await
+    }
+
+    /// Sends the heartbeat probe's email, tagged with the probe's id.
+    pub async fn send_heartbeat(
+        &self,
+        to: &[EmailAddress],
+        email: &NotificationEmail,
+        id: SubmissionId,
+    ) -> Result<String, NotifyError> {
+        self.send_email(to, &[], email, Some(id), EmailKind::Heartbeat)
             .await
     }
 

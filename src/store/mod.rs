@@ -7,6 +7,7 @@
 mod delivery;
 mod duplicates;
 mod follow_up;
+mod heartbeat;
 mod intake;
 pub mod item;
 mod notifications;
@@ -18,6 +19,7 @@ mod summary;
 pub use delivery::{ClaimedFallback, DeliveryRecord};
 pub use duplicates::{CONTENT_WINDOW, DuplicateGuard, KEY_WINDOW};
 pub use follow_up::{DueReminder, Reminder};
+pub use heartbeat::ProbeState;
 pub use intake::{InsertOutcome, RateLimit};
 pub use item::{
     EMAIL_INDEX, OPEN_INDEX, PENDING_INDEX, StoredRequest, attr, request_key, rfc3339, summary_key,

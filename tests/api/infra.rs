@@ -353,8 +353,16 @@ fn a_schedule_runs_the_retry_path_at_least_every_15_minutes() {
         target["Arn"],
         json!({"Fn::GetAtt": ["ConsultationFunction", "Arn"]})
     );
-    let input: Value = serde_json::from_str(target["Input"].as_str().unwrap()).unwrap();
+    // The input names the public URL for the heartbeat: `Fn::Sub` over the API's base.
+    let sub = &target["Input"]["Fn::Sub"];
+    let text = sub[0]
+        .as_str()
+        .unwrap()
+        .replace("${Base}", "https://api.example");
+    assert!(sub[1]["Base"]["Fn::If"][0] == "UseCustomDomain", "{sub}");
+    let input: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(input["action"], consultation_form::lambda::RETRY_ACTION);
+    assert_eq!(input["heartbeat_url"], "https://api.example/consultations");
     let expression = props["ScheduleExpression"].as_str().unwrap();
     let minutes: u32 = expression
         .strip_prefix("rate(")

@@ -10,12 +10,14 @@ use std::collections::BTreeSet;
 
 /// The secrets and their previous versions: read from Secrets Manager by ARN in the stack, never
 /// set in its environment (where `GetFunctionConfiguration` would show them).
-const SECRET_VARIABLES: [&str; 5] = [
+const SECRET_VARIABLES: [&str; 7] = [
     "CLIENT_HASH_KEY",
     "CLIENT_HASH_KEY_PREVIOUS",
     "FOLLOW_UP_KEY",
     "FOLLOW_UP_KEY_PREVIOUS",
     "TURNSTILE_SECRET_KEY",
+    "HEARTBEAT_KEY",
+    "HEARTBEAT_KEY_PREVIOUS",
 ];
 
 fn function_variables(template: &Value) -> &serde_json::Map<String, Value> {

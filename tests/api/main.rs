@@ -11,6 +11,7 @@ mod edge;
 mod events;
 mod faults;
 mod follow_up;
+mod heartbeat;
 #[allow(dead_code, unused_imports)] // shared with tests/logs.rs, which uses other parts
 mod helpers;
 mod hosted_form;

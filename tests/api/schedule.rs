@@ -43,7 +43,7 @@ async fn a_fallback_whose_send_fails_is_sent_by_the_retry_path_once() {
     assert_eq!(s(&test.item(&id).await, "retry_queue"), "fallback");
     assert!(sent_emails_to(&fallback).await.is_empty());
     proxy.allow_all();
-    let run = || consultation_form::scheduled_run::run(test.app.delivery(), Deadline::unknown());
+    let run = || consultation_form::scheduled_run::run(&test.app, None, Deadline::unknown());
     let early = run().await.unwrap();
     assert_eq!(early["fallbacks"]["skipped"], 1, "not due yet: {early}");
     test.clock.advance(Duration::minutes(6));

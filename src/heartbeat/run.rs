@@ -1,0 +1,153 @@
+//! The scheduled run's daily checks: the heartbeat's probe (sent once a day from 08:00 practice
+//! time, reported missing when SES's delivery event has not come back within an hour) and the
+//! quiet form (no real request for `QUIET_DAYS`). Each run reads two items at most.
+
+use super::{HEADER, sign};
+use crate::config::{Config, HeartbeatConfig};
+use crate::deadline::Deadline;
+use crate::domain::SubmissionId;
+use crate::store::{Store, StoreError};
+use crate::turnstile::{HttpsClient, https_client};
+use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono_tz::Tz;
+use http_body_util::Full;
+use hyper::body::Bytes;
+
+/// From this hour (practice time) the day's probe and quiet check go out.
+const FROM_HOUR: u32 = 8;
+/// How long SES's delivery event may take before the probe counts as missing.
+const DELIVERY_WITHIN: Duration = Duration::hours(1);
+const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The daily checks' settings and the probe's HTTP client, built once per cold start.
+pub struct Heartbeat {
+    config: Option<HeartbeatConfig>,
+    quiet_days: u32,
+    timezone: Tz,
+    client: HttpsClient,
+}
+
+/// What one run's daily checks did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DailyReport {
+    /// The probe sent by this run, answered by the public URL.
+    pub probe_sent: Option<String>,
+    /// `heartbeat_missing` logged by this run.
+    pub probe_missing: bool,
+    /// Days since the last real request, when this run logged `form_quiet`.
+    pub quiet_for_days: Option<i64>,
+}
+
+impl Heartbeat {
+    pub fn new(config: &Config) -> Self {
+        Self {
+            config: config.heartbeat.clone(),
+            quiet_days: config.quiet_days,
+            timezone: config.practice_timezone,
+            client: https_client(),
+        }
+    }
+
+    /// Runs the day's checks: `url` is the public URL the schedule's input names (the function's
+    /// own environment cannot name its API without a cycle).
+    pub async fn daily(
+        &self,
+        store: &Store,
+        now: DateTime<Utc>,
+        url: Option<&str>,
+        deadline: Deadline,
+    ) -> Result<DailyReport, StoreError> {
+        let mut report = DailyReport::default();
+        if self.config.is_some() {
+            report.probe_missing = self.check_last_probe(store, now).await?;
+        }
+        let local = now.with_timezone(&self.timezone);
+        if local.hour() < FROM_HOUR {
+            return Ok(report);
+        }
+        let day = local.date_naive().to_string();
+        if let (Some(heartbeat), Some(url)) = (&self.config, url) {
+            let id = SubmissionId::new(now);
+            if store.claim_probe(&day, id, now).await? {
+                match self.probe(heartbeat, url, id, now, deadline).await {
+                    Ok(()) => report.probe_sent = Some(id.to_string()),
+                    Err(reason) => {
+                        tracing::error!(event = "heartbeat_missing", probe_id = %id, reason = %reason, "the heartbeat's probe did not get through");
+                        store.mark_probe_missing(id).await?;
+                        report.probe_missing = true;
+                    }
+                }
+            }
+        }
+        if self.quiet_days > 0 && store.claim_day("quiet-check", &day).await? {
+            let last = store.last_real_request(now).await?;
+            let days = (now - last).num_days();
+            if days >= i64::from(self.quiet_days) {
+                tracing::warn!(
+                    event = "form_quiet",
+                    days_quiet = days,
+                    quiet_days = self.quiet_days,
+                    "no real request for days: the website's form may be broken"
+                );
+                report.quiet_for_days = Some(days);
+            }
+        }
+        Ok(report)
+    }
+
+    /// The latest probe sent over an hour ago with no delivery event: logged once.
+    async fn check_last_probe(
+        &self,
+        store: &Store,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let Some(state) = store.probe_state().await? else {
+            return Ok(false);
+        };
+        if state.delivered_at.is_some()
+            || state.missing_reported
+            || now - state.sent_at < DELIVERY_WITHIN
+        {
+            return Ok(false);
+        }
+        tracing::error!(event = "heartbeat_missing", probe_id = %state.id, reason = "no delivery event within an hour", "the heartbeat's email was not delivered");
+        store.mark_probe_missing(state.id).await
+    }
+
+    /// Posts the probe to the public URL, as the website would; `Ok` for a `201`.
+    async fn probe(
+        &self,
+        heartbeat: &HeartbeatConfig,
+        url: &str,
+        id: SubmissionId,
+        now: DateTime<Utc>,
+        deadline: Deadline,
+    ) -> Result<(), String> {
+        let to = heartbeat.to.first().map_or("", |a| a.as_str());
+        let body = serde_json::json!({
+            "name": "Heartbeat",
+            "email": to,
+            "consent": true,
+            "message": "The daily automatic check of the consultation form.",
+        })
+        .to_string();
+        let header = sign(&heartbeat.key, id, now, body.as_bytes());
+        let request = hyper::Request::post(url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .header(HEADER, header)
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|e| format!("bad heartbeat URL: {e}"))?;
+        let limit = deadline
+            .time_to_answer()
+            .map_or(PROBE_TIMEOUT, |left| left.min(PROBE_TIMEOUT));
+        let response = tokio::time::timeout(limit, self.client.request(request))
+            .await
+            .map_err(|_| "timed out".to_owned())?
+            .map_err(|e| format!("could not reach the public URL: {e}"))?;
+        match response.status().as_u16() {
+            201 => Ok(()),
+            status => Err(format!("the public URL answered {status}")),
+        }
+    }
+}
