@@ -1,7 +1,7 @@
 # The two commands: `make dev` runs the function locally against an emulated AWS; `make test` runs
 # every test. Both install what they need (a Python venv in .venv) on first use.
 
-.PHONY: dev test show lint ci bench bench-schedule deploy web-forms
+.PHONY: dev test show lint ci bench bench-schedule bench-cost deploy web-forms
 
 dev:
 	bash scripts/dev.sh
@@ -37,3 +37,9 @@ bench-schedule:
 # `sam deploy --guided`. BUILD_ONLY=1 stops after the build. See docs/deploy.md.
 deploy:
 	BUILD_ONLY=$(BUILD_ONLY) bash scripts/deploy.sh $(ARGS)
+
+# The monthly bill from what the function does (bench/cost.py): DynamoDB units per request and
+# per scheduled run from moto's recording and the items' sizes, and the bill at 30, 300 and 3,000
+# requests a month.
+bench-cost:
+	bash scripts/bench_cost.sh $(ARGS)

@@ -51,7 +51,8 @@ CONDITIONS = {
         "CustomDomainCertificateArn": f"arn:aws:acm:{REGION}:123456789012:certificate/0b8e9d41-1c2f-4f3e-9a57-6d2a1c0e7f11",
     },
     "UseSenderDomain": {"SenderDomain": "practice.example"},
-    "UseExistingAlarmTopic": {},  # ExistingAlarmTopicArn: a topic made first
+    # ExistingAlarmTopicArn: a topic made first; with no AlarmEmail, the heartbeat's own address.
+    "UseExistingAlarmTopic": {"HeartbeatTo": "heartbeat@practice.example"},
     "UseTurnstile": {},  # TurnstileSecretArn: a secret made first
     "UseReplyTracking": {"ReplyTrackingDomain": "replies.practice.example"},
 }
@@ -315,6 +316,7 @@ def create_combination(emulator, translated, on, run):
     policies = emulator.policies(created)
     return {
         "stack": stack,
+        "stack_id": result["StackId"],
         "conditions": sorted(true_conditions(translated, params)),
         "parameters": given,
         "created": sorted(created),

@@ -38,6 +38,12 @@ echo "==> the translated stack in moto's CloudFormation (127.0.0.1:$stack_port),
 AWS_ENDPOINT_URL="$CONSULTATION_STACK_ENDPOINT" \
   "$VENV/bin/python" scripts/sam_stack.py create "$CONSULTATION_TRANSLATED_JSON" "$CONSULTATION_STACKS"
 
+# What the stand-in for the SES v2 calls moto has no route for answers alone (tests/api/doctor.rs),
+# recorded as moto records, for the IAM coverage check.
+export CONSULTATION_STANDIN_RECORDING="$STATE/standin-recording.jsonl"
+rm -f "$CONSULTATION_STANDIN_RECORDING"
+touch "$CONSULTATION_STANDIN_RECORDING"
+
 # The binary under a moved clock (the scheduled run days later, a lease run out).
 CONSULTATION_FAKETIME_LIB="$(faketime_library)"
 export CONSULTATION_FAKETIME_LIB
@@ -49,6 +55,7 @@ cargo test --locked --all-targets "$@"
 echo "==> IAM coverage: every recorded call against the translated stack's policies"
 "$VENV/bin/python" scripts/iam_coverage.py \
   --recording "$STATE/moto-test-recording.jsonl" --recording "$STATE/moto-stack-recording.jsonl" \
+  --recording "$CONSULTATION_STANDIN_RECORDING" \
   --translated "$CONSULTATION_TRANSLATED_JSON" --stacks "$CONSULTATION_STACKS" \
   --report "$STATE/iam-coverage.txt"
 kill "$test_moto" "$stack_moto" 2>/dev/null || true

@@ -63,7 +63,13 @@ pub async fn run(
     record(
         "daily_checks",
         app.heartbeat()
-            .daily(app.store(), app.now(), heartbeat_url, deadline)
+            .daily(
+                app.store(),
+                delivery.notifier(),
+                app.now(),
+                heartbeat_url,
+                deadline,
+            )
             .await
             .map(json),
     );

@@ -190,12 +190,21 @@ pub async fn config_with_secrets(
     sdk: &aws_config::SdkConfig,
     sources: &[SecretSource],
 ) -> Result<crate::config::Config, StartupError> {
+    config_with_secrets_from(sdk, sources, &|name| std::env::var(name).ok()).await
+}
+
+/// The same over other variables (the operator tool's: its stack's, under its own).
+pub async fn config_with_secrets_from(
+    sdk: &aws_config::SdkConfig,
+    sources: &[SecretSource],
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<crate::config::Config, StartupError> {
     let values = if sources.is_empty() {
         SecretValues::default()
     } else {
         read(&aws_sdk_secretsmanager::Client::new(sdk), sources).await?
     };
     Ok(crate::config::Config::from_lookup(&|name| {
-        values.get(name).or_else(|| std::env::var(name).ok())
+        values.get(name).or_else(|| lookup(name))
     })?)
 }

@@ -20,7 +20,9 @@ impl App {
         }
         let both = futures_util::future::join(
             self.store().warm_up(),
-            self.delivery().notifier().warm_up(),
+            self.delivery()
+                .notifier()
+                .warm_up(self.config().ses_identity.as_deref()),
         );
         match tokio::time::timeout(WARM_UP_LIMIT, both).await {
             Ok((Ok(()), Ok(()))) => tracing::debug!("connections warmed"),

@@ -5,21 +5,28 @@ use consultation_form::admin::{Admin, AdminError, ExportFormat, Listing, parse_s
 use consultation_form::app::App;
 use consultation_form::aws::load_sdk_config;
 use consultation_form::config::{Config, vars};
+use consultation_form::doctor::{self, Doctor};
 use consultation_form::domain::FollowUpState;
 use consultation_form::secrets;
+use consultation_form::stack::{DEFAULT_STACK, StackSettings};
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Operator tools for consultation requests: list, show, export, resend, erase, purge.
+/// Operator tools for consultation requests: list, show, export, resend, erase, purge, doctor.
 ///
-/// Reads the same configuration variables as the function (TABLE_NAME, NOTIFY_FROM, NOTIFY_TO,
-/// ALLOWED_ORIGINS, CLIENT_HASH_KEY, PRACTICE_TIMEZONE, ...) and AWS credentials and region from the
-/// environment. What it prints is personal health data: keep it off shared screens and logs.
+/// Finds its stack by name (--stack, default consultation-form): the stack's outputs and the
+/// function's environment, so it needs only AWS credentials (the stack's FrontDeskPolicy or
+/// RecordsPolicy) and a region. Variables set locally (TABLE_NAME, NOTIFY_TO, ...) win; with
+/// TABLE_NAME set and no --stack, it reads the variables alone (local runs). What it prints is
+/// personal health data: keep it off shared screens and logs.
 #[derive(Parser)]
 #[command(name = "consultation-admin", version)]
 struct Cli {
+    /// The deployed stack to work on.
+    #[arg(long, global = true)]
+    stack: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -90,6 +97,17 @@ enum Command {
     },
     /// Delete every item past its expiry now (DynamoDB's TTL can lag by days).
     PurgeExpired,
+    /// Check the deployed stack is ready for real requests: one line per check, with the fix.
+    /// Exit status 0 when every check passed, 1 when one failed, 3 when none failed but some
+    /// could not be checked.
+    Doctor {
+        /// Also send staff a notification marked as a test and wait for SES's delivery event.
+        #[arg(long)]
+        send_test: bool,
+        /// How long --send-test waits for the delivery event, in seconds.
+        #[arg(long, default_value_t = 300)]
+        wait: u64,
+    },
 }
 
 fn parse_state(text: &str) -> Result<FollowUpState, String> {
@@ -110,15 +128,33 @@ enum Format {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = match Config::from_env() {
-        Ok(config) => config,
+    let sdk = match load_sdk_config().await {
+        Ok(sdk) => sdk,
         Err(error) => {
             eprintln!("consultation-admin: {error}");
             return ExitCode::from(78);
         }
     };
-    let sdk = match load_sdk_config().await {
-        Ok(sdk) => sdk,
+    let local = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let from_stack = cli.stack.is_some() || local("TABLE_NAME").is_none();
+    let stack = if from_stack {
+        let name = cli
+            .stack
+            .clone()
+            .unwrap_or_else(|| DEFAULT_STACK.to_owned());
+        match StackSettings::load(&sdk, &name).await {
+            Ok(stack) => stack,
+            Err(error) => {
+                eprintln!("consultation-admin: stack {name}: {error}");
+                return ExitCode::from(78);
+            }
+        }
+    } else {
+        StackSettings::default()
+    };
+    let lookup = |name: &str| stack.lookup(&local, name);
+    let config = match Config::from_lookup(&lookup) {
+        Ok(config) => config,
         Err(error) => {
             eprintln!("consultation-admin: {error}");
             return ExitCode::from(78);
@@ -131,7 +167,7 @@ async fn main() -> ExitCode {
                 .into_iter()
                 .filter(|s| s.variable == vars::CLIENT_HASH_KEY_ARN.name)
                 .collect();
-            match secrets::config_with_secrets(&sdk, &needed).await {
+            match secrets::config_with_secrets_from(&sdk, &needed, &lookup).await {
                 Ok(config) => config,
                 Err(error) => {
                     eprintln!("consultation-admin: {error}");
@@ -142,6 +178,9 @@ async fn main() -> ExitCode {
         _ => config,
     };
     let app = App::from_sdk_config(config, &sdk);
+    if let Command::Doctor { send_test, wait } = cli.command {
+        return doctor(&app, &sdk, &stack, &lookup, send_test, wait).await;
+    }
     match run(cli.command, &Admin::new(&app)).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -242,6 +281,77 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
             let count = admin.purge_expired(chrono::Utc::now(), &mut stderr).await?;
             writeln!(stdout, "purged {count} expired item(s)")?;
         }
+        // Answered before: it reports lines of its own and its own exit status.
+        Command::Doctor { .. } => {}
     }
     Ok(())
+}
+
+/// `doctor`: every check's line, then (with `--send-test`) the test notification's.
+async fn doctor(
+    app: &App,
+    sdk: &aws_config::SdkConfig,
+    stack: &StackSettings,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    send_test: bool,
+    wait: u64,
+) -> ExitCode {
+    let config = app.config();
+    let heartbeat_to = lookup(vars::HEARTBEAT_TO.name).unwrap_or_default();
+    let mut addresses: Vec<String> = config
+        .notify_to
+        .iter()
+        .chain(&config.escalate_to)
+        .chain(&config.notify_fallback_to)
+        .map(|a| a.as_str().to_owned())
+        .chain(
+            heartbeat_to
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned),
+        )
+        .collect();
+    addresses.sort();
+    addresses.dedup();
+    let checks = Doctor {
+        config,
+        stack,
+        store: app.store(),
+        addresses,
+        heartbeat_on: !heartbeat_to.trim().is_empty(),
+        sesv2: aws_sdk_sesv2::Client::new(sdk),
+        ses: aws_sdk_ses::Client::new(sdk),
+        sns: aws_sdk_sns::Client::new(sdk),
+        scheduler: aws_sdk_scheduler::Client::new(sdk),
+        secrets: aws_sdk_secretsmanager::Client::new(sdk),
+        dynamodb: aws_sdk_dynamodb::Client::new(sdk),
+    };
+    let mut lines = checks.run(app.now()).await;
+    if send_test {
+        let verdict = match doctor::send_test(
+            app.store(),
+            app.now(),
+            std::time::Duration::from_secs(wait),
+            std::time::Duration::from_secs(2),
+        )
+        .await
+        {
+            Ok((id, at)) => {
+                doctor::Verdict::Pass(format!("test {id} delivered at {}", at.to_rfc3339()))
+            }
+            Err(error) => doctor::Verdict::Fail {
+                found: error.to_string(),
+                fix: "fix what the lines above say, then run doctor --send-test again".to_owned(),
+            },
+        };
+        lines.push(doctor::CheckLine {
+            name: "Test notification",
+            verdict,
+        });
+    }
+    for line in &lines {
+        println!("{line}");
+    }
+    ExitCode::from(doctor::exit_status(&lines))
 }

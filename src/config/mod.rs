@@ -94,6 +94,8 @@ pub struct Config {
     /// The heartbeat's signing key (`HEARTBEAT_KEY`) and where its email goes (`HEARTBEAT_TO`):
     /// with both, the daily run probes the whole chain.
     pub heartbeat: Option<HeartbeatConfig>,
+    /// `SES_IDENTITY`: the identity the warm-up asks about; unset, the sender's address.
+    pub ses_identity: Option<String>,
     /// `QUIET_DAYS`: days without a real request before the quiet-form alarm; 0 turns it off.
     pub quiet_days: u32,
     /// `DEFAULT_LANGUAGE`: for a person whose form and browser name no language we speak.
@@ -236,6 +238,7 @@ impl Config {
             turnstile_widget,
             heartbeat,
             quiet_days: env.required(&QUIET_DAYS)?,
+            ses_identity: env.optional(&SES_IDENTITY)?,
             default_language: env.required(&DEFAULT_LANGUAGE)?,
             catalogues: Arc::new(Catalogues::load()?),
         })

@@ -92,6 +92,9 @@ pub const TURNSTILE_SCRIPT_URL: Var<String> = var(
     Default("https://challenges.cloudflare.com/turnstile/v0/api.js"),
     absolute_http_url,
 );
+/// The SES identity the stack sends through (a domain, or the sender's address), for the
+/// warm-up's call.
+pub const SES_IDENTITY: Var<String> = var("SES_IDENTITY", Optional, |v| Ok(v.to_owned()));
 pub const SES_CONFIGURATION_SET: Var<String> =
     var("SES_CONFIGURATION_SET", Optional, |v| Ok(v.to_owned()));
 pub const CLIENT_HASH_KEY: Var<Vec<u8>> = var("CLIENT_HASH_KEY", Optional, secret_key);
@@ -202,6 +205,7 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &HEARTBEAT_KEY_ARN,
     &HEARTBEAT_TO,
     &QUIET_DAYS,
+    &SES_IDENTITY,
 ];
 
 /// The environment as the configuration reads it: empty values count as unset, and every name

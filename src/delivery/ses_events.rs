@@ -120,20 +120,23 @@ impl Delivery {
             );
             return Ok(SesEventReport::ignored());
         };
-        if kind == Some(EmailKind::Heartbeat) {
-            // The heartbeat's email: SES's word that the whole chain works today.
+        if let Some(check @ (EmailKind::Test | EmailKind::Heartbeat)) = kind {
+            // doctor's test notification or the heartbeat's email: SES's word that the whole
+            // chain works, recorded where the one waiting for it looks.
+            let now = self.clock.now();
             let delivered = status == DeliveryStatus::Delivered
-                && self
-                    .store
-                    .record_probe_delivered(id, self.clock.now())
-                    .await?;
-            tracing::info!(event = "heartbeat_event", probe_id = %id, delivery_status = status.as_str(), recorded = delivered, "SES reported on the heartbeat's email");
+                && match check {
+                    EmailKind::Test => self.store.record_test_delivered(id, now).await?,
+                    _ => self.store.record_probe_delivered(id, now).await?,
+                };
+            tracing::info!(event = "check_email_event", email = check.as_str(), check_id = %id, delivery_status = status.as_str(), recorded = delivered, "SES reported on a check's email");
+            let outcome = match (check, delivered) {
+                (EmailKind::Test, true) => "test_delivered",
+                (_, true) => "heartbeat_delivered",
+                _ => "ignored",
+            };
             return Ok(SesEventReport {
-                outcome: if delivered {
-                    "heartbeat_delivered"
-                } else {
-                    "ignored"
-                },
+                outcome,
                 delivery_status: Some(status.as_str()),
                 fallback_sent: false,
             });

@@ -184,11 +184,12 @@ fn message(id: SubmissionId, state: FollowUpState, expires: i64) -> Vec<u8> {
     format!("follow-up\n{id}\n{}\n{expires}", state.as_str()).into_bytes()
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hexadecimal, as the signatures are written.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn unhex(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }

@@ -4,7 +4,7 @@
 //! figures (`summary`, `stats`). A reply to the staff email counts as contact too (`reply`).
 
 pub mod business_hours;
-mod links;
+pub(crate) mod links;
 mod reminders;
 pub mod reply;
 pub mod stats;

@@ -16,6 +16,7 @@ pub use run::{DailyReport, Heartbeat};
 
 use crate::config::FollowUpKey;
 use crate::domain::SubmissionId;
+use crate::follow_up::links::hex;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -32,10 +33,6 @@ pub enum NotAProbe {
     Malformed,
     OutOfTime,
     Forged,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn signed_text(id: SubmissionId, at: i64, body: &[u8]) -> String {
@@ -82,14 +79,9 @@ pub fn verify(
     genuine.then_some(id).ok_or(NotAProbe::Forged)
 }
 
+/// A SHA-256 HMAC, written out: 64 hexadecimal digits.
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() != 64 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
+    (text.len() == 64).then(|| crate::follow_up::links::unhex(text))?
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 use super::{HEADER, sign};
 use crate::config::{Config, HeartbeatConfig};
 use crate::deadline::Deadline;
+use crate::doctor::test_email;
 use crate::domain::SubmissionId;
+use crate::notify::SesNotifier;
 use crate::store::{Store, StoreError};
 use crate::turnstile::{HttpsClient, https_client};
 use chrono::{DateTime, Duration, Timelike, Utc};
@@ -32,6 +34,8 @@ pub struct Heartbeat {
 pub struct DailyReport {
     /// The probe sent by this run, answered by the public URL.
     pub probe_sent: Option<String>,
+    /// The test notification `doctor --send-test` asked for, sent by this run.
+    pub test_sent: Option<String>,
     /// `heartbeat_missing` logged by this run.
     pub probe_missing: bool,
     /// Days since the last real request, when this run logged `form_quiet`.
@@ -53,20 +57,34 @@ impl Heartbeat {
     pub async fn daily(
         &self,
         store: &Store,
+        notifier: &SesNotifier,
         now: DateTime<Utc>,
         url: Option<&str>,
         deadline: Deadline,
     ) -> Result<DailyReport, StoreError> {
         let mut report = DailyReport::default();
+        let (probe, test) = store.daily_state().await?;
+        if let Some(id) = test {
+            // Claimed first, so a run that dies after sending cannot send it twice.
+            if store.test_sent(id).await? {
+                match notifier.send_test(&test_email(id, now), id).await {
+                    Ok(_) => report.test_sent = Some(id.to_string()),
+                    Err(error) => {
+                        tracing::error!(event = "test_notification_failed", test_id = %id, error = %error, "doctor's test notification could not be sent")
+                    }
+                }
+            }
+        }
         if self.config.is_some() {
-            report.probe_missing = self.check_last_probe(store, now).await?;
+            report.probe_missing = self.check_last_probe(store, probe.as_ref(), now).await?;
         }
         let local = now.with_timezone(&self.timezone);
         if local.hour() < FROM_HOUR {
             return Ok(report);
         }
         let day = local.date_naive().to_string();
-        if let (Some(heartbeat), Some(url)) = (&self.config, url) {
+        let sent_today = probe.as_ref().is_some_and(|p| p.day == day);
+        if let (Some(heartbeat), Some(url), false) = (&self.config, url, sent_today) {
             let id = SubmissionId::new(now);
             if store.claim_probe(&day, id, now).await? {
                 match self.probe(heartbeat, url, id, now, deadline).await {
@@ -99,9 +117,10 @@ impl Heartbeat {
     async fn check_last_probe(
         &self,
         store: &Store,
+        state: Option<&crate::store::ProbeState>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let Some(state) = store.probe_state().await? else {
+        let Some(state) = state else {
             return Ok(false);
         };
         if state.delivered_at.is_some()

@@ -32,6 +32,8 @@ pub enum EmailKind {
     Digest,
     /// To `HEARTBEAT_TO`: the daily probe's email (about no request).
     Heartbeat,
+    /// To staff: `consultation-admin doctor --send-test`'s notification.
+    Test,
 }
 
 impl EmailKind {
@@ -45,6 +47,7 @@ impl EmailKind {
             Self::Summary => "summary",
             Self::Digest => "digest",
             Self::Heartbeat => "heartbeat",
+            Self::Test => "test",
         }
     }
 
@@ -58,6 +61,7 @@ impl EmailKind {
             Self::Summary,
             Self::Digest,
             Self::Heartbeat,
+            Self::Test,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == tag)
@@ -103,7 +107,7 @@ impl SesNotifier {
     /// acknowledgement and the summary, which have their own recipients).
     fn recipients(&self, kind: EmailKind) -> &[EmailAddress] {
         match kind {
-            EmailKind::Staff | EmailKind::Reminder => &self.to,
+            EmailKind::Staff | EmailKind::Reminder | EmailKind::Test => &self.to,
             EmailKind::Fallback => &self.fallback_to,
             EmailKind::Escalation => &self.escalate_to,
             EmailKind::Acknowledgement
@@ -128,11 +132,13 @@ impl SesNotifier {
             .any(|staff| staff.as_str().eq_ignore_ascii_case(address))
     }
 
-    /// A cheap call that opens (and so warms) the connection to SES.
-    pub async fn warm_up(&self) -> Result<(), NotifyError> {
+    /// A cheap call that opens (and so warms) the connection to SES: the sending identity, as
+    /// the stack names it (`SES_IDENTITY`: a domain identity sends for every address of the
+    /// domain, and the function's grant is on it), else the sender's address.
+    pub async fn warm_up(&self, identity: Option<&str>) -> Result<(), NotifyError> {
         self.client
             .get_email_identity()
-            .email_identity(self.from.as_str())
+            .email_identity(identity.unwrap_or(self.from.as_str()))
             .send()
             .await
             .map_err(AwsError::of("SES", "GetEmailIdentity"))?;
@@ -189,6 +195,16 @@ impl SesNotifier {
         id: SubmissionId,
     ) -> Result<String, NotifyError> {
         self.send_email(to, &[], email, Some(id), EmailKind::Heartbeat)
+            .await
+    }
+
+    /// Sends `doctor --send-test`'s notification to staff, tagged with its id.
+    pub async fn send_test(
+        &self,
+        email: &NotificationEmail,
+        id: SubmissionId,
+    ) -> Result<String, NotifyError> {
+        self.send_email(&self.to, &[], email, Some(id), EmailKind::Test)
             .await
     }
 

@@ -17,6 +17,10 @@ fn probe_key(id: SubmissionId) -> String {
     format!("heartbeat#{id}")
 }
 
+fn test_key(id: SubmissionId) -> String {
+    format!("doctor-test#{id}")
+}
+
 /// The latest probe, as the daily run sent it and SES reported on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeState {
@@ -27,6 +31,26 @@ pub struct ProbeState {
     pub delivered_at: Option<DateTime<Utc>>,
     /// `heartbeat_missing` was logged for this probe (once).
     pub missing_reported: bool,
+}
+
+/// A conditional update's outcome: done, or its condition did not hold.
+fn applied<T, R>(
+    result: Result<
+        T,
+        aws_sdk_dynamodb::error::SdkError<
+            aws_sdk_dynamodb::operation::update_item::UpdateItemError,
+            R,
+        >,
+    >,
+) -> Result<bool, StoreError>
+where
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if condition_failed(&e) => Ok(false),
+        Err(e) => Err(dynamodb("UpdateItem")(e)),
+    }
 }
 
 fn time(value: Option<&AttributeValue>) -> Option<DateTime<Utc>> {
@@ -69,19 +93,64 @@ impl Store {
     }
 
     pub async fn probe_state(&self) -> Result<Option<ProbeState>, StoreError> {
+        Ok(self.daily_state().await?.0)
+    }
+
+    /// The latest probe, and the test notification `doctor --send-test` asked for and the
+    /// scheduled run has not sent yet: one read.
+    pub async fn daily_state(
+        &self,
+    ) -> Result<(Option<ProbeState>, Option<SubmissionId>), StoreError> {
         let item = self.get_item(STATE_KEY).await?;
-        Ok(item.and_then(|item| {
-            Some(ProbeState {
-                day: item.get("probe_day")?.as_s().ok()?.clone(),
-                id: SubmissionId::parse(item.get("probe_id")?.as_s().ok()?)?,
-                sent_at: time(item.get("probe_sent_at"))?,
-                delivered_at: time(item.get("delivered_at")),
-                missing_reported: matches!(
-                    item.get("missing_reported"),
-                    Some(AttributeValue::Bool(true))
-                ),
-            })
-        }))
+        let test = item
+            .as_ref()
+            .and_then(|item| item.get("test_id")?.as_s().ok())
+            .and_then(|id| SubmissionId::parse(id));
+        Ok((
+            item.and_then(|item| {
+                Some(ProbeState {
+                    day: item.get("probe_day")?.as_s().ok()?.clone(),
+                    id: SubmissionId::parse(item.get("probe_id")?.as_s().ok()?)?,
+                    sent_at: time(item.get("probe_sent_at"))?,
+                    delivered_at: time(item.get("delivered_at")),
+                    missing_reported: matches!(
+                        item.get("missing_reported"),
+                        Some(AttributeValue::Bool(true))
+                    ),
+                })
+            }),
+            test,
+        ))
+    }
+
+    /// `doctor --send-test` asks the scheduled run to send staff a test notification: the
+    /// operator tool itself sends no email.
+    pub async fn request_test(&self, id: SubmissionId) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(STATE_KEY))
+            .update_expression("SET test_id = :id")
+            .expression_attribute_values(":id", s(&id.to_string()))
+            .send()
+            .await
+            .map_err(dynamodb("UpdateItem"))?;
+        Ok(())
+    }
+
+    /// The test notification went out: the next run does not send it again.
+    pub async fn test_sent(&self, id: SubmissionId) -> Result<bool, StoreError> {
+        let updated = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(STATE_KEY))
+            .update_expression("REMOVE test_id")
+            .condition_expression("test_id = :id")
+            .expression_attribute_values(":id", s(&id.to_string()))
+            .send()
+            .await;
+        applied(updated)
     }
 
     /// Claims today's probe: false when a run sent one today already.
@@ -105,11 +174,7 @@ impl Store {
             .expression_attribute_values(":now", s(&rfc3339(now)))
             .send()
             .await;
-        match updated {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(dynamodb("UpdateItem")(e)),
-        }
+        applied(updated)
     }
 
     /// SES delivered the probe's email: false when it is not the latest probe.
@@ -146,11 +211,7 @@ impl Store {
             Some(at) => update.expression_attribute_values(":at", s(&rfc3339(at))),
             None => update.expression_attribute_values(":yes", AttributeValue::Bool(true)),
         };
-        match update.send().await {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(dynamodb("UpdateItem")(e)),
-        }
+        applied(update.send().await)
     }
 
     /// Claims a once-a-day task (`key`) for `day`: false when a run did it today already.
@@ -165,11 +226,54 @@ impl Store {
             .expression_attribute_values(":day", s(day))
             .send()
             .await;
-        match updated {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(dynamodb("UpdateItem")(e)),
-        }
+        applied(updated)
+    }
+
+    /// `doctor --send-test`'s notification, waiting for SES's delivery event (kept a day).
+    pub async fn put_test_notification(
+        &self,
+        id: SubmissionId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table_name)
+            .item(attr::PK, s(&test_key(id)))
+            .item("sent_at", s(&rfc3339(now)))
+            .item(attr::EXPIRES_AT, n((now + Duration::days(1)).timestamp()))
+            .send()
+            .await
+            .map_err(dynamodb("PutItem"))?;
+        Ok(())
+    }
+
+    /// SES delivered the test notification: false for an id no doctor sent.
+    pub async fn record_test_delivered(
+        &self,
+        id: SubmissionId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let updated = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(&test_key(id)))
+            .update_expression("SET delivered_at = :at")
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_values(":at", s(&rfc3339(at)))
+            .send()
+            .await;
+        applied(updated)
+    }
+
+    /// When SES reported the test notification delivered, if it has.
+    pub async fn test_delivered_at(
+        &self,
+        id: SubmissionId,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let item = self.get_item(&test_key(id)).await?;
+        Ok(item.and_then(|item| time(item.get("delivered_at"))))
     }
 
     /// A real request arrived: the quiet form's clock starts again.

@@ -188,9 +188,22 @@ fn the_front_desk_policy_cannot_export_erase_or_read_a_secret() {
         "dynamodb:DeleteItem",
         "secretsmanager:GetSecretValue",
         "ses:SendEmail",
-        "kms:Decrypt",
     ] {
         assert!(!actions.contains(forbidden), "front desk may {forbidden}");
+    }
+    // It may decrypt only through Lambda, to read the function's environment (which names the
+    // secrets by ARN and holds none): never a secret through Secrets Manager.
+    for statement in front_desk["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap()
+    {
+        if strings(&statement["Action"])
+            .iter()
+            .any(|a| a == "kms:Decrypt")
+        {
+            let via = &statement["Condition"]["StringEquals"]["kms:ViaService"]["Fn::Sub"];
+            assert_eq!(via, "lambda.${AWS::Region}.amazonaws.com", "{statement}");
+        }
     }
     assert_eq!(
         template["Resources"]["RecordsPolicy"]["Type"],

@@ -6,6 +6,7 @@ mod admin;
 mod clock_moved;
 mod cors;
 mod deadline;
+mod doctor;
 mod duplicates;
 mod edge;
 mod events;
