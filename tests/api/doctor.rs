@@ -363,20 +363,51 @@ async fn doctor(stand_in: &str, stack: &str, extra: &[&str]) -> std::process::Ou
     operator(stand_in, FRONT_DESK_ACCESS_KEY, &args).await
 }
 
+/// The all-options stack, its environment, and a stand-in in front of its emulator.
+struct Setup {
+    endpoint: String,
+    stack: Value,
+    name: String,
+    environment: HashMap<String, String>,
+    scenario: Arc<Mutex<Scenario>>,
+    url: String,
+}
+
+impl Setup {
+    async fn new() -> Self {
+        let endpoint =
+            std::env::var("CONSULTATION_STACK_ENDPOINT").expect("run the tests with `make test`");
+        let stack = evaluated_stack();
+        let name = stack["stack"].as_str().unwrap().to_owned();
+        let environment: HashMap<String, String> =
+            serde_json::from_value(stack["environment"].clone()).unwrap();
+        let scenario = Arc::new(Mutex::new(Scenario {
+            dkim: "SUCCESS",
+            ..Scenario::default()
+        }));
+        let url = stand_in(endpoint.clone(), environment.clone(), scenario.clone()).await;
+        Self {
+            endpoint,
+            stack,
+            name,
+            environment,
+            scenario,
+            url,
+        }
+    }
+}
+
 #[tokio::test]
 async fn doctor_finds_the_stack_by_name_and_every_check_passes_or_says_the_fix() {
-    let endpoint =
-        std::env::var("CONSULTATION_STACK_ENDPOINT").expect("run the tests with `make test`");
-    let stack = evaluated_stack();
-    let name = stack["stack"].as_str().unwrap().to_owned();
-    let environment: HashMap<String, String> =
-        serde_json::from_value(stack["environment"].clone()).unwrap();
+    let Setup {
+        endpoint,
+        stack,
+        name,
+        scenario,
+        url,
+        ..
+    } = Setup::new().await;
     stage(&stack, &endpoint).await;
-    let scenario = Arc::new(Mutex::new(Scenario {
-        dkim: "SUCCESS",
-        ..Scenario::default()
-    }));
-    let url = stand_in(endpoint.clone(), environment.clone(), scenario.clone()).await;
 
     let ready = doctor(&url, &name, &[]).await;
     let report = String::from_utf8_lossy(&ready.stdout).into_owned();
@@ -437,17 +468,14 @@ async fn doctor_finds_the_stack_by_name_and_every_check_passes_or_says_the_fix()
 
 #[tokio::test]
 async fn send_test_waits_for_ses_to_report_the_test_notification_delivered() {
-    let endpoint =
-        std::env::var("CONSULTATION_STACK_ENDPOINT").expect("run the tests with `make test`");
-    let stack = evaluated_stack();
-    let name = stack["stack"].as_str().unwrap().to_owned();
-    let environment: HashMap<String, String> =
-        serde_json::from_value(stack["environment"].clone()).unwrap();
-    let scenario = Arc::new(Mutex::new(Scenario {
-        dkim: "SUCCESS",
-        ..Scenario::default()
-    }));
-    let url = stand_in(endpoint.clone(), environment.clone(), scenario.clone()).await;
+    let Setup {
+        endpoint,
+        stack,
+        name,
+        environment,
+        url,
+        ..
+    } = Setup::new().await;
     // The function, as EventBridge would invoke it with SES's event.
     let mut function_env = environment.clone();
     function_env.insert("AWS_ENDPOINT_URL".into(), endpoint.clone());

@@ -3,8 +3,8 @@
 //! frame.
 
 use crate::abuse::{API_HOST, Verifier, stand_in};
-use crate::helpers::{ALLOWED_ORIGIN, CLIENT_HASH_KEY, RequestSpec, TestApp, full_submission, s};
-use crate::runtime_api::{RuntimeApi, local_env};
+use crate::helpers::{ALLOWED_ORIGIN, RequestSpec, TestApp, full_submission, s};
+use crate::runtime_api::{RuntimeApi, test_env};
 use serde_json::{Value, json};
 
 fn header<'a>(response: &'a Value, name: &str) -> &'a str {
@@ -30,12 +30,8 @@ fn api_origin() -> String {
 async fn the_hosted_form_is_a_whole_page_framed_only_by_the_practice() {
     let test = TestApp::spawn().await;
     let runtime = RuntimeApi::start().await;
-    let _function = runtime.spawn_function(&local_env(&[
-        ("TABLE_NAME", &test.table),
-        ("NOTIFY_TO", &test.staff),
-        ("ALLOWED_ORIGINS", ALLOWED_ORIGIN),
-        ("PRACTICE_PHONE", "(312) 555-0142"),
-    ]));
+    let _function =
+        runtime.spawn_function(&test_env(&test, &[("PRACTICE_PHONE", "(312) 555-0142")]));
     let get = |query: &str, language: &str| {
         let mut spec = RequestSpec::new("GET", "/consultations/form")
             .header("origin", "")
@@ -92,14 +88,10 @@ fn hosted_post(body: &str) -> RequestSpec {
 async fn its_posts_come_from_the_api_and_are_answered_inside_the_frame() {
     let test = TestApp::spawn_with(&[("RATE_LIMIT_PER_HOUR", "50")]).await;
     let runtime = RuntimeApi::start().await;
-    let _function = runtime.spawn_function(&local_env(&[
-        ("TABLE_NAME", &test.table),
-        ("NOTIFY_TO", &test.staff),
-        ("CLIENT_HASH_KEY", CLIENT_HASH_KEY),
-        ("RATE_LIMIT_PER_HOUR", "50"),
-        ("ALLOWED_ORIGINS", ALLOWED_ORIGIN),
-        ("THANK_YOU_URL", "https://www.practice.test/thanks"),
-    ]));
+    let _function = runtime.spawn_function(&test_env(
+        &test,
+        &[("THANK_YOU_URL", "https://www.practice.test/thanks")],
+    ));
 
     // Errors: the form again, with what was typed (escaped), never cached.
     let typed = "hosted_form=1&lang=es&name=%3Cb%3EAna%3C%2Fb%3E&email=nope&message=Hola%0Aotra+l%C3%ADnea&consent=on";
@@ -158,14 +150,14 @@ async fn a_token_made_on_the_api_host_is_verified() {
     let (url, _) = stand_in(Verifier::ApiHost).await;
     let test = TestApp::spawn().await;
     let runtime = RuntimeApi::start().await;
-    let _function = runtime.spawn_function(&local_env(&[
-        ("TABLE_NAME", &test.table),
-        ("NOTIFY_TO", &test.staff),
-        ("ALLOWED_ORIGINS", ALLOWED_ORIGIN),
-        ("TURNSTILE_SECRET_KEY", "0x-test-secret"),
-        ("TURNSTILE_VERIFY_URL", &url),
-        ("TURNSTILE_SITE_KEY", "1x00000000000000000000AA"),
-    ]));
+    let _function = runtime.spawn_function(&test_env(
+        &test,
+        &[
+            ("TURNSTILE_SECRET_KEY", "0x-test-secret"),
+            ("TURNSTILE_VERIFY_URL", &url),
+            ("TURNSTILE_SITE_KEY", "1x00000000000000000000AA"),
+        ],
+    ));
     let mut page = RequestSpec::new("GET", "/consultations/form").header("origin", "");
     page.query = String::new();
     let page = runtime.invoke(&page.event_json()).await;

@@ -2,11 +2,8 @@
 //! the default; stable codes in every language; stored as `language`; the staff email says so;
 //! the acknowledgement is in it.
 
-use crate::helpers::{
-    ALLOWED_ORIGIN, CLIENT_HASH_KEY, RequestSpec, TestApp, full_submission, s,
-    send_email_requests_to, unique,
-};
-use crate::runtime_api::{RuntimeApi, local_env};
+use crate::helpers::{RequestSpec, TestApp, full_submission, s, send_email_requests_to, unique};
+use crate::runtime_api::{RuntimeApi, test_env};
 use serde_json::{Value, json};
 
 fn body_of(response: &Value) -> String {
@@ -17,11 +14,7 @@ fn body_of(response: &Value) -> String {
 async fn a_spanish_browser_gets_spanish_messages_with_the_same_codes() {
     let test = TestApp::spawn().await;
     let runtime = RuntimeApi::start().await;
-    let _function = runtime.spawn_function(&local_env(&[
-        ("TABLE_NAME", &test.table),
-        ("NOTIFY_TO", &test.staff),
-        ("ALLOWED_ORIGINS", ALLOWED_ORIGIN),
-    ]));
+    let _function = runtime.spawn_function(&test_env(&test, &[]));
     let bad = json!({"name": "", "email": "nope", "consent": false, "message": "x".repeat(2001)});
     let spanish = RequestSpec::post_json(&bad).header("accept-language", "es-MX,es;q=0.9");
     let english = RequestSpec::post_json(&bad);
@@ -79,14 +72,7 @@ async fn a_spanish_browser_gets_spanish_messages_with_the_same_codes() {
 async fn a_spanish_form_post_is_answered_stored_and_acknowledged_in_spanish() {
     let test = TestApp::spawn_with(&[("RATE_LIMIT_PER_HOUR", "50")]).await;
     let runtime = RuntimeApi::start().await;
-    let _function = runtime.spawn_function(&local_env(&[
-        ("TABLE_NAME", &test.table),
-        ("NOTIFY_TO", &test.staff),
-        ("CLIENT_HASH_KEY", CLIENT_HASH_KEY),
-        ("RATE_LIMIT_PER_HOUR", "50"),
-        ("ALLOWED_ORIGINS", ALLOWED_ORIGIN),
-        ("SEND_ACKNOWLEDGEMENT", "true"),
-    ]));
+    let _function = runtime.spawn_function(&test_env(&test, &[("SEND_ACKNOWLEDGEMENT", "true")]));
 
     let invalid = RequestSpec::post_form("lang=es&name=Ana&email=nope&consent=on");
     let page = runtime.invoke(&invalid.event_json()).await;

@@ -2,21 +2,15 @@
 //! message or a web page carries invisible characters the person cannot see; the request is
 //! accepted and stored clean. Other fields keep their rules.
 
-use crate::helpers::{ALLOWED_ORIGIN, CLIENT_HASH_KEY, RequestSpec, TestApp, full_submission, s};
-use crate::runtime_api::{RuntimeApi, local_env};
+use crate::helpers::{RequestSpec, TestApp, full_submission, s};
+use crate::runtime_api::{RuntimeApi, test_env};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn pasted_numbers_and_addresses_are_accepted_and_stored_clean() {
     let test = TestApp::spawn_with(&[("RATE_LIMIT_PER_HOUR", "50")]).await;
     let runtime = RuntimeApi::start().await;
-    let _function = runtime.spawn_function(&local_env(&[
-        ("TABLE_NAME", &test.table),
-        ("NOTIFY_TO", &test.staff),
-        ("CLIENT_HASH_KEY", CLIENT_HASH_KEY),
-        ("RATE_LIMIT_PER_HOUR", "50"),
-        ("ALLOWED_ORIGINS", ALLOWED_ORIGIN),
-    ]));
+    let _function = runtime.spawn_function(&test_env(&test, &[]));
     let cases = [
         // iOS Contacts.
         (

@@ -137,6 +137,22 @@ pub fn function_command(vars: &HashMap<String, String>) -> Command {
 }
 
 /// The checked-in local configuration (`local.env`), with overrides.
+/// `local.env` for a binary that works on `test`'s table and staff address, with a fixed hashing
+/// key, the tests' allowed origin and a rate limit no test reaches; `extra` on top.
+pub fn test_env(test: &crate::helpers::TestApp, extra: &[(&str, &str)]) -> HashMap<String, String> {
+    let mut vars = local_env(&[
+        ("TABLE_NAME", &test.table),
+        ("NOTIFY_TO", &test.staff),
+        ("CLIENT_HASH_KEY", crate::helpers::CLIENT_HASH_KEY),
+        ("RATE_LIMIT_PER_HOUR", "50"),
+        ("ALLOWED_ORIGINS", crate::helpers::ALLOWED_ORIGIN),
+    ]);
+    for (k, v) in extra {
+        vars.insert((*k).to_owned(), (*v).to_owned());
+    }
+    vars
+}
+
 pub fn local_env(overrides: &[(&str, &str)]) -> HashMap<String, String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("local.env");
     let mut vars: HashMap<String, String> = std::fs::read_to_string(path)
