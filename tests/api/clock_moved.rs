@@ -26,7 +26,7 @@ impl MovedClock {
         Self { file }
     }
 
-    fn vars(&self) -> [(&'static str, String); 4] {
+    pub(crate) fn vars(&self) -> [(&'static str, String); 4] {
         let library = std::env::var("CONSULTATION_FAKETIME_LIB")
             .expect("CONSULTATION_FAKETIME_LIB is not set: run the tests with `make test`");
         [

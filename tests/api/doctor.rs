@@ -25,6 +25,9 @@ struct Scenario {
     sandbox: bool,
     suppressed: Option<String>,
     dkim: &'static str,
+    sender_unverified: bool,
+    /// The alarm topic's subscription still `PendingConfirmation` (moto confirms at once).
+    subscription_pending: bool,
 }
 
 fn json_answer(status: u16, body: &Value) -> hyper::Response<Full<Bytes>> {
@@ -46,9 +49,22 @@ fn not_found(kind: &str) -> hyper::Response<Full<Bytes>> {
 /// The answers moto cannot give, as the SES v2 and Lambda API references show them.
 fn stand_in_answer(
     path: &str,
+    body: &[u8],
     scenario: &Scenario,
     environment: &HashMap<String, String>,
 ) -> Option<hyper::Response<Full<Bytes>>> {
+    let form = String::from_utf8_lossy(body);
+    if scenario.subscription_pending && form.contains("Action=ListSubscriptionsByTopic") {
+        // SNS's query protocol answers in XML.
+        let xml = "<ListSubscriptionsByTopicResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><ListSubscriptionsByTopicResult><Subscriptions><member><TopicArn>arn:aws:sns:us-east-1:123456789012:oncall</TopicArn><Protocol>email</Protocol><SubscriptionArn>PendingConfirmation</SubscriptionArn><Owner>123456789012</Owner><Endpoint>ops@practice.example</Endpoint></member></Subscriptions></ListSubscriptionsByTopicResult><ResponseMetadata><RequestId>stand-in</RequestId></ResponseMetadata></ListSubscriptionsByTopicResponse>";
+        return Some(
+            hyper::Response::builder()
+                .status(200)
+                .header("content-type", "text/xml")
+                .body(Full::new(Bytes::from(xml)))
+                .unwrap(),
+        );
+    }
     if path == "/v2/email/account" {
         return Some(json_answer(
             200,
@@ -95,7 +111,7 @@ fn stand_in_answer(
             200,
             &json!({
                 "IdentityType": if domain { "DOMAIN" } else { "EMAIL_ADDRESS" },
-                "FeedbackForwardingStatus": true, "VerifiedForSendingStatus": !scenario.sandbox || domain,
+                "FeedbackForwardingStatus": true, "VerifiedForSendingStatus": if domain { !scenario.sender_unverified } else { !scenario.sandbox },
                 "DkimAttributes": {"SigningEnabled": domain, "Status": if domain { scenario.dkim } else { "NOT_STARTED" }, "Tokens": []},
                 "VerificationStatus": "SUCCESS"
             }),
@@ -134,9 +150,9 @@ async fn stand_in(
                         let path = parts.uri.path().to_owned();
                         record_unrouted(&parts, &path);
                         // Passed on first: the emulator records every call the tool made.
-                        let upstream_answer = forward_to(&upstream, &parts, body).await?;
+                        let upstream_answer = forward_to(&upstream, &parts, body.clone()).await?;
                         let current = scenario.lock().unwrap().clone();
-                        match stand_in_answer(&path, &current, &environment) {
+                        match stand_in_answer(&path, &body, &current, &environment) {
                             Some(answer) => Ok(answer),
                             None => answer_of(upstream_answer).await,
                         }
@@ -208,6 +224,43 @@ fn evaluated_stack() -> Value {
         })
         .cloned()
         .expect("the all-options stack")
+}
+
+/// The scheduled run turned off, as an operator might by mistake.
+async fn disable_schedule(stack: &Value, endpoint: &str) {
+    use aws_sdk_scheduler::types::{
+        FlexibleTimeWindow, FlexibleTimeWindowMode, ScheduleState, Target,
+    };
+    let sdk = harness_sdk_config().await;
+    let scheduler = aws_sdk_scheduler::Client::from_conf(
+        aws_sdk_scheduler::config::Builder::from(&sdk)
+            .endpoint_url(endpoint)
+            .build(),
+    );
+    scheduler
+        .update_schedule()
+        .name(format!(
+            "{}-scheduled-run",
+            stack["stack"].as_str().unwrap()
+        ))
+        .schedule_expression("rate(5 minutes)")
+        .state(ScheduleState::Disabled)
+        .flexible_time_window(
+            FlexibleTimeWindow::builder()
+                .mode(FlexibleTimeWindowMode::Off)
+                .build()
+                .unwrap(),
+        )
+        .target(
+            Target::builder()
+                .arn("arn:aws:lambda:us-east-1:123456789012:function:consultation-form")
+                .role_arn("arn:aws:iam::123456789012:role/scheduler")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
 }
 
 /// What the stack's own resources would be, where moto skipped them: a confirmed alarm
@@ -433,28 +486,56 @@ async fn doctor_finds_the_stack_by_name_and_every_check_passes_or_says_the_fix()
         );
     }
 
-    // A bad day: the sandbox with acknowledgements on? (not in this stack), DKIM pending, a staff
-    // address suppressed: each line says what is wrong and the fix; the exit status says so.
+    // Every other command with the front desk's credentials alone.
+    let listed = operator(
+        &url,
+        FRONT_DESK_ACCESS_KEY,
+        &["--stack", &name, "list", "--open"],
+    )
+    .await;
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+
+    // A bad day: the SES sandbox (the staff address unverified), the sender unverified, a staff
+    // address suppressed, the alarm subscription pending, the schedule disabled: each line says
+    // what is wrong and the fix; the exit status says so.
     let staff = stack["staff"].as_str().unwrap().to_owned();
     *scenario.lock().unwrap() = Scenario {
         sandbox: true,
         suppressed: Some(staff.clone()),
         dkim: "PENDING",
+        sender_unverified: true,
+        subscription_pending: true,
     };
+    disable_schedule(&stack, &endpoint).await;
     let broken = doctor(&url, &name, &[]).await;
     let report = String::from_utf8_lossy(&broken.stdout).into_owned();
     assert_eq!(broken.status.code(), Some(1), "{report}");
-    assert!(report.contains(&format!("FAIL            Suppression list: on the suppression list (SES accepts mail to them and drops it): {staff} (BOUNCE)")), "{report}");
-    assert!(
-        report.contains("Sender identity") && report.contains("DKIM is still pending"),
-        "{report}"
-    );
-    assert!(report.contains("Fix: "), "{report}");
-    assert!(
-        !report
+    let failed = |check: &str, words: &str| {
+        let line = report
             .lines()
-            .any(|l| l.starts_with("pass") && l.contains("Suppression"))
+            .find(|l| l.contains(&format!(" {check}: ")))
+            .unwrap_or_default();
+        assert!(
+            line.starts_with("FAIL") && line.contains(words),
+            "{check}: {report}"
+        );
+    };
+    failed(
+        "SES production access",
+        &format!("in the SES sandbox, and {staff} not verified"),
     );
+    failed("Sender identity", "is not verified for sending");
+    failed("Suppression list", &format!("{staff} (BOUNCE)"));
+    failed(
+        "Alarm subscription",
+        "ops@practice.example is not confirmed",
+    );
+    failed("Scheduled run", "is DISABLED");
+    assert_eq!(report.matches("Fix: ").count(), 5, "{report}");
 
     // The records policy finds the stack the same way (export: every stored field).
     let export = ["--stack", &name, "export", "--format", "json"];

@@ -13,6 +13,7 @@ mod events;
 mod faults;
 mod follow_up;
 mod heartbeat;
+mod heartbeat_binary;
 #[allow(dead_code, unused_imports)] // shared with tests/logs.rs, which uses other parts
 mod helpers;
 mod hosted_form;
