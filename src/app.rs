@@ -29,7 +29,8 @@ pub struct App {
     delivery: Delivery,
     turnstile: Option<TurnstileVerifier>,
     clock: Arc<dyn Clock>,
-    hosted_policy: HostedPolicy,
+    /// Hashed when the hosted form is first asked for: most cold starts answer a post.
+    hosted_policy: std::sync::OnceLock<HostedPolicy>,
     heartbeat: Heartbeat,
 }
 
@@ -84,11 +85,18 @@ impl App {
             config.escalate_to.clone(),
             config.ses_configuration_set.clone(),
         );
-        let turnstile = config.turnstile.clone().map(TurnstileVerifier::new);
+        // One client for the function's own HTTPS calls, built only when one is configured.
+        let https = (config.turnstile.is_some() || config.heartbeat.is_some())
+            .then(crate::tls::https_client);
+        let turnstile = config
+            .turnstile
+            .clone()
+            .zip(https.clone())
+            .map(|(turnstile, client)| TurnstileVerifier::new(turnstile, client));
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let settings = NotificationSettings::from(&config);
         let policy = follow_up_policy(&config);
-        let heartbeat = Heartbeat::new(&config);
+        let heartbeat = Heartbeat::new(&config, https.filter(|_| config.heartbeat.is_some()));
         let delivery = Delivery::new(store.clone(), notifier, settings, policy, clock.clone());
         Self {
             config,
@@ -96,7 +104,7 @@ impl App {
             delivery,
             turnstile,
             clock,
-            hosted_policy: HostedPolicy::new(),
+            hosted_policy: std::sync::OnceLock::new(),
             heartbeat,
         }
     }
@@ -123,9 +131,9 @@ impl App {
         &self.heartbeat
     }
 
-    /// The hosted form's policy, its inline style and script hashed once per cold start.
+    /// The hosted form's policy, its inline style and script hashed once per process.
     pub fn hosted_policy(&self) -> &HostedPolicy {
-        &self.hosted_policy
+        self.hosted_policy.get_or_init(HostedPolicy::new)
     }
 
     pub fn store(&self) -> &Store {

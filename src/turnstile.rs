@@ -6,11 +6,9 @@
 use crate::config::{AllowedOrigins, TurnstileConfig};
 use crate::deadline::Deadline;
 use crate::domain::{FieldError, Verification};
+use crate::tls::HttpsClient;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use std::time::Duration;
 
 /// How long the verifier gets before the request is kept unverified.
@@ -41,21 +39,6 @@ pub enum Verdict {
     Expired,
     /// The verifier could not be asked; the reason is safe to log.
     Unavailable(String),
-}
-
-/// An HTTP client for the calls the function makes itself (Turnstile's check, the heartbeat's
-/// probe), on the crypto library the build chose and the Mozilla roots compiled in; plain
-/// `http://` too, for local stand-ins.
-pub type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
-
-pub fn https_client() -> HttpsClient {
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_webpki_roots(crate::tls::crypto_provider())
-        .expect("ring and AWS-LC offer the default TLS versions")
-        .https_or_http()
-        .enable_http1()
-        .build();
-    Client::builder(TokioExecutor::new()).build(https)
 }
 
 /// The verifier's client, built once per cold start.
@@ -106,14 +89,10 @@ impl TurnstileVerifier {
         }
     }
 
-    /// The client trusts the Mozilla root store compiled into the binary (`webpki-roots`), not the
-    /// system's: parsing the system's ~150 certificates cost as much CPU as the rest of a cold
-    /// start, and Cloudflare's certificates chain to roots of that store whichever CA it uses.
-    pub fn new(config: TurnstileConfig) -> Self {
-        Self {
-            config,
-            client: https_client(),
-        }
+    /// On the shared client ([`crate::tls::https_client`]): Cloudflare's certificates chain to
+    /// roots of its compiled-in store whichever CA it uses.
+    pub fn new(config: TurnstileConfig, client: HttpsClient) -> Self {
+        Self { config, client }
     }
 
     /// Checks `token` for a request from `remote_ip`, waiting at most `limit` (and never more than

@@ -14,7 +14,7 @@ mod tests;
 
 pub use crate::domain::Language;
 pub use field_messages::field_message;
-pub use negotiate::{choose_language, language_of_body};
+pub use negotiate::choose_language;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};

@@ -3,7 +3,6 @@
 //! falls through to the next.
 
 use super::Language;
-use crate::intake::{MediaType, first_value};
 
 /// The language of one request. Every form this project ships sends `lang`, so a Spanish browser
 /// on the English form is answered in English.
@@ -16,12 +15,6 @@ pub fn choose_language(
         .and_then(Language::from_tag)
         .or_else(|| accept_language.and_then(best_of_accept_language))
         .unwrap_or(default)
-}
-
-/// The form's `lang` field, when the body has one.
-pub fn language_of_body(content_type: Option<&str>, body: &[u8]) -> Option<String> {
-    let media = MediaType::from_content_type(content_type).ok()?;
-    first_value(media, body, "lang")
 }
 
 /// The highest-quality range we speak (`es-MX,es;q=0.9,en;q=0.8` → Spanish); ties keep the
@@ -89,20 +82,5 @@ mod tests {
         assert_eq!(choose_language(Some(""), None, Spanish), Spanish);
         assert_eq!(choose_language(None, Some("de"), English), English);
         assert_eq!(choose_language(None, None, Spanish), Spanish);
-    }
-
-    #[test]
-    fn the_lang_field_is_found_in_either_body() {
-        let form = Some("application/x-www-form-urlencoded");
-        assert_eq!(
-            language_of_body(form, b"name=A&lang=es").as_deref(),
-            Some("es")
-        );
-        let json = Some("application/json");
-        assert_eq!(
-            language_of_body(json, br#"{"lang":"es"}"#).as_deref(),
-            Some("es")
-        );
-        assert_eq!(language_of_body(Some("text/plain"), b"lang=es"), None);
     }
 }

@@ -133,27 +133,26 @@ impl Doctor<'_> {
         let mut unverified = Vec::new();
         if !account.production_access_enabled() {
             for staff in &self.config.notify_to {
-                let identity = self
-                    .sesv2
-                    .get_email_identity()
-                    .email_identity(staff.as_str())
-                    .send()
-                    .await;
+                // The address's own identity, else its domain's (asked only when needed).
                 let domain = staff.as_str().rsplit('@').next().unwrap_or_default();
-                let by_domain = self
-                    .sesv2
-                    .get_email_identity()
-                    .email_identity(domain)
-                    .send()
-                    .await;
-                let verified = identity.is_ok_and(|i| i.verified_for_sending_status())
-                    || by_domain.is_ok_and(|i| i.verified_for_sending_status());
+                let verified = self.verified(staff.as_str()).await || self.verified(domain).await;
                 if !verified {
                     unverified.push(staff.as_str().to_owned());
                 }
             }
         }
         verdicts::production_access(&account, &unverified, self.config.send_acknowledgement)
+    }
+
+    /// Whether SES may send to `identity` from the sandbox (an unknown one may not).
+    async fn verified(&self, identity: &str) -> bool {
+        let answer = self
+            .sesv2
+            .get_email_identity()
+            .email_identity(identity)
+            .send()
+            .await;
+        answer.is_ok_and(|i| i.verified_for_sending_status())
     }
 
     async fn sender_identity(&self) -> Verdict {

@@ -9,7 +9,7 @@ use crate::doctor::test_email;
 use crate::domain::SubmissionId;
 use crate::notify::SesNotifier;
 use crate::store::{Store, StoreError};
-use crate::turnstile::{HttpsClient, https_client};
+use crate::tls::HttpsClient;
 use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 use http_body_util::Full;
@@ -26,7 +26,8 @@ pub struct Heartbeat {
     config: Option<HeartbeatConfig>,
     quiet_days: u32,
     timezone: Tz,
-    client: HttpsClient,
+    /// The probe's client: present when the heartbeat is on.
+    client: Option<HttpsClient>,
 }
 
 /// What one run's daily checks did.
@@ -43,12 +44,12 @@ pub struct DailyReport {
 }
 
 impl Heartbeat {
-    pub fn new(config: &Config) -> Self {
+    pub fn new(config: &Config, client: Option<HttpsClient>) -> Self {
         Self {
             config: config.heartbeat.clone(),
             quiet_days: config.quiet_days,
             timezone: config.practice_timezone,
-            client: https_client(),
+            client,
         }
     }
 
@@ -160,7 +161,8 @@ impl Heartbeat {
         let limit = deadline
             .time_to_answer()
             .map_or(PROBE_TIMEOUT, |left| left.min(PROBE_TIMEOUT));
-        let response = tokio::time::timeout(limit, self.client.request(request))
+        let client = self.client.as_ref().ok_or("no HTTP client for the probe")?;
+        let response = tokio::time::timeout(limit, client.request(request))
             .await
             .map_err(|_| "timed out".to_owned())?
             .map_err(|e| format!("could not reach the public URL: {e}"))?;

@@ -119,16 +119,10 @@ async fn answer(
         crate::heartbeat::receive(app, inbound.heartbeat, inbound.intake.body).await
     {
         return match probe {
-            Ok(id) => {
-                let body = serde_json::json!({"id": id.to_string(), "status": "heartbeat"});
-                let response = lambda_http::Response::builder()
-                    .status(201)
-                    .header("content-type", "application/json")
-                    .header("cache-control", "no-store")
-                    .body(Body::Text(body.to_string()))
-                    .unwrap_or_default();
-                (response, Summary::new("heartbeat"))
-            }
+            Ok(id) => (
+                responder.probe_answered(&id.to_string()),
+                Summary::new("heartbeat"),
+            ),
             Err(_) => refuse(RequestError::Internal(
                 "the heartbeat could not be answered",
             )),

@@ -3,7 +3,7 @@
 
 use super::cors::{OriginCheck, check_origin};
 use super::envelope::UNDECODABLE_BODY_HEADER;
-use crate::catalogues::{Language, choose_language, language_of_body};
+use crate::catalogues::{Language, choose_language};
 use crate::config::{AllowedOrigins, Config, Origin};
 use crate::deadline::Deadline;
 use crate::domain::SubmissionId;
@@ -134,9 +134,10 @@ impl<'a> Inbound<'a> {
                 _ => None,
             });
         let body = request.body().as_ref();
+        let (body_lang, hosted_form) = body_hints(content_type, body);
         let lang_field = match route {
             Route::Form => query_value(request.uri().query(), "lang"),
-            _ => language_of_body(content_type, body),
+            _ => body_lang,
         };
         let language = match route {
             Route::FollowUp(_) | Route::Release(_) => default,
@@ -146,11 +147,7 @@ impl<'a> Inbound<'a> {
                 default,
             ),
         };
-        let hosted_form = route == Route::Consultations
-            && crate::intake::MediaType::from_content_type(content_type)
-                .ok()
-                .and_then(|media| crate::intake::first_value(media, body, "hosted_form"))
-                .is_some_and(|value| value == "1");
+        let hosted_form = route == Route::Consultations && hosted_form;
         Self {
             language,
             request_id: request_id(request),
@@ -180,6 +177,16 @@ impl<'a> Inbound<'a> {
             },
         }
     }
+}
+
+/// What the edge reads of the body, in one reading, before it is parsed for its fields: the
+/// form's `lang`, and the hosted form's marker (`hosted_form=1`). Neither ever refuses a request.
+fn body_hints(content_type: Option<&str>, body: &[u8]) -> (Option<String>, bool) {
+    let Ok(media) = MediaType::from_content_type(content_type) else {
+        return (None, false);
+    };
+    let [lang, hosted] = crate::intake::first_values(media, body, ["lang", "hosted_form"]);
+    (lang, hosted.as_deref() == Some("1"))
 }
 
 fn query_value(query: Option<&str>, name: &str) -> Option<String> {
@@ -260,6 +267,18 @@ mod tests {
         ] {
             assert_eq!(Route::of(other), Route::NotFound, "{other}");
         }
+    }
+
+    #[test]
+    fn the_lang_field_is_found_in_either_body() {
+        let form = Some("application/x-www-form-urlencoded");
+        assert_eq!(body_hints(form, b"name=A&lang=es").0.as_deref(), Some("es"));
+        let json = Some("application/json");
+        assert_eq!(
+            body_hints(json, br#"{"lang":"es"}"#).0.as_deref(),
+            Some("es")
+        );
+        assert_eq!(body_hints(Some("text/plain"), b"lang=es").0, None);
     }
 
     #[test]

@@ -104,6 +104,11 @@ impl Responder {
         }
     }
 
+    /// `201` to the heartbeat's probe: its id, and that it was a probe.
+    pub fn probe_answered(&self, id: &str) -> Response<Body> {
+        self.json(201, json!({"id": id, "status": "heartbeat"}))
+    }
+
     /// The first answer again, for a repeat of a stored request.
     pub fn replayed(&self, id: &str, thank_you_url: Option<&str>) -> Response<Body> {
         let mut response = self.accepted(id, thank_you_url);

@@ -93,24 +93,46 @@ fn parse_form(body: &[u8]) -> Result<SubmittedForm, RequestError> {
 /// marker), read at the edge before the body is parsed for its fields: these never refuse a
 /// request, so a body that does not parse simply has none.
 pub fn first_value(media: MediaType, body: &[u8], name: &str) -> Option<String> {
+    let [value] = first_values(media, body, [name]);
+    value
+}
+
+/// The first value of each of `names`, from one reading of the body.
+pub fn first_values<const N: usize>(
+    media: MediaType,
+    body: &[u8],
+    names: [&str; N],
+) -> [Option<String>; N] {
+    let mut values: [Option<String>; N] = std::array::from_fn(|_| None);
     if body.len() > MAX_BODY_BYTES {
-        return None;
+        return values;
     }
     match media {
         MediaType::Json => {
-            let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-            value.get(name)?.as_str().map(str::to_owned)
+            let Ok(object) = serde_json::from_slice::<serde_json::Value>(body) else {
+                return values;
+            };
+            for (value, name) in values.iter_mut().zip(names) {
+                *value = object.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+            }
         }
-        MediaType::Form => body
-            .split(|b| *b == b'&')
-            .filter_map(|pair| {
-                let i = pair.iter().position(|b| *b == b'=')?;
-                (decode_component(&pair[..i]).ok()? == name)
-                    .then(|| decode_component(&pair[i + 1..]).ok())
-                    .flatten()
-            })
-            .next(),
+        MediaType::Form => {
+            for pair in body.split(|b| *b == b'&') {
+                let Some(i) = pair.iter().position(|b| *b == b'=') else {
+                    continue;
+                };
+                let Ok(key) = decode_component(&pair[..i]) else {
+                    continue;
+                };
+                if let Some(slot) = names.iter().position(|n| *n == key)
+                    && values[slot].is_none()
+                {
+                    values[slot] = decode_component(&pair[i + 1..]).ok();
+                }
+            }
+        }
     }
+    values
 }
 
 /// Decodes one `application/x-www-form-urlencoded` component, refusing percent-encoded bytes

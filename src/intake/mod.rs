@@ -7,7 +7,7 @@ use crate::domain::{
     ConsultationRequest, Field, FieldInput, ParsedSubmission, SubmissionRules, SubmittedForm,
 };
 use crate::error::RequestError;
-pub use body::{MAX_BODY_BYTES, MediaType, first_value, parse_body};
+pub use body::{MAX_BODY_BYTES, MediaType, first_value, first_values, parse_body};
 
 /// What the intake reads from one request.
 #[derive(Debug, Clone, Copy)]

@@ -105,6 +105,26 @@ fn usable_roots(bundle: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// An HTTP client for the calls the function makes itself (Turnstile's check, the heartbeat's
+/// probe), built once per cold start and shared, on the crypto library the build chose. It trusts
+/// the Mozilla root store compiled into the binary (`webpki-roots`), not the system's: parsing the
+/// system's ~150 certificates cost as much CPU as the rest of a cold start. Plain `http://` too,
+/// for local stand-ins.
+pub type HttpsClient = hyper_util::client::legacy::Client<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    http_body_util::Full<hyper::body::Bytes>,
+>;
+
+pub fn https_client() -> HttpsClient {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(crypto_provider())
+        .expect("ring and AWS-LC offer the default TLS versions")
+        .https_or_http()
+        .enable_http1()
+        .build();
+    hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(https)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,12 +42,7 @@ async fn public_url(test: &TestApp) -> (String, SeenProbes) {
                     async move {
                         let (parts, body) = request.into_parts();
                         let body = body.collect().await.unwrap().to_bytes().to_vec();
-                        let mut spec = RequestSpec::new(parts.method.as_str(), parts.uri.path())
-                            .header("origin", "")
-                            .body(&body);
-                        for (name, value) in &parts.headers {
-                            spec = spec.header(name.as_str(), value.to_str().unwrap());
-                        }
+                        let spec = RequestSpec::received(&parts, &body);
                         if let Some(header) = parts.headers.get(HEADER) {
                             recorded
                                 .lock()

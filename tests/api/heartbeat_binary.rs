@@ -52,12 +52,7 @@ async fn public_url(runtime: Arc<RuntimeApi>) -> String {
                     async move {
                         let (parts, body) = request.into_parts();
                         let body = body.collect().await.unwrap().to_bytes().to_vec();
-                        let mut spec = RequestSpec::new(parts.method.as_str(), parts.uri.path())
-                            .header("origin", "")
-                            .body(&body);
-                        for (name, value) in &parts.headers {
-                            spec = spec.header(name.as_str(), value.to_str().unwrap());
-                        }
+                        let spec = RequestSpec::received(&parts, &body);
                         let answer = runtime.invoke(&spec.event_json()).await;
                         let status = answer["statusCode"].as_u64().unwrap_or(502) as u16;
                         let text = answer["body"].as_str().unwrap_or_default().to_owned();

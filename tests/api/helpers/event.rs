@@ -34,6 +34,18 @@ impl RequestSpec {
         }
     }
 
+    /// The event API Gateway would make of an HTTP request that reached it (no `Origin` unless
+    /// the request had one).
+    pub fn received(parts: &hyper::http::request::Parts, body: &[u8]) -> Self {
+        let mut spec = Self::new(parts.method.as_str(), parts.uri.path())
+            .header("origin", "")
+            .body(body);
+        for (name, value) in &parts.headers {
+            spec = spec.header(name.as_str(), value.to_str().unwrap());
+        }
+        spec
+    }
+
     pub fn post_json(body: &Value) -> Self {
         Self::new("POST", "/consultations")
             .header("content-type", "application/json")
