@@ -5,7 +5,6 @@
 
 use crate::app::App;
 use crate::domain::{EmailAddress, FollowUpState, NotifyStatus, SubmissionId};
-use crate::fingerprint::email_hashes;
 use crate::store::{StoreError, StoredRequest, rfc3339};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::io::Write;
@@ -356,7 +355,7 @@ impl<'a> Admin<'a> {
         let address =
             EmailAddress::parse(typed).map_or_else(|_| typed.to_owned(), |a| a.as_str().to_owned());
         let mut keys = Vec::new();
-        for hash in email_hashes(&address, &config.client_hash_key) {
+        for hash in config.client_hash_key.email_hashes(&address) {
             keys.extend(self.app.store().keys_for_email(&hash).await?);
         }
         self.delete(&keys, None, "erased", progress).await

@@ -1,5 +1,5 @@
 use consultation_form::app::App;
-use consultation_form::config::Config;
+use consultation_form::config::{ConfigError, vars};
 use consultation_form::tls::AWS_CA_BUNDLE;
 use consultation_form::{aws, lambda, logging, secrets};
 use std::sync::Arc;
@@ -7,11 +7,11 @@ use std::sync::Arc;
 fn main() -> Result<(), lambda_http::Error> {
     logging::init();
     logging::install_panic_hook();
-    let config = match Config::from_env() {
-        Ok(config) => config,
+    let workers = match runtime_workers() {
+        Ok(workers) => workers,
         Err(error) => stop(error.variable(), &error),
     };
-    let runtime = match config.runtime_workers {
+    let runtime = match workers {
         0 => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?,
@@ -20,23 +20,23 @@ fn main() -> Result<(), lambda_http::Error> {
             .enable_all()
             .build()?,
     };
-    runtime.block_on(serve(config))
+    runtime.block_on(serve())
 }
 
-async fn serve(config: Config) -> Result<(), lambda_http::Error> {
+/// `RUNTIME_WORKERS`, read before the runtime that reads the rest exists.
+fn runtime_workers() -> Result<u8, ConfigError> {
+    vars::Env::new(&|name| std::env::var(name).ok()).required(&vars::RUNTIME_WORKERS)
+}
+
+async fn serve() -> Result<(), lambda_http::Error> {
     let sdk_config = match aws::load_sdk_config().await {
         Ok(sdk_config) => sdk_config,
         Err(error) => stop(AWS_CA_BUNDLE, &error),
     };
-    // In a deployed stack the secrets are named by ARN and read now, once per cold start.
-    let sources = config.secret_arns.sources();
-    let config = if sources.is_empty() {
-        config
-    } else {
-        match secrets::config_with_secrets(&sdk_config, &sources).await {
-            Ok(config) => config,
-            Err(error) => stop(error.variable(), &error),
-        }
+    // Built once: in a deployed stack the secrets are named by ARN and read now, with it.
+    let config = match secrets::config_from_env(&sdk_config).await {
+        Ok(config) => config,
+        Err(error) => stop(error.variable(), &error),
     };
     if config.client_hash_key.generated {
         tracing::warn!(

@@ -7,9 +7,13 @@
 //! make that instance's requests unfindable for erasure and its links unverifiable.
 
 use crate::aws::AwsError;
-use crate::config::SecretSource;
+use crate::config::{Config, SecretArns, SecretSource, vars};
+use crate::signing::{FollowUpKey, KeySource, KeyVersions};
 use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueError;
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Attempts per secret version, with a pause between them: a throttle or a blip at cold start is
@@ -184,27 +188,73 @@ impl StartupError {
     }
 }
 
-/// The configuration from the environment, with the given secrets read from Secrets Manager
-/// standing in for their variables (a secret by ARN wins over a plain variable of the same name).
-pub async fn config_with_secrets(
-    sdk: &aws_config::SdkConfig,
-    sources: &[SecretSource],
-) -> Result<crate::config::Config, StartupError> {
-    config_with_secrets_from(sdk, sources, &|name| std::env::var(name).ok()).await
+/// The function's configuration, built once per cold start: from the environment, with the
+/// secrets it names by ARN read from Secrets Manager standing in for their variables; each
+/// signing key is told where to read its secret again after a rotation.
+pub async fn config_from_env(sdk: &aws_config::SdkConfig) -> Result<Config, StartupError> {
+    let sources = SecretArns::from_env()?.sources();
+    if sources.is_empty() {
+        return Ok(Config::from_env()?);
+    }
+    let client = aws_sdk_secretsmanager::Client::new(sdk);
+    let values = read(&client, &sources).await?;
+    let config =
+        Config::from_lookup(&|name| values.get(name).or_else(|| std::env::var(name).ok()))?;
+    for source in sources {
+        let keys = if source.variable == vars::FOLLOW_UP_KEY_ARN.name {
+            config.follow_up_key.as_ref().map(FollowUpKey::keys)
+        } else if source.variable == vars::HEARTBEAT_KEY_ARN.name {
+            config.heartbeat.as_ref().map(|h| h.key.keys())
+        } else {
+            None
+        };
+        if let Some(keys) = keys {
+            keys.reload_from(Arc::new(SecretReload {
+                client: client.clone(),
+                source,
+            }));
+        }
+    }
+    Ok(config)
 }
 
-/// The same over other variables (the operator tool's: its stack's, under its own).
+/// The configuration over other variables (the operator tool's: its stack's, under its own),
+/// with the given secrets read from Secrets Manager standing in for their variables (a secret by
+/// ARN wins over a plain variable of the same name).
 pub async fn config_with_secrets_from(
     sdk: &aws_config::SdkConfig,
     sources: &[SecretSource],
     lookup: &dyn Fn(&str) -> Option<String>,
-) -> Result<crate::config::Config, StartupError> {
+) -> Result<Config, StartupError> {
     let values = if sources.is_empty() {
         SecretValues::default()
     } else {
         read(&aws_sdk_secretsmanager::Client::new(sdk), sources).await?
     };
-    Ok(crate::config::Config::from_lookup(&|name| {
+    Ok(Config::from_lookup(&|name| {
         values.get(name).or_else(|| lookup(name))
     })?)
+}
+
+/// A signing secret read again (its current and previous versions) when a signature does not
+/// verify: another instance may have started after a rotation.
+struct SecretReload {
+    client: aws_sdk_secretsmanager::Client,
+    source: SecretSource,
+}
+
+impl KeySource for SecretReload {
+    fn reload(&self) -> Pin<Box<dyn Future<Output = Result<KeyVersions, String>> + Send + '_>> {
+        Box::pin(async move {
+            let current = read_version(&self.client, &self.source, None)
+                .await
+                .map_err(|e| e.to_string())?;
+            let previous = read_version(&self.client, &self.source, Some(PREVIOUS_STAGE))
+                .await
+                .map_err(|e| e.to_string())?;
+            let bytes = |value: Option<(&str, String)>| value.map(|(_, v)| v.into_bytes());
+            let current = bytes(current).ok_or("the secret has no current version")?;
+            Ok(KeyVersions::new(current, bytes(previous)))
+        })
+    }
 }

@@ -4,49 +4,27 @@
 //! a misconfigured deployment fails loudly instead of losing requests quietly. `vars` declares
 //! every variable; this module puts their values together.
 
+mod error;
 mod origin;
-mod secrets;
+mod secret_arn;
+mod secret_sources;
 pub mod vars;
 
+pub use error::ConfigError;
 pub use origin::{AllowedOrigins, Origin};
-pub use secrets::{
-    ClientHashKey, FollowUpKey, SecretArn, SecretArns, SecretSource, TurnstileConfig,
-    TurnstileSecret,
-};
+pub use secret_arn::SecretArn;
+pub use secret_sources::{SecretArns, SecretSource};
 pub use vars::VARIABLES;
 
-use crate::catalogues::{CatalogueError, Catalogues, Language};
+use crate::catalogues::{Catalogues, Language};
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
 use crate::follow_up::BusinessHours;
+use crate::signing::{ClientHashKey, FollowUpKey, HeartbeatKey};
 use chrono_tz::Tz;
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use vars::Env;
-
-/// A configuration problem, always naming the variable.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ConfigError {
-    #[error("{0} is required but not set")]
-    Missing(&'static str),
-    #[error("{variable} is invalid: {reason}")]
-    Invalid {
-        variable: &'static str,
-        reason: String,
-    },
-    /// A compiled-in catalogue is broken (a bug the tests catch; named here if one slipped past).
-    #[error(transparent)]
-    Catalogue(#[from] CatalogueError),
-}
-
-impl ConfigError {
-    pub fn variable(&self) -> &'static str {
-        match self {
-            ConfigError::Missing(v) | ConfigError::Invalid { variable: v, .. } => v,
-            ConfigError::Catalogue(_) => "locales",
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -104,11 +82,32 @@ pub struct Config {
     pub catalogues: Arc<Catalogues>,
 }
 
-/// The heartbeat's key (a current key and the one before a rotation, like the follow-up links')
-/// and its recipients.
+/// The Turnstile secret; never logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TurnstileSecret(String);
+
+impl TurnstileSecret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for TurnstileSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TurnstileSecret(..)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnstileConfig {
+    pub secret: TurnstileSecret,
+    pub verify_url: String,
+}
+
+/// The heartbeat's key and its recipients.
 #[derive(Debug, Clone)]
 pub struct HeartbeatConfig {
-    pub key: FollowUpKey,
+    pub key: HeartbeatKey,
     pub to: Vec<EmailAddress>,
 }
 
@@ -179,21 +178,20 @@ impl Config {
             });
         let client_hash_key_previous = env.optional(&CLIENT_HASH_KEY_PREVIOUS)?;
         let client_hash_key = match env.optional(&CLIENT_HASH_KEY)? {
-            Some(bytes) => ClientHashKey {
-                bytes,
-                previous: client_hash_key_previous,
-                generated: false,
-            },
-            None => ClientHashKey::generate()?,
+            Some(bytes) => ClientHashKey::new(bytes, client_hash_key_previous),
+            None => ClientHashKey::generate().map_err(|e| ConfigError::Invalid {
+                variable: CLIENT_HASH_KEY.name,
+                reason: format!("unset, and no random key could be made: {e}"),
+            })?,
         };
         let follow_up_key_previous = env.optional(&FOLLOW_UP_KEY_PREVIOUS)?;
         let follow_up_key = env
             .optional(&FOLLOW_UP_KEY)?
-            .map(|key| FollowUpKey::new(key).with_previous(follow_up_key_previous));
+            .map(|key| FollowUpKey::new(key, follow_up_key_previous));
         let heartbeat_previous = env.optional(&HEARTBEAT_KEY_PREVIOUS)?;
         let heartbeat = match (env.optional(&HEARTBEAT_KEY)?, env.optional(&HEARTBEAT_TO)?) {
             (Some(key), Some(to)) => Some(HeartbeatConfig {
-                key: FollowUpKey::new(key).with_previous(heartbeat_previous),
+                key: HeartbeatKey::new(key, heartbeat_previous),
                 to,
             }),
             _ => None,

@@ -29,7 +29,7 @@ fn defaults_apply_when_only_required_variables_are_set() {
     assert_eq!(config.turnstile, None);
     assert_eq!(config.ses_configuration_set, None);
     assert!(config.client_hash_key.generated);
-    assert_eq!(config.client_hash_key.as_bytes().len(), 32);
+    assert_eq!(config.client_hash_key.key_len(), 32);
     assert_eq!(config.consent_version, "1");
     assert!(!config.send_acknowledgement);
     assert_eq!(config.urgent_phrases, UrgentPhrases::default());

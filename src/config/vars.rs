@@ -2,9 +2,9 @@
 //! or what it defaults to, and how its value is parsed. Reading goes only through these
 //! declarations, so a variable cannot be read in one place and forgotten in another.
 
-use super::ConfigError;
+use super::error::ConfigError;
 use super::origin::{AllowedOrigins, absolute_http_url};
-use super::secrets::SecretArn;
+use super::secret_arn::SecretArn;
 use crate::catalogues::Language;
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
 use crate::follow_up::BusinessHours;

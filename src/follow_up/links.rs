@@ -2,12 +2,10 @@
 //! A link carries the request's id, the state and an expiry, never anything personal; its token is
 //! an HMAC over those three, so a forged, altered or expired link changes nothing.
 
-use crate::config::FollowUpKey;
 use crate::domain::{FollowUpState, SubmissionId};
+use crate::signing::{FollowUpKey, Purpose, from_hex, to_hex};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 /// How long a link in an email works, counted from when that email was sent: a link in an
 /// escalation days later works as long as one in the first notification.
@@ -48,6 +46,7 @@ pub async fn record(
 ) -> Result<(), RecordError> {
     key.ok_or(FollowUpError::NotConfigured)?
         .verify(id, state, token, now)
+        .await
         .map_err(FollowUpError::from)?;
     let previous = store
         .set_follow_up(id, state, now)
@@ -77,7 +76,13 @@ impl FollowUpKey {
     /// `<expiry, epoch seconds>.<hex HMAC over id, state and expiry>`.
     pub fn token(&self, id: SubmissionId, state: FollowUpState, expires: DateTime<Utc>) -> String {
         let expires = expires.timestamp();
-        format!("{expires}.{}", hex(&self.mac(id, state, expires)))
+        let id = id.to_string();
+        let purpose = Purpose::FollowUpLink {
+            id: &id,
+            state: state.as_str(),
+            expires,
+        };
+        format!("{expires}.{}", to_hex(&self.keys().sign(&purpose)))
     }
 
     /// The link for `state`, in an email sent at `sent_at`.
@@ -98,35 +103,36 @@ impl FollowUpKey {
     }
 
     /// Checks a token for this request and state at `now`.
-    pub fn verify(
+    pub async fn verify(
         &self,
         id: SubmissionId,
         state: FollowUpState,
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<(), LinkError> {
-        self.check(token, now, |expires| message(id, state, expires))
+        let id = id.to_string();
+        self.check(token, now, |expires| Purpose::FollowUpLink {
+            id: &id,
+            state: state.as_str(),
+            expires,
+        })
+        .await
     }
 
-    /// A token `expires.signature` whose signature, by the current key or the one before a
-    /// rotation (a link signed before it still works), is over `message_for(expires)`.
-    fn check(
+    /// A token `expires.signature` whose signature is `purpose_for(expires)`'s, by a version of
+    /// the key this instance knows or, after a rotation, reads again.
+    async fn check<'a>(
         &self,
         token: &str,
         now: DateTime<Utc>,
-        message_for: impl Fn(i64) -> Vec<u8>,
+        purpose_for: impl Fn(i64) -> Purpose<'a>,
     ) -> Result<(), LinkError> {
         let (expires, signature) = token.split_once('.').ok_or(LinkError::Malformed)?;
         let expires: i64 = expires.parse().map_err(|_| LinkError::Malformed)?;
-        let signature = unhex(signature).ok_or(LinkError::Malformed)?;
-        let message = message_for(expires);
-        let signed_by_a_version = self.versions().any(|version| {
-            let mut mac =
-                Hmac::<Sha256>::new_from_slice(version).expect("HMAC accepts keys of any length");
-            mac.update(&message);
-            mac.verify_slice(&signature).is_ok()
-        });
-        if !signed_by_a_version {
+        let signature = from_hex(signature)
+            .filter(|s| s.len() == 32)
+            .ok_or(LinkError::Malformed)?;
+        if !self.keys().verify(&purpose_for(expires), &signature).await {
             return Err(LinkError::Forged);
         }
         if now.timestamp() > expires {
@@ -135,30 +141,15 @@ impl FollowUpKey {
         Ok(())
     }
 
-    fn hmac(&self) -> Hmac<Sha256> {
-        Hmac::<Sha256>::new_from_slice(self.as_bytes()).expect("HMAC accepts keys of any length")
-    }
-
-    fn mac(&self, id: SubmissionId, state: FollowUpState, expires: i64) -> Vec<u8> {
-        self.signed(&message(id, state, expires))
-    }
-
-    fn signed(&self, message: &[u8]) -> Vec<u8> {
-        let mut mac = self.hmac();
-        mac.update(message);
-        mac.finalize().into_bytes().to_vec()
-    }
-}
-
-impl FollowUpKey {
     /// The review digest's *Not spam: send it to staff* link for a held request, in a digest sent
     /// at `sent_at`. Its token is bound to its purpose: a follow-up token is never a release one.
     pub fn release_link(&self, base_url: &str, id: SubmissionId, sent_at: DateTime<Utc>) -> String {
         let expires = (sent_at + LINK_LIFETIME).timestamp();
-        let token = format!(
-            "{expires}.{}",
-            hex(&self.signed(&release_message(id, expires)))
-        );
+        let purpose = Purpose::Release {
+            id: &id.to_string(),
+            expires,
+        };
+        let token = format!("{expires}.{}", to_hex(&self.keys().sign(&purpose)));
         format!(
             "{}/consultations/{id}/release?token={token}",
             base_url.trim_end_matches('/')
@@ -166,37 +157,16 @@ impl FollowUpKey {
     }
 
     /// Checks a release token for this request at `now`.
-    pub fn verify_release(
+    pub async fn verify_release(
         &self,
         id: SubmissionId,
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<(), LinkError> {
-        self.check(token, now, |expires| release_message(id, expires))
+        let id = id.to_string();
+        self.check(token, now, |expires| Purpose::Release { id: &id, expires })
+            .await
     }
-}
-
-fn release_message(id: SubmissionId, expires: i64) -> Vec<u8> {
-    format!("release\n{id}\n{expires}").into_bytes()
-}
-
-fn message(id: SubmissionId, state: FollowUpState, expires: i64) -> Vec<u8> {
-    format!("follow-up\n{id}\n{}\n{expires}", state.as_str()).into_bytes()
-}
-
-/// Lower-case hexadecimal, as the signatures are written.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]
@@ -204,7 +174,23 @@ mod tests {
     use super::*;
 
     fn key() -> FollowUpKey {
-        FollowUpKey::new(b"0123456789abcdef0123456789abcdef".to_vec())
+        FollowUpKey::new(b"0123456789abcdef0123456789abcdef".to_vec(), None)
+    }
+
+    #[test]
+    fn tokens_are_written_as_they_always_were() {
+        let key = FollowUpKey::new(b"golden-follow-up-key-0123456789abcdef".to_vec(), None);
+        let id = SubmissionId::parse("01KBJ4Z2Q8M3T5V7W9X0Y1Z2A3").unwrap();
+        let expires: DateTime<Utc> = "2027-01-02T03:04:05Z".parse().unwrap();
+        assert_eq!(
+            key.token(id, FollowUpState::Contacted, expires),
+            "1798859045.4145fe72da98960ad824620b9fb2b280051bd63d2ab28f72dac15d8db94df653"
+        );
+        let sent: DateTime<Utc> = "2026-12-03T03:04:05Z".parse().unwrap();
+        assert_eq!(
+            key.release_link("https://api.example", id, sent),
+            "https://api.example/consultations/01KBJ4Z2Q8M3T5V7W9X0Y1Z2A3/release?token=1798859045.5bb318f289494f71b93e003ea93b2b406a316e752df45fec3522428f0270a3ef"
+        );
     }
 
     #[test]
@@ -219,66 +205,70 @@ mod tests {
         assert!(token.starts_with(&(at + LINK_LIFETIME).timestamp().to_string()));
     }
 
-    #[test]
-    fn only_an_unaltered_unexpired_token_for_that_id_and_state_passes() {
+    #[tokio::test]
+    async fn only_an_unaltered_unexpired_token_for_that_id_and_state_passes() {
         let at: DateTime<Utc> = "2026-11-26T14:05:00Z".parse().unwrap();
         let id = SubmissionId::new(at);
         let state = FollowUpState::Scheduled;
         let token = key().token(id, state, at + LINK_LIFETIME);
-        assert_eq!(key().verify(id, state, &token, at), Ok(()));
+        assert_eq!(key().verify(id, state, &token, at).await, Ok(()));
 
         let mut altered = token.clone().into_bytes();
         let last = altered.len() - 1;
         altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
         let altered = String::from_utf8(altered).unwrap();
         assert_eq!(
-            key().verify(id, state, &altered, at),
+            key().verify(id, state, &altered, at).await,
             Err(LinkError::Forged)
         );
         let other_state = FollowUpState::Closed;
         assert_eq!(
-            key().verify(id, other_state, &token, at),
+            key().verify(id, other_state, &token, at).await,
             Err(LinkError::Forged)
         );
         let other_id = SubmissionId::new(at);
         assert_eq!(
-            key().verify(other_id, state, &token, at),
+            key().verify(other_id, state, &token, at).await,
             Err(LinkError::Forged)
         );
         let longer = format!("{}{}", (at + Duration::days(365)).timestamp(), &token[10..]);
-        assert_eq!(key().verify(id, state, &longer, at), Err(LinkError::Forged));
-        let other_key = FollowUpKey::new(b"another-secret-another-secret-0000".to_vec());
         assert_eq!(
-            other_key.verify(id, state, &token, at),
+            key().verify(id, state, &longer, at).await,
+            Err(LinkError::Forged)
+        );
+        let other_key = FollowUpKey::new(b"another-secret-another-secret-0000".to_vec(), None);
+        assert_eq!(
+            other_key.verify(id, state, &token, at).await,
             Err(LinkError::Forged)
         );
         // After a rotation, a link signed with the previous key still verifies; new links are
         // signed with the new one, which the old key alone does not accept.
-        let rotated = other_key
-            .clone()
-            .with_previous(Some(key().as_bytes().to_vec()));
-        assert_eq!(rotated.verify(id, state, &token, at), Ok(()));
+        let rotated = FollowUpKey::new(
+            b"another-secret-another-secret-0000".to_vec(),
+            Some(b"0123456789abcdef0123456789abcdef".to_vec()),
+        );
+        assert_eq!(rotated.verify(id, state, &token, at).await, Ok(()));
         let new_token = rotated.token(id, state, at + LINK_LIFETIME);
         assert_eq!(
-            key().verify(id, state, &new_token, at),
+            key().verify(id, state, &new_token, at).await,
             Err(LinkError::Forged)
         );
         let later = at + LINK_LIFETIME + Duration::seconds(1);
         assert_eq!(
-            key().verify(id, state, &token, later),
+            key().verify(id, state, &token, later).await,
             Err(LinkError::Expired)
         );
-        for malformed in ["", "abc", "123.xyz", "notanumber.00", "123.0"] {
+        for malformed in ["", "abc", "123.xyz", "notanumber.00", "123.0", "123.00"] {
             assert_eq!(
-                key().verify(id, state, malformed, at),
+                key().verify(id, state, malformed, at).await,
                 Err(LinkError::Malformed),
                 "{malformed}"
             );
         }
     }
 
-    #[test]
-    fn a_release_token_releases_only_its_request_and_is_never_a_follow_up_token() {
+    #[tokio::test]
+    async fn a_release_token_releases_only_its_request_and_is_never_a_follow_up_token() {
         let at: DateTime<Utc> = "2026-11-30T14:00:00Z".parse().unwrap();
         let id = SubmissionId::new(at);
         let link = key().release_link("https://api.example", id, at);
@@ -286,23 +276,23 @@ mod tests {
         assert!(link.starts_with(&format!(
             "https://api.example/consultations/{id}/release?token="
         )));
-        assert_eq!(key().verify_release(id, token, at), Ok(()));
+        assert_eq!(key().verify_release(id, token, at).await, Ok(()));
         assert_eq!(
-            key().verify_release(SubmissionId::new(at), token, at),
+            key().verify_release(SubmissionId::new(at), token, at).await,
             Err(LinkError::Forged)
         );
         let follow_up = key().token(id, FollowUpState::Contacted, at + LINK_LIFETIME);
         assert_eq!(
-            key().verify_release(id, &follow_up, at),
+            key().verify_release(id, &follow_up, at).await,
             Err(LinkError::Forged)
         );
         assert_eq!(
-            key().verify(id, FollowUpState::Contacted, token, at),
+            key().verify(id, FollowUpState::Contacted, token, at).await,
             Err(LinkError::Forged)
         );
         let later = at + LINK_LIFETIME + Duration::seconds(1);
         assert_eq!(
-            key().verify_release(id, token, later),
+            key().verify_release(id, token, later).await,
             Err(LinkError::Expired)
         );
     }

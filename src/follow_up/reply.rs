@@ -7,64 +7,38 @@
 //! request back.
 
 use crate::app::App;
-use crate::config::FollowUpKey;
 use crate::domain::{EmailAddress, FollowUpState, SubmissionId};
+use crate::signing::{FollowUpKey, Purpose, from_hex, to_hex};
 use crate::store::StoreError;
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use serde::Deserialize;
-use sha2::Sha256;
 
 /// The `eventSource` of an SES receipt event.
 pub const RECEIPT_SOURCE: &str = "aws:ses";
 /// Hex characters of signature in the address: 64 bits, and a local part well under 64 characters.
 const SIGNATURE_CHARS: usize = 16;
-/// Binds the signature to this purpose: a link's token is never a reply address's, nor the other
-/// way round, though both are made with `FOLLOW_UP_KEY`.
-const PURPOSE: &[u8] = b"reply-address\0";
-
 /// The signed address a reply about `id` goes to, at `domain`.
 pub fn reply_address(key: &FollowUpKey, id: SubmissionId, domain: &str) -> Option<EmailAddress> {
     let id = id.to_string().to_ascii_lowercase();
-    EmailAddress::parse(&format!(
-        "reply+{id}.{}@{domain}",
-        signature(key.as_bytes(), &id)
-    ))
-    .ok()
+    let tag = key.keys().sign(&Purpose::ReplyAddress { id: &id });
+    let signature = to_hex(&tag[..SIGNATURE_CHARS / 2]);
+    EmailAddress::parse(&format!("reply+{id}.{signature}@{domain}")).ok()
 }
 
-fn signature(key: &[u8], id: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
-    mac.update(PURPOSE);
-    mac.update(id.as_bytes());
-    mac.finalize().into_bytes()[..SIGNATURE_CHARS / 2]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The request a recipient address stands for, if it is one of ours, unaltered (signed with the
-/// current key or the one before a rotation).
-fn request_of(address: &str, key: &FollowUpKey, domain: &str) -> Option<SubmissionId> {
+/// The request a recipient address stands for, if it is one of ours, unaltered (signed with a
+/// version of the key this instance knows or, after a rotation, reads again).
+async fn request_of(address: &str, key: &FollowUpKey, domain: &str) -> Option<SubmissionId> {
     let (local, host) = address.trim().rsplit_once('@')?;
     if !host.eq_ignore_ascii_case(domain) {
         return None;
     }
-    let (id, signed) = local
-        .to_ascii_lowercase()
-        .strip_prefix("reply+")?
-        .split_once('.')
-        .map(|(i, s)| (i.to_owned(), s.to_owned()))?;
-    let genuine = key.versions().any(|version| {
-        let expected = signature(version, &id);
-        // Constant time: a forger learns nothing from how long the comparison took.
-        expected.len() == signed.len()
-            && expected
-                .bytes()
-                .zip(signed.bytes())
-                .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-                == 0
-    });
+    let local = local.to_ascii_lowercase();
+    let (id, signed) = local.strip_prefix("reply+")?.split_once('.')?;
+    let signature = from_hex(signed).filter(|s| s.len() == SIGNATURE_CHARS / 2)?;
+    let genuine = key
+        .keys()
+        .verify(&Purpose::ReplyAddress { id }, &signature)
+        .await;
     genuine.then(|| SubmissionId::parse(&id.to_ascii_uppercase()))?
 }
 
@@ -141,12 +115,14 @@ pub async fn record(app: &App, event: serde_json::Value) -> Result<ReplyReport, 
     let Some(ses) = event.records.into_iter().next().map(|r| r.ses) else {
         return report("unreadable");
     };
-    let Some(id) = ses
-        .receipt
-        .recipients
-        .iter()
-        .find_map(|address| request_of(address, key, domain))
-    else {
+    let mut ours = None;
+    for address in &ses.receipt.recipients {
+        ours = request_of(address, key, domain).await;
+        if ours.is_some() {
+            break;
+        }
+    }
+    let Some(id) = ours else {
         tracing::info!(
             event = "reply_not_ours",
             "a reply to no signed address of ours; ignored"
@@ -213,20 +189,32 @@ mod tests {
     use super::*;
 
     fn key() -> FollowUpKey {
-        FollowUpKey::new(b"0123456789abcdef0123456789abcdef".to_vec())
+        FollowUpKey::new(b"0123456789abcdef0123456789abcdef".to_vec(), None)
     }
 
     #[test]
-    fn a_reply_address_names_its_request_and_nothing_altered_passes() {
+    fn reply_addresses_are_written_as_they_always_were() {
+        let key = FollowUpKey::new(b"golden-follow-up-key-0123456789abcdef".to_vec(), None);
+        let id = SubmissionId::parse("01KBJ4Z2Q8M3T5V7W9X0Y1Z2A3").unwrap();
+        assert_eq!(
+            reply_address(&key, id, "replies.practice.example")
+                .unwrap()
+                .as_str(),
+            "reply+01kbj4z2q8m3t5v7w9x0y1z2a3.f0f03283fadb4c40@replies.practice.example"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_reply_address_names_its_request_and_nothing_altered_passes() {
         let id = SubmissionId::new("2026-11-30T14:00:00Z".parse().unwrap());
         let domain = "replies.practice.example";
         let address = reply_address(&key(), id, domain).unwrap();
         let text = address.as_str().to_owned();
         assert!(text.starts_with("reply+") && text.ends_with("@replies.practice.example"));
         assert!(text.split('@').next().unwrap().len() <= 64);
-        assert_eq!(request_of(&text, &key(), domain), Some(id));
+        assert_eq!(request_of(&text, &key(), domain).await, Some(id));
         assert_eq!(
-            request_of(&text.to_uppercase(), &key(), domain),
+            request_of(&text.to_uppercase(), &key(), domain).await,
             Some(id),
             "mail may change case"
         );
@@ -244,12 +232,14 @@ mod tests {
             format!("reply+{}@{domain}", id.to_string().to_lowercase()),
             "intake@replies.practice.example".to_owned(),
         ] {
-            assert_eq!(request_of(&forged, &key(), domain), None, "{forged}");
+            assert_eq!(request_of(&forged, &key(), domain).await, None, "{forged}");
         }
-        let rotated = FollowUpKey::new(b"another-key-another-key-00000000".to_vec())
-            .with_previous(Some(key().as_bytes().to_vec()));
+        let rotated = FollowUpKey::new(
+            b"another-key-another-key-00000000".to_vec(),
+            Some(b"0123456789abcdef0123456789abcdef".to_vec()),
+        );
         assert_eq!(
-            request_of(&text, &rotated, domain),
+            request_of(&text, &rotated, domain).await,
             Some(id),
             "after a rotation"
         );

@@ -46,7 +46,7 @@ pub async fn receive(
     let header = header?;
     let heartbeat = app.config().heartbeat.as_ref()?;
     let now = app.now();
-    let id = match verify(&heartbeat.key, header, body, now) {
+    let id = match verify(&heartbeat.key, header, body, now).await {
         Ok(id) => id,
         Err(reason) => {
             let reason = match reason {

@@ -44,6 +44,7 @@ pub async fn answer(
                 link_fields(inbound.query.unwrap_or_default().as_bytes()).ok_or_else(refused)?;
             let key = key.ok_or(RequestError::FollowUpLinkInvalid("not configured"))?;
             key.verify(id, state, &token, app.now())
+                .await
                 .map_err(|_| RequestError::FollowUpLinkInvalid("token refused"))?;
             let mut page = Page::new(responder.texts(), "Record a follow-up".to_owned());
             page.paragraphs.push(format!(

@@ -54,7 +54,7 @@ pub async fn answer(
         Method::GET => {
             let token =
                 token_of(inbound.query.unwrap_or_default().as_bytes()).ok_or_else(missing)?;
-            check(app, id, &token).map_err(refused)?;
+            check(app, id, &token).await.map_err(refused)?;
             let held = app
                 .store()
                 .get_request(id)

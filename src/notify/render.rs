@@ -1,8 +1,8 @@
 //! Rendering the staff notification: a subject, a text part and an HTML part, every value escaped.
 
 use crate::catalogues::Catalogues;
-use crate::config::FollowUpKey;
 use crate::domain::{FollowUpState, Language, ReceivedRequest};
+use crate::signing::FollowUpKey;
 use askama::Template;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

@@ -148,7 +148,7 @@ fn links_are_percent_encoded_and_the_subject_holds_no_encoded_word() {
 fn with_a_key_and_a_base_url_the_email_carries_one_follow_up_link_per_state() {
     let mut request = received(form(), false);
     let mut with_key = settings(true);
-    with_key.follow_up_key = Some(FollowUpKey::new(b"k".repeat(32)));
+    with_key.follow_up_key = Some(FollowUpKey::new(b"k".repeat(32), None));
     let without_base = render_notification(&request, &with_key, AT).unwrap();
     assert!(!without_base.text.contains("follow-up"));
     request.public_base_url = Some("https://forms.practice.example".to_owned());
@@ -187,9 +187,9 @@ fn long_names_are_cut_in_the_subject() {
     assert!(email.text.contains(&name));
 }
 
-#[test]
-fn links_in_an_escalation_work_for_30_days_from_the_escalation_not_from_receipt() {
-    let key = FollowUpKey::new(b"k".repeat(32));
+#[tokio::test]
+async fn links_in_an_escalation_work_for_30_days_from_the_escalation_not_from_receipt() {
+    let key = FollowUpKey::new(b"k".repeat(32), None);
     let mut request = received(form(), false);
     request.public_base_url = Some("https://forms.practice.example".to_owned());
     let mut with_key = settings(true);
@@ -210,18 +210,21 @@ fn links_in_an_escalation_work_for_30_days_from_the_escalation_not_from_receipt(
     let day_40 = AT + chrono::Duration::days(40);
     let contacted = FollowUpState::Contacted;
     assert_eq!(
-        key.verify(request.id, contacted, &token_of(&escalation), day_40),
+        key.verify(request.id, contacted, &token_of(&escalation), day_40)
+            .await,
         Ok(()),
         "20 days after the escalation"
     );
     assert_eq!(
-        key.verify(request.id, contacted, &token_of(&first), day_40),
+        key.verify(request.id, contacted, &token_of(&first), day_40)
+            .await,
         Err(crate::follow_up::LinkError::Expired),
         "40 days after the first email"
     );
     let day_51 = escalated_at + crate::follow_up::LINK_LIFETIME + chrono::Duration::days(1);
     assert!(
         key.verify(request.id, contacted, &token_of(&escalation), day_51)
+            .await
             .is_err()
     );
 }

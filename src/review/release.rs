@@ -20,19 +20,20 @@ pub enum ReleaseError {
 }
 
 /// Checks a release token, without changing anything (the confirmation page).
-pub fn check(app: &App, id: SubmissionId, token: &str) -> Result<(), ReleaseError> {
+pub async fn check(app: &App, id: SubmissionId, token: &str) -> Result<(), ReleaseError> {
     let key = app
         .config()
         .follow_up_key
         .as_ref()
         .ok_or(ReleaseError::NotConfigured)?;
     key.verify_release(id, token, app.now())
+        .await
         .map_err(ReleaseError::Refused)
 }
 
 /// Releases the request the token names.
 pub async fn release(app: &App, id: SubmissionId, token: &str) -> Result<Released, ReleaseError> {
-    check(app, id, token)?;
+    check(app, id, token).await?;
     let now = app.now();
     let Some(stored) = app.store().get_request(id).await? else {
         return Ok(Released::Gone);

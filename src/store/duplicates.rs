@@ -5,9 +5,8 @@
 //! which a name, email or message could be recovered or guessed.
 
 use super::item::{duplicate_key_by_content, duplicate_key_by_idempotency_key};
-use crate::config::ClientHashKey;
 use crate::domain::{ConsultationRequest, IdempotencyKey};
-use crate::fingerprint::{email_hash, fingerprint};
+use crate::signing::ClientHashKey;
 use chrono::Duration;
 
 pub const KEY_WINDOW: Duration = Duration::hours(24);
@@ -58,8 +57,7 @@ impl DuplicateGuard {
         let optional = |v: Option<&str>| v.unwrap_or("").to_owned();
         let phone = optional(request.phone.as_ref().map(|p| p.as_str()));
         let message = optional(request.message.as_ref().map(|m| m.as_str()));
-        let payload_hash = fingerprint(
-            secret,
+        let payload_hash = secret.fingerprint(
             "payload",
             &[
                 request.name.as_str(),
@@ -73,7 +71,7 @@ impl DuplicateGuard {
         );
         let (record_key, payload_hash, window) = match idempotency_key {
             Some(key) => {
-                let key = fingerprint(secret, "key", &[key.as_str()]);
+                let key = secret.fingerprint("key", &[key.as_str()]);
                 (
                     duplicate_key_by_idempotency_key(&key),
                     payload_hash,
@@ -87,7 +85,7 @@ impl DuplicateGuard {
                     &phone,
                     &message,
                 ];
-                let content = fingerprint(secret, "content", &identity);
+                let content = secret.fingerprint("content", &identity);
                 // Without a key, the content *is* the identity: a repeat that changed only a
                 // choice is still the same request, never a conflict.
                 (duplicate_key_by_content(&content), content, CONTENT_WINDOW)
@@ -97,7 +95,7 @@ impl DuplicateGuard {
             record_key,
             payload_hash,
             window,
-            email_hash: email_hash(request.email.as_str(), secret),
+            email_hash: secret.email_hash(request.email.as_str()),
         }
     }
 }
@@ -108,7 +106,7 @@ mod tests {
     use crate::domain::{Field, SubmissionRules, SubmittedForm};
 
     fn secret(key: &str) -> ClientHashKey {
-        ClientHashKey::parse(key).unwrap()
+        ClientHashKey::new(key.as_bytes().to_vec(), None)
     }
 
     fn request(form: SubmittedForm) -> ConsultationRequest {

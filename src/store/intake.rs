@@ -4,9 +4,8 @@
 use super::item::{Item, attr, n, rate_key, request_item, s};
 use super::{DuplicateGuard, Store, StoreError, dynamodb, unbuildable};
 use crate::aws::AwsError;
-use crate::config::ClientHashKey;
 use crate::domain::{ReceivedRequest, SubmissionId};
-use crate::fingerprint::fingerprint;
+use crate::signing::ClientHashKey;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use chrono::{DateTime, Duration, DurationRound, Utc};
@@ -28,7 +27,7 @@ impl RateLimit {
         now: DateTime<Utc>,
     ) -> Self {
         let hour_start = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
-        let client = fingerprint(secret, "client", &[source_ip]);
+        let client = secret.fingerprint("client", &[source_ip]);
         Self {
             counter_key: rate_key(&client, hour_start),
             limit,

@@ -222,7 +222,7 @@ async fn a_probe_whose_delivery_event_never_comes_raises_the_alarm_event_once() 
 async fn an_altered_header_is_an_ordinary_request() {
     let (test, _) = heartbeat_app(&[]).await;
     let now = test.app.now();
-    let key = consultation_form::config::FollowUpKey::new(KEY.as_bytes().to_vec());
+    let key = consultation_form::signing::HeartbeatKey::new(KEY.as_bytes().to_vec(), None);
     let body = json!({"name": "Heartbeat", "email": "x@practice.test", "consent": true});
     let id = consultation_form::domain::SubmissionId::new(now);
     let header = sign(&key, id, now, body.to_string().as_bytes());

@@ -4,9 +4,8 @@
 
 use crate::helpers::{RECORDS_ACCESS_KEY, RequestSpec, TestApp, full_submission, s, unique};
 use crate::runtime_api::RuntimeApi;
-use consultation_form::config::{ClientHashKey, FollowUpKey};
 use consultation_form::domain::{FollowUpState, SubmissionId};
-use consultation_form::fingerprint::email_hash;
+use consultation_form::signing::{ClientHashKey, FollowUpKey};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -73,10 +72,10 @@ async fn the_function_reads_its_keys_by_arn_and_what_the_previous_version_signed
     let body: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
     let id = body["id"].as_str().unwrap();
     let stored = test.item(id).await;
-    let current = ClientHashKey::parse(NEW_HASH_KEY).unwrap();
+    let current = ClientHashKey::new(NEW_HASH_KEY.as_bytes().to_vec(), None);
     assert_eq!(
         s(&stored, "email_hash"),
-        email_hash(full_submission()["email"].as_str().unwrap(), &current),
+        current.email_hash(full_submission()["email"].as_str().unwrap()),
         "fingerprints are made with the current version"
     );
     let text = test.send_email_requests().await[0]["Content"]["Simple"]["Body"]["Text"]["Data"]
@@ -92,7 +91,7 @@ async fn the_function_reads_its_keys_by_arn_and_what_the_previous_version_signed
     let id = SubmissionId::parse(id).unwrap();
     let expires = chrono::Utc::now() + chrono::Duration::days(30);
     let signed = |key: &str| {
-        FollowUpKey::new(key.as_bytes().to_vec()).token(id, FollowUpState::Contacted, expires)
+        FollowUpKey::new(key.as_bytes().to_vec(), None).token(id, FollowUpState::Contacted, expires)
     };
     for (key, status) in [
         (OLD_LINK_KEY, 200),
@@ -175,7 +174,7 @@ async fn a_secret_never_rotated_has_no_previous_version_and_the_function_starts_
     let body: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
     let id = SubmissionId::parse(body["id"].as_str().unwrap()).unwrap();
     let expires = chrono::Utc::now() + chrono::Duration::days(30);
-    let token = FollowUpKey::new(NEW_LINK_KEY.as_bytes().to_vec()).token(
+    let token = FollowUpKey::new(NEW_LINK_KEY.as_bytes().to_vec(), None).token(
         id,
         FollowUpState::Contacted,
         expires,
