@@ -2,9 +2,10 @@
 //! `cargo bench --bench pure_path` (or `make bench`).
 
 use consultation_form::catalogues::{Catalogues, Language};
+use consultation_form::delivery::EmailSettings;
 use consultation_form::domain::{ReceivedRequest, SubmissionRules};
 use consultation_form::intake::{Intake, read_submission};
-use consultation_form::notify::{NotificationSettings, render_notification};
+use consultation_form::notify::{StaffEmailKind, render};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -14,7 +15,7 @@ const BODY: &str = r#"{"name":"Ana Lima","email":"Ana.Lima@Example.COM","phone":
 "message":"I've been anxious at work and would like to talk to someone about it.","consent":true}"#;
 
 fn pure_path(c: &mut Criterion) {
-    let settings = NotificationSettings {
+    let settings = EmailSettings {
         timezone: chrono_tz::America::New_York,
         include_message: true,
         follow_up_key: None,
@@ -36,7 +37,8 @@ fn pure_path(c: &mut Criterion) {
             .expect("the sample is valid");
             let at = chrono::Utc::now();
             let received = ReceivedRequest::example(parsed.request, at);
-            black_box(render_notification(&received, &settings, at).expect("renders"))
+            let email = settings.staff_email(&received, StaffEmailKind::Notification, at);
+            black_box(render(&email).expect("renders"))
         })
     });
 }

@@ -6,7 +6,7 @@ mod receive;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{AllowedOrigins, Config};
 use crate::deadline::Deadline;
-use crate::delivery::Delivery;
+use crate::delivery::{Delivery, EmailSettings};
 use crate::domain::{
     Field, FieldErrors, HoldReason, Language, NotifyStatus, ParsedSubmission, ReceivedRequest,
     SubmissionId, SubmissionRules, Verification,
@@ -16,7 +16,7 @@ use crate::follow_up::FollowUpPolicy;
 use crate::heartbeat::Heartbeat;
 use crate::hosted_form::HostedPolicy;
 use crate::intake::{Intake, read_submission};
-use crate::notify::{NotificationSettings, SesNotifier};
+use crate::notify::SesNotifier;
 use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Reminder, Store, StoreError};
 use crate::turnstile::{Challenge, TurnstileVerifier};
 use chrono::{DateTime, Utc};
@@ -94,7 +94,7 @@ impl App {
             .zip(https.clone())
             .map(|(turnstile, client)| TurnstileVerifier::new(turnstile, client));
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let settings = NotificationSettings::from(&config);
+        let settings = EmailSettings::from(&config);
         let policy = follow_up_policy(&config);
         let heartbeat = Heartbeat::new(&config, https.filter(|_| config.heartbeat.is_some()));
         let delivery = Delivery::new(store.clone(), notifier, settings, policy, clock.clone());
@@ -114,7 +114,7 @@ impl App {
         self.delivery = Delivery::new(
             self.store.clone(),
             self.delivery.notifier().clone(),
-            NotificationSettings::from(&self.config),
+            EmailSettings::from(&self.config),
             follow_up_policy(&self.config),
             clock.clone(),
         );

@@ -7,7 +7,7 @@
 use super::{Delivery, next_attempt};
 use crate::deadline::Deadline;
 use crate::domain::SubmissionId;
-use crate::notify::{EmailKind, render_notification};
+use crate::notify::{EmailKind, StaffEmailKind, render};
 use crate::store::StoreError;
 use chrono::{DateTime, Utc};
 
@@ -94,7 +94,12 @@ impl Delivery {
         };
         let received = &claimed.stored.received;
         let sent = async {
-            let email = render_notification(received, &self.settings, self.clock.now())?;
+            let now = self.clock.now();
+            let email = render(&self.settings.staff_email(
+                received,
+                StaffEmailKind::Notification,
+                now,
+            ))?;
             self.notifier
                 .send_about(
                     EmailKind::Fallback,

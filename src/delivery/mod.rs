@@ -2,9 +2,12 @@
 //! retry run that sends what failed. Every staff email, from the request path, the retry run or
 //! the operator's `resend`, goes through [`Delivery::send_staff_email`].
 
+mod compose;
 mod fallback;
 mod retry;
 mod ses_events;
+
+pub use compose::EmailSettings;
 
 pub use fallback::FallbackReport;
 pub use retry::{RETRY_AFTER, RetryReport, next_attempt};
@@ -14,9 +17,7 @@ use crate::clock::Clock;
 use crate::deadline::Deadline;
 use crate::domain::{NotifyStatus, ReceivedRequest};
 use crate::follow_up::FollowUpPolicy;
-use crate::notify::{
-    NotificationSettings, NotifyError, SesNotifier, render_acknowledgement, render_notification,
-};
+use crate::notify::{Acknowledgement, NotifyError, SesNotifier, StaffEmailKind, render};
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -33,7 +34,7 @@ pub enum DeliveryError {
 pub struct Delivery {
     pub(crate) store: Store,
     pub(crate) notifier: SesNotifier,
-    pub(crate) settings: NotificationSettings,
+    pub(crate) settings: EmailSettings,
     pub(crate) follow_up: FollowUpPolicy,
     pub(crate) clock: Arc<dyn Clock>,
 }
@@ -42,7 +43,7 @@ impl Delivery {
     pub fn new(
         store: Store,
         notifier: SesNotifier,
-        settings: NotificationSettings,
+        settings: EmailSettings,
         follow_up: FollowUpPolicy,
         clock: Arc<dyn Clock>,
     ) -> Self {
@@ -64,8 +65,13 @@ impl Delivery {
         &self,
         received: &ReceivedRequest,
     ) -> Result<String, DeliveryError> {
-        let email = render_notification(received, &self.settings, self.clock.now())
-            .map_err(DeliveryError::Render)?;
+        let now = self.clock.now();
+        let email = render(
+            &self
+                .settings
+                .staff_email(received, StaffEmailKind::Notification, now),
+        )
+        .map_err(DeliveryError::Render)?;
         let message_id = self
             .notifier
             .send(&email, &self.settings.reply_to(received), received.id)
@@ -133,7 +139,8 @@ impl Delivery {
     /// The short reply to the person. Only a new, accepted request gets one (so it is rate-limited
     /// like the rest, and a repeat never sends a second); a failure is logged, not retried.
     pub async fn acknowledge(&self, received: &ReceivedRequest) {
-        let sent = match render_acknowledgement(&self.settings.catalogues, received.language) {
+        let acknowledgement = Acknowledgement::new(&self.settings.catalogues, received.language);
+        let sent = match render(&acknowledgement) {
             Ok(email) => self
                 .notifier
                 .acknowledge(&received.request.email, &email, received.id)

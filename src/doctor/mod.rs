@@ -8,7 +8,7 @@ mod send_test;
 mod tests;
 pub mod verdicts;
 
-pub use send_test::{SendTestError, send_test, test_email};
+pub use send_test::{SendTestError, send_test};
 
 use crate::aws::AwsError;
 use crate::config::Config;

@@ -5,7 +5,6 @@
 //! inbox is shown working, not assumed.
 
 use crate::domain::SubmissionId;
-use crate::notify::NotificationEmail;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -18,22 +17,6 @@ pub enum SendTestError {
         "no delivery of test {0} reported within {1} s: check the scheduled run is enabled, then the configuration set's EventBridge destination, the staff mailbox and the suppression list"
     )]
     NotDelivered(String, u64),
-}
-
-/// The test notification's email.
-pub fn test_email(id: SubmissionId, now: DateTime<Utc>) -> NotificationEmail {
-    let text = format!(
-        "This is a test of the consultation form's staff notification, asked for by consultation-admin doctor --send-test and sent at {}.\n\nNo one asked for a consultation: there is nothing to answer. If you are reading it, email reaches you.\n\nTest {id}\n",
-        now.to_rfc3339()
-    );
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Test</title></head><body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1f2933;\"><p><strong>Test only.</strong> This is a test of the consultation form's staff notification, asked for by <code>consultation-admin doctor --send-test</code>.</p><p>No one asked for a consultation: there is nothing to answer. If you are reading it, email reaches you.</p><p style=\"color:#52606d;\">Test {id}</p></body></html>"
-    );
-    NotificationEmail {
-        subject: "Test: consultation form notification (no action needed)".to_owned(),
-        text,
-        html,
-    }
 }
 
 /// Asks for the test notification and waits up to `wait` for SES's delivery event; the time SES

@@ -9,7 +9,7 @@ use super::BusinessHours;
 use crate::deadline::Deadline;
 use crate::delivery::Delivery;
 use crate::domain::ReceivedRequest;
-use crate::notify::{EmailKind, render_reminder};
+use crate::notify::{EmailKind, render};
 use crate::store::{DueReminder, Reminder, StoreError};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -152,7 +152,11 @@ impl Delivery {
         kind: EmailKind,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let escalation = kind == EmailKind::Escalation;
-        let email = render_reminder(received, &self.settings, escalation, self.clock.now())?;
+        let email = render(
+            &self
+                .settings
+                .reminder(received, escalation, self.clock.now()),
+        )?;
         self.notifier
             .send_about(kind, &email, &self.settings.reply_to(received), received.id)
             .await?;

@@ -7,7 +7,7 @@
 use super::stats::FollowUpStats;
 use crate::deadline::Deadline;
 use crate::delivery::Delivery;
-use crate::notify::NotificationEmail;
+use crate::notify::{WeeklySummary, render};
 use crate::store::StoreError;
 use chrono::{Datelike, Duration, Timelike, Weekday};
 
@@ -47,7 +47,12 @@ impl Delivery {
             }
             let open = self.store.open_follow_ups().await?;
             let stats = FollowUpStats::of_week(&week_entries, open);
-            let email = summary_email(&stats, &name);
+            let email = render(&WeeklySummary {
+                week: name.clone(),
+                received: stats.received,
+                open: stats.open.len(),
+                lines: stats.lines(),
+            })?;
             self.notifier.send_summary(&email).await?;
             Ok::<_, Box<dyn std::error::Error + Send + Sync>>(stats)
         };
@@ -70,30 +75,5 @@ impl Delivery {
                 Ok(false)
             }
         }
-    }
-}
-
-/// Only counts and references go into it: nothing to escape but what is written here.
-fn summary_email(stats: &FollowUpStats, week: &str) -> NotificationEmail {
-    let lines = stats.lines();
-    let text = format!(
-        "Consultation requests, the seven days to this morning ({week}):\n\n{}\n\nLook a request up by its reference with consultation-admin show, or in the staff email.\n",
-        lines.join("\n")
-    );
-    let items: String = lines
-        .iter()
-        .map(|line| format!("<li>{line}</li>"))
-        .collect();
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Weekly summary</title></head><body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1f2933;\"><h1 style=\"font-size:18px;\">Consultation requests, the seven days to this morning ({week})</h1><ul>{items}</ul><p style=\"color:#52606d;\">Look a request up by its reference with consultation-admin show, or in the staff email.</p></body></html>"
-    );
-    NotificationEmail {
-        subject: format!(
-            "Weekly summary: {} consultation requests, {} still open",
-            stats.received,
-            stats.open.len()
-        ),
-        text,
-        html,
     }
 }

@@ -5,7 +5,7 @@
 use super::{HEADER, NotAProbe, verify};
 use crate::app::App;
 use crate::domain::SubmissionId;
-use crate::notify::NotificationEmail;
+use crate::notify::{HeartbeatEmail, render};
 use crate::store::StoreError;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -19,20 +19,13 @@ pub enum ProbeFailed {
     Email(String),
 }
 
-fn probe_email(id: SubmissionId, now: DateTime<Utc>, timezone: Tz) -> NotificationEmail {
-    let when = now
-        .with_timezone(&timezone)
-        .format("%A %-d %B %Y, %H:%M %Z");
-    let text = format!(
-        "The consultation form's daily check went through: a test request crossed API Gateway, the function and DynamoDB, and this email left through SES.\n\nNo action is needed. If these emails stop, or the HeartbeatMissing alarm fires, part of the chain is broken: run consultation-admin doctor.\n\nProbe {id}, {when}.\n"
-    );
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Heartbeat</title></head><body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1f2933;\"><p>The consultation form's daily check went through: a test request crossed API Gateway, the function and DynamoDB, and this email left through SES.</p><p>No action is needed. If these emails stop, or the HeartbeatMissing alarm fires, part of the chain is broken: run <code>consultation-admin doctor</code>.</p><p style=\"color:#52606d;\">Probe {id}, {when}.</p></body></html>"
-    );
-    NotificationEmail {
-        subject: "Heartbeat: the consultation form works".to_owned(),
-        text,
-        html,
+fn probe_email(id: SubmissionId, now: DateTime<Utc>, timezone: Tz) -> HeartbeatEmail {
+    HeartbeatEmail {
+        id: id.to_string(),
+        when: now
+            .with_timezone(&timezone)
+            .format("%A %-d %B %Y, %H:%M %Z")
+            .to_string(),
     }
 }
 
@@ -71,7 +64,10 @@ pub async fn receive(
         }
         Err(error) => return Some(Err(error.into())),
     }
-    let email = probe_email(id, now, app.config().practice_timezone);
+    let email = match render(&probe_email(id, now, app.config().practice_timezone)) {
+        Ok(email) => email,
+        Err(error) => return Some(Err(ProbeFailed::Email(error.to_string()))),
+    };
     let sent = app
         .delivery()
         .notifier()

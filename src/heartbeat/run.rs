@@ -5,9 +5,8 @@
 use super::{HEADER, sign};
 use crate::config::{Config, HeartbeatConfig};
 use crate::deadline::Deadline;
-use crate::doctor::test_email;
 use crate::domain::SubmissionId;
-use crate::notify::SesNotifier;
+use crate::notify::{SesNotifier, TestEmail, render};
 use crate::store::{Store, StoreError};
 use crate::tls::HttpsClient;
 use chrono::{DateTime, Duration, Timelike, Utc};
@@ -68,7 +67,18 @@ impl Heartbeat {
         if let Some(id) = test {
             // Claimed first, so a run that dies after sending cannot send it twice.
             if store.test_sent(id).await? {
-                match notifier.send_test(&test_email(id, now), id).await {
+                let email = TestEmail {
+                    id: id.to_string(),
+                    sent_at: now.to_rfc3339(),
+                };
+                let sent = match render(&email) {
+                    Ok(email) => notifier
+                        .send_test(&email, id)
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(error) => Err(error.to_string()),
+                };
+                match sent {
                     Ok(_) => report.test_sent = Some(id.to_string()),
                     Err(error) => {
                         tracing::error!(event = "test_notification_failed", test_id = %id, error = %error, "doctor's test notification could not be sent")

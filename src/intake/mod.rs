@@ -63,8 +63,9 @@ mod properties {
     //! Run more cases with `PROPTEST_CASES=100000 cargo test --lib properties`.
 
     use super::*;
+    use crate::delivery::EmailSettings;
     use crate::domain::ReceivedRequest;
-    use crate::notify::{NotificationSettings, render_notification};
+    use crate::notify::{StaffEmailKind, render};
     use proptest::prelude::*;
 
     const CONTRACT_STATUSES: [u16; 4] = [400, 413, 415, 422];
@@ -234,8 +235,8 @@ mod properties {
             let html_of = |request: ConsultationRequest| {
                 let at = chrono::DateTime::from_timestamp(1_795_702_300, 0).unwrap();
                 let received = ReceivedRequest::example(request, at);
-                let settings = NotificationSettings::from(&crate::config::Config::from_vars(&crate::config::EXAMPLE_REQUIRED.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()).unwrap());
-                render_notification(&received, &settings, at).unwrap()
+                let settings = EmailSettings::from(&crate::config::Config::from_vars(&crate::config::EXAMPLE_REQUIRED.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()).unwrap());
+                render(&settings.staff_email(&received, StaffEmailKind::Notification, at)).unwrap()
             };
             let email = html_of(parsed.request.clone());
             prop_assert!(!email.subject.contains(['\r', '\n']), "{:?}", email.subject);

@@ -1,13 +1,19 @@
 //! The short reply to the person, when the practice sends one, in the language they wrote in.
 
-use super::NotificationEmail;
+use super::{Composed, templates};
 use crate::catalogues::{Catalogues, Texts};
 use crate::domain::Language;
-use askama::Template;
 
-/// The acknowledgement's sentences; the text part gets them without isolation marks.
-struct Sentences {
+/// The acknowledgement's sentences, in the person's language: the HTML part's as the catalogues
+/// render them for a page, the subject's and the text part's without isolation marks. It repeats
+/// nothing they wrote, not even their name: anyone can type anyone's address into a form.
+pub struct Acknowledgement {
     lang: &'static str,
+    plain: Sentences,
+    html: Sentences,
+}
+
+struct Sentences {
     subject: String,
     greeting: String,
     received: String,
@@ -16,17 +22,8 @@ struct Sentences {
 }
 
 impl Sentences {
-    fn plain(texts: Texts<'_>) -> Self {
-        Self::of(texts, |id| texts.plain(id))
-    }
-
-    fn html(texts: Texts<'_>) -> Self {
-        Self::of(texts, |id| texts.html(id))
-    }
-
-    fn of(texts: Texts<'_>, text: impl Fn(&str) -> String) -> Self {
+    fn of(text: impl Fn(&str) -> String) -> Self {
         Self {
-            lang: texts.language.tag(),
             subject: text("acknowledgement-subject"),
             greeting: text("acknowledgement-greeting"),
             received: text("acknowledgement-received"),
@@ -36,46 +33,42 @@ impl Sentences {
     }
 }
 
-#[derive(Template)]
-#[template(path = "acknowledgement.txt")]
-struct AcknowledgementText(Sentences);
-
-#[derive(Template)]
-#[template(path = "acknowledgement.html")]
-struct AcknowledgementHtml(Sentences);
-
-impl std::ops::Deref for AcknowledgementText {
-    type Target = Sentences;
-    fn deref(&self) -> &Sentences {
-        &self.0
+impl Acknowledgement {
+    /// The short reply to the person (`SEND_ACKNOWLEDGEMENT`), in `language`.
+    pub fn new(catalogues: &Catalogues, language: Language) -> Self {
+        let texts = Texts::new(catalogues, language);
+        Self {
+            lang: language.tag(),
+            plain: Sentences::of(|id| texts.plain(id)),
+            html: Sentences::of(|id| texts.html(id)),
+        }
     }
 }
 
-impl std::ops::Deref for AcknowledgementHtml {
-    type Target = Sentences;
-    fn deref(&self) -> &Sentences {
-        &self.0
-    }
-}
+templates!(
+    Acknowledgement,
+    "email/acknowledgement.txt",
+    "email/acknowledgement.html"
+);
 
-/// The short reply to the person (`SEND_ACKNOWLEDGEMENT`). It repeats nothing they wrote, not even
-/// their name: anyone can type anyone's address into a form.
-pub fn render_acknowledgement(
-    catalogues: &Catalogues,
-    language: Language,
-) -> Result<NotificationEmail, askama::Error> {
-    let texts = Texts::new(catalogues, language);
-    let text = AcknowledgementText(Sentences::plain(texts));
-    Ok(NotificationEmail {
-        subject: text.subject.clone(),
-        text: text.render()?,
-        html: AcknowledgementHtml(Sentences::html(texts)).render()?,
-    })
+impl Composed for Acknowledgement {
+    fn subject(&self) -> String {
+        self.plain.subject.clone()
+    }
+
+    fn text(&self) -> askama::Result<String> {
+        self.render_text()
+    }
+
+    fn html(&self) -> askama::Result<String> {
+        self.render_html()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::notify::render;
 
     #[test]
     fn the_acknowledgement_gives_crisis_lines_and_repeats_nothing_in_each_language() {
@@ -84,7 +77,7 @@ mod tests {
             (Language::English, "one business day"),
             (Language::Spanish, "un día hábil"),
         ] {
-            let email = render_acknowledgement(&catalogues, language).unwrap();
+            let email = render(&Acknowledgement::new(&catalogues, language)).unwrap();
             for part in [&email.text, &email.html] {
                 assert!(part.contains("988"));
                 assert!(part.contains("911"));
@@ -95,7 +88,7 @@ mod tests {
                 assert!(!plain.contains(['\u{2068}', '\u{2069}', '{']), "{plain:?}");
             }
         }
-        let spanish = render_acknowledgement(&catalogues, Language::Spanish).unwrap();
+        let spanish = render(&Acknowledgement::new(&catalogues, Language::Spanish)).unwrap();
         assert_eq!(spanish.subject, "Recibimos su solicitud");
         assert!(spanish.text.contains("marque 2"));
         assert_eq!(catalogues.misses(), 0);

@@ -1,6 +1,6 @@
 //! Sending the staff notification through SES v2.
 
-use super::NotificationEmail;
+use super::Email;
 use crate::aws::AwsError;
 use crate::domain::{EmailAddress, SubmissionId};
 use aws_sdk_sesv2::Client;
@@ -148,7 +148,7 @@ impl SesNotifier {
     /// Sends the staff notification; returns the SES message id once SES has accepted it.
     pub async fn send(
         &self,
-        email: &NotificationEmail,
+        email: &Email,
         reply_to: &[EmailAddress],
         id: SubmissionId,
     ) -> Result<String, NotifyError> {
@@ -162,7 +162,7 @@ impl SesNotifier {
     pub async fn send_about(
         &self,
         kind: EmailKind,
-        email: &NotificationEmail,
+        email: &Email,
         reply_to: &[EmailAddress],
         id: SubmissionId,
     ) -> Result<Option<String>, NotifyError> {
@@ -176,13 +176,13 @@ impl SesNotifier {
     }
 
     /// Sends the weekly summary to staff.
-    pub async fn send_summary(&self, email: &NotificationEmail) -> Result<String, NotifyError> {
+    pub async fn send_summary(&self, email: &Email) -> Result<String, NotifyError> {
         self.send_email(&self.to, &[], email, None, EmailKind::Summary)
             .await
     }
 
     /// Sends the review digest to staff.
-    pub async fn send_digest(&self, email: &NotificationEmail) -> Result<String, NotifyError> {
+    pub async fn send_digest(&self, email: &Email) -> Result<String, NotifyError> {
         self.send_email(&self.to, &[], email, None, EmailKind::Digest)
             .await
     }
@@ -191,7 +191,7 @@ impl SesNotifier {
     pub async fn send_heartbeat(
         &self,
         to: &[EmailAddress],
-        email: &NotificationEmail,
+        email: &Email,
         id: SubmissionId,
     ) -> Result<String, NotifyError> {
         self.send_email(to, &[], email, Some(id), EmailKind::Heartbeat)
@@ -199,11 +199,7 @@ impl SesNotifier {
     }
 
     /// Sends `doctor --send-test`'s notification to staff, tagged with its id.
-    pub async fn send_test(
-        &self,
-        email: &NotificationEmail,
-        id: SubmissionId,
-    ) -> Result<String, NotifyError> {
+    pub async fn send_test(&self, email: &Email, id: SubmissionId) -> Result<String, NotifyError> {
         self.send_email(&self.to, &[], email, Some(id), EmailKind::Test)
             .await
     }
@@ -212,7 +208,7 @@ impl SesNotifier {
     pub async fn acknowledge(
         &self,
         person: &EmailAddress,
-        email: &NotificationEmail,
+        email: &Email,
         id: SubmissionId,
     ) -> Result<String, NotifyError> {
         let person = std::slice::from_ref(person);
@@ -225,7 +221,7 @@ impl SesNotifier {
         &self,
         to: &[EmailAddress],
         reply_to: &[EmailAddress],
-        email: &NotificationEmail,
+        email: &Email,
         id: Option<SubmissionId>,
         kind: EmailKind,
     ) -> Result<String, NotifyError> {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::{ConsultationRequest, Field, SubmissionRules, SubmittedForm};
+use crate::notify::{Email, SUBJECT_NAME_CHARS, render};
 use chrono::{DateTime, Utc};
 
 /// When the example request was received and its email sent.
@@ -28,8 +29,8 @@ fn form() -> SubmittedForm {
         .with(Field::Consent, "on")
 }
 
-fn settings(include_message: bool) -> NotificationSettings {
-    NotificationSettings {
+fn settings(include_message: bool) -> EmailSettings {
+    EmailSettings {
         timezone: chrono_tz::America::New_York,
         include_message,
         follow_up_key: None,
@@ -37,6 +38,23 @@ fn settings(include_message: bool) -> NotificationSettings {
         default_language: crate::domain::Language::English,
         catalogues: std::sync::Arc::new(crate::catalogues::Catalogues::load().unwrap()),
     }
+}
+
+fn render_notification(
+    received: &ReceivedRequest,
+    settings: &EmailSettings,
+    at: DateTime<Utc>,
+) -> Result<Email, askama::Error> {
+    render(&settings.staff_email(received, StaffEmailKind::Notification, at))
+}
+
+fn render_reminder(
+    received: &ReceivedRequest,
+    settings: &EmailSettings,
+    escalation: bool,
+    at: DateTime<Utc>,
+) -> Result<Email, askama::Error> {
+    render(&settings.reminder(received, escalation, at))
 }
 
 #[test]
@@ -194,7 +212,7 @@ async fn links_in_an_escalation_work_for_30_days_from_the_escalation_not_from_re
     request.public_base_url = Some("https://forms.practice.example".to_owned());
     let mut with_key = settings(true);
     with_key.follow_up_key = Some(key.clone());
-    let token_of = |email: &NotificationEmail| {
+    let token_of = |email: &Email| {
         let link = email
             .text
             .split_whitespace()
