@@ -184,7 +184,7 @@ def main():
         runs = []
         for _ in range(2):
             before = os.path.getsize(args.recording)
-            api.invoke(json.dumps({"action": "retry_notifications"}))
+            api.invoke(json.dumps({"action": "scheduled_run"}))
             time.sleep(0.3)
             runs.append((before, os.path.getsize(args.recording)))
     finally:

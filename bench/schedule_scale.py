@@ -35,7 +35,7 @@ from cold_start import RuntimeApi, cpu_ns, lambda_env  # noqa: E402
 import local_aws  # noqa: E402
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-SCHEDULED = json.dumps({"action": "retry_notifications"})
+SCHEDULED = json.dumps({"action": "scheduled_run"})
 
 
 def ulid(at):

@@ -1,5 +1,5 @@
 //! The scheduled run: EventBridge Scheduler invokes the function every five minutes with
-//! `{"action": "retry_notifications"}`. It reads only what is due, in the contract's order (staff
+//! `{"action": "scheduled_run"}`. It reads only what is due, in the contract's order (staff
 //! notifications, then fallbacks, then reminders and escalations, each oldest due first, then the
 //! review digest and the weekly summary, then the daily checks: the heartbeat's probe and the
 //! quiet form), stops starting work before the invocation's deadline and leaves the rest to

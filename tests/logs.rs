@@ -280,7 +280,7 @@ async fn an_escalation_bounce_raises_the_staff_alarm_and_leaves_delivery_status_
     let report = test
         .app
         .delivery()
-        .record_ses_event(bounce(Some(&id), "escalation", &boss))
+        .record_ses_event(serde_json::from_value(bounce(Some(&id), "escalation", &boss)).unwrap())
         .await
         .unwrap();
 
@@ -306,7 +306,7 @@ async fn a_bounce_of_the_weekly_summary_which_names_no_request_raises_the_staff_
     let report = test
         .app
         .delivery()
-        .record_ses_event(bounce(None, "summary", &test.staff))
+        .record_ses_event(serde_json::from_value(bounce(None, "summary", &test.staff)).unwrap())
         .await
         .unwrap();
 

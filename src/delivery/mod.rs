@@ -11,7 +11,7 @@ pub use compose::EmailSettings;
 
 pub use fallback::FallbackReport;
 pub use retry::{RETRY_AFTER, RetryReport, next_attempt};
-pub use ses_events::SesEventReport;
+pub use ses_events::{SesEventDetail, SesEventReport};
 
 use crate::clock::Clock;
 use crate::deadline::Deadline;

@@ -7,20 +7,16 @@ use crate::deadline::Deadline;
 use crate::domain::{DeliveryStatus, SubmissionId};
 use crate::notify::{EmailKind, KIND_TAG, SUBMISSION_TAG};
 use crate::store::{DeliveryRecord, StoreError};
-use serde::Deserialize;
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// An SES event as EventBridge delivers it (only what is read; the rest, which holds the mail's
-/// headers and so the person's name, is never kept or logged).
-#[derive(Debug, Deserialize)]
-struct SesEvent {
-    #[serde(rename = "detail-type")]
-    detail_type: String,
-    detail: Detail,
-}
-
-#[derive(Debug, Deserialize)]
-struct Detail {
+/// The `detail` of SES's event as EventBridge delivers it: only what is read (the rest, which
+/// holds the mail's headers and so the person's name, is never kept or logged). Every part may be
+/// missing: an event without them names no request and is ignored.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct SesEventDetail {
+    #[serde(default)]
     mail: Mail,
     #[serde(default)]
     bounce: Option<Bounce>,
@@ -28,13 +24,13 @@ struct Detail {
     complaint: Option<Complaint>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Mail {
     #[serde(default)]
     tags: HashMap<String, Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Bounce {
     #[serde(rename = "bounceType", default)]
     bounce_type: String,
@@ -44,13 +40,13 @@ struct Bounce {
     recipients: Vec<Recipient>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Complaint {
     #[serde(rename = "complainedRecipients", default)]
     recipients: Vec<Recipient>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Recipient {
     #[serde(rename = "emailAddress")]
     email_address: String,
@@ -85,15 +81,8 @@ impl Delivery {
     /// Records what an SES event says about a request's staff email.
     pub async fn record_ses_event(
         &self,
-        event: serde_json::Value,
+        event: EventBridgeEvent<SesEventDetail>,
     ) -> Result<SesEventReport, StoreError> {
-        let event: SesEvent = match serde_json::from_value(event) {
-            Ok(event) => event,
-            Err(error) => {
-                tracing::warn!(event = "ses_event_unreadable", error = %error, "an SES event could not be read; ignored");
-                return Ok(SesEventReport::ignored());
-            }
-        };
         let Some(status) = DeliveryStatus::from_detail_type(&event.detail_type) else {
             return Ok(SesEventReport::ignored());
         };
@@ -179,7 +168,7 @@ impl Delivery {
         Ok(report)
     }
 
-    fn has_staff_recipient(&self, detail: &Detail) -> bool {
+    fn has_staff_recipient(&self, detail: &SesEventDetail) -> bool {
         problem_recipients(detail).any(|address| self.notifier.is_staff(address))
     }
 
@@ -190,7 +179,7 @@ impl Delivery {
         id: Option<SubmissionId>,
         kind: Option<EmailKind>,
         status: DeliveryStatus,
-        detail: &Detail,
+        detail: &SesEventDetail,
     ) {
         let recipients = problem_recipients(detail)
             .filter(|address| self.notifier.is_staff(address))
@@ -214,7 +203,7 @@ impl Delivery {
 }
 
 /// The addresses a bounce or complaint names.
-fn problem_recipients(detail: &Detail) -> impl Iterator<Item = &str> {
+fn problem_recipients(detail: &SesEventDetail) -> impl Iterator<Item = &str> {
     detail
         .bounce
         .iter()

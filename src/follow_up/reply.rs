@@ -10,11 +10,8 @@ use crate::app::App;
 use crate::domain::{EmailAddress, FollowUpState, SubmissionId};
 use crate::signing::{FollowUpKey, Purpose, from_hex, to_hex};
 use crate::store::StoreError;
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use aws_lambda_events::ses::{SimpleEmailEvent, SimpleEmailVerdict};
 
-/// The `eventSource` of an SES receipt event.
-pub const RECEIPT_SOURCE: &str = "aws:ses";
 /// Hex characters of signature in the address: 64 bits, and a local part well under 64 characters.
 const SIGNATURE_CHARS: usize = 16;
 /// The signed address a reply about `id` goes to, at `domain`.
@@ -42,54 +39,6 @@ async fn request_of(address: &str, key: &FollowUpKey, domain: &str) -> Option<Su
     genuine.then(|| SubmissionId::parse(&id.to_ascii_uppercase()))?
 }
 
-/// An SES receipt event, as the receipt rule's Lambda action delivers it (only what is read).
-#[derive(Debug, Deserialize)]
-struct ReceiptEvent {
-    #[serde(rename = "Records")]
-    records: Vec<Record>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Record {
-    ses: Ses,
-}
-
-#[derive(Debug, Deserialize)]
-struct Ses {
-    mail: Mail,
-    receipt: Receipt,
-}
-
-#[derive(Debug, Deserialize)]
-struct Mail {
-    #[serde(default)]
-    source: String,
-    #[serde(rename = "commonHeaders", default)]
-    common_headers: CommonHeaders,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct CommonHeaders {
-    #[serde(default)]
-    from: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Receipt {
-    timestamp: String,
-    #[serde(default)]
-    recipients: Vec<String>,
-    #[serde(rename = "spfVerdict")]
-    spf: Verdict,
-    #[serde(rename = "dkimVerdict")]
-    dkim: Verdict,
-}
-
-#[derive(Debug, Deserialize)]
-struct Verdict {
-    status: String,
-}
-
 /// What one receipt event did: the answer to its invocation.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReplyReport {
@@ -99,18 +48,11 @@ pub struct ReplyReport {
 }
 
 /// Records what a receipt event says: a verified reply from the practice to a signed address.
-pub async fn record(app: &App, event: serde_json::Value) -> Result<ReplyReport, StoreError> {
+pub async fn record(app: &App, event: SimpleEmailEvent) -> Result<ReplyReport, StoreError> {
     let report = |outcome| Ok(ReplyReport { outcome });
     let config = app.config();
     let (Some(domain), Some(key)) = (&config.reply_tracking_domain, &config.follow_up_key) else {
         return report("off");
-    };
-    let Ok(event) = serde_json::from_value::<ReceiptEvent>(event) else {
-        tracing::warn!(
-            event = "reply_unreadable",
-            "an SES receipt event could not be read; ignored"
-        );
-        return report("unreadable");
     };
     let Some(ses) = event.records.into_iter().next().map(|r| r.ses) else {
         return report("unreadable");
@@ -129,28 +71,28 @@ pub async fn record(app: &App, event: serde_json::Value) -> Result<ReplyReport, 
         );
         return report("not_ours");
     };
-    let passed = |v: &Verdict| v.status.eq_ignore_ascii_case("PASS");
-    if !passed(&ses.receipt.spf) && !passed(&ses.receipt.dkim) {
+    let passed = |v: &SimpleEmailVerdict| {
+        v.status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("PASS"))
+    };
+    if !passed(&ses.receipt.spf_verdict) && !passed(&ses.receipt.dkim_verdict) {
         tracing::warn!(event = "reply_not_verified", submission_id = %id, "a reply whose SPF and DKIM both failed; ignored");
         return report("not_verified");
     }
+    let source = ses.mail.source.as_deref().unwrap_or_default();
     let sender = ses
         .mail
         .common_headers
         .from
         .first()
         .map(|from| bare_address(from))
-        .unwrap_or(&ses.mail.source);
-    if !from_the_practice(app, sender) || !from_the_practice(app, &ses.mail.source) {
+        .unwrap_or(source);
+    if !from_the_practice(app, sender) || !from_the_practice(app, source) {
         tracing::warn!(event = "reply_outside_sender", submission_id = %id, "a reply from outside the practice; ignored");
         return report("outside_sender");
     }
-    let Some(at) = DateTime::parse_from_rfc3339(&ses.receipt.timestamp)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-    else {
-        return report("unreadable");
-    };
+    let at = ses.receipt.timestamp;
     match app.store().record_reply(id, at).await? {
         true => {
             let waited = (at - id.time()).num_seconds().max(0);

@@ -62,7 +62,7 @@ pub(crate) fn function_vars(
 }
 
 fn scheduled_event() -> String {
-    json!({"action": "retry_notifications"}).to_string()
+    json!({"action": "scheduled_run"}).to_string()
 }
 
 async fn reminders_to(address: &str) -> Vec<Value> {

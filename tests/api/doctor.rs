@@ -572,7 +572,7 @@ async fn send_test_waits_for_ses_to_report_the_test_notification_delivered() {
     let mut id = None;
     for _ in 0..150 {
         let run = runtime
-            .invoke(&json!({"action": "retry_notifications"}).to_string())
+            .invoke(&json!({"action": "scheduled_run"}).to_string())
             .await;
         if let Some(sent) = run["daily_checks"]["test_sent"].as_str() {
             id = Some(sent.to_owned());

@@ -123,7 +123,7 @@ async fn the_binary_stops_at_init_when_aws_ca_bundle_holds_no_usable_root() {
 }
 
 #[tokio::test]
-async fn the_scheduled_retry_event_sends_pending_notifications_through_the_binary() {
+async fn the_scheduled_run_event_sends_pending_notifications_through_the_binary() {
     let sender = format!("late-{}@practice.test", crate::helpers::unique());
     let test = TestApp::spawn_with(&[("NOTIFY_FROM", &sender)]).await;
     // Received ten minutes ago, so its first retry (five minutes after receipt) is due now.
@@ -140,7 +140,7 @@ async fn the_scheduled_retry_event_sends_pending_notifications_through_the_binar
         ("CLIENT_HASH_KEY", crate::helpers::CLIENT_HASH_KEY),
     ]));
     let event = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("events/scheduled/retry-notifications.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("events/scheduled/scheduled-run.json"),
     )
     .unwrap();
     let report = runtime.invoke(&event).await;
@@ -155,6 +155,13 @@ async fn the_scheduled_retry_event_sends_pending_notifications_through_the_binar
     assert!(report["weekly_summary_sent"].is_boolean(), "{report}");
     assert_eq!(s(&test.items().await[0], "notify_status"), "sent");
     assert_eq!(test.sent_emails().await.len(), 1);
+
+    // A stack deployed before the run was renamed still invokes it by its old action name.
+    let report = runtime
+        .invoke(&serde_json::json!({"action": "retry_notifications"}).to_string())
+        .await;
+    assert_eq!(report["notifications"]["pending"], 0, "{report}");
+    assert!(report["weekly_summary_sent"].is_boolean(), "{report}");
 }
 
 #[tokio::test]

@@ -151,7 +151,7 @@ async fn the_daily_probe_crosses_the_chain_reaches_only_heartbeat_to_and_is_reco
     let recorded = test
         .app
         .delivery()
-        .record_ses_event(delivered(&probe, &to))
+        .record_ses_event(serde_json::from_value(delivered(&probe, &to)).unwrap())
         .await
         .unwrap();
     assert_eq!(recorded.outcome, "heartbeat_delivered");

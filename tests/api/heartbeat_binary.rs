@@ -113,7 +113,7 @@ async fn scheduled_run(chain: &Chain, ahead: Option<&MovedClock>) -> Value {
     let runtime = RuntimeApi::start().await;
     let _process = runtime.spawn_function(&vars);
     runtime
-        .invoke(&json!({"action": "retry_notifications", "heartbeat_url": chain.url}).to_string())
+        .invoke(&json!({"action": "scheduled_run", "heartbeat_url": chain.url}).to_string())
         .await
 }
 

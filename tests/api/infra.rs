@@ -375,7 +375,7 @@ fn a_schedule_runs_the_retry_path_at_least_every_15_minutes() {
         .replace("${Base}", "https://api.example");
     assert!(sub[1]["Base"]["Fn::If"][0] == "UseCustomDomain", "{sub}");
     let input: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(input["action"], consultation_form::lambda::RETRY_ACTION);
+    assert_eq!(input["action"], "scheduled_run");
     assert_eq!(input["heartbeat_url"], "https://api.example/consultations");
     let expression = props["ScheduleExpression"].as_str().unwrap();
     let minutes: u32 = expression

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 const FOLLOW_UP_KEY: &str = "follow-up-test-key-0123456789abcdef";
 
 fn scheduled() -> String {
-    json!({"action": "retry_notifications"}).to_string()
+    json!({"action": "scheduled_run"}).to_string()
 }
 
 fn form_post(name: &str, message: &str) -> RequestSpec {

@@ -35,7 +35,7 @@ async fn a_fallback_whose_send_fails_is_sent_by_the_retry_path_once() {
     let report = test
         .app
         .delivery()
-        .record_ses_event(staff_bounce(&id, &test.staff))
+        .record_ses_event(serde_json::from_value(staff_bounce(&id, &test.staff)).unwrap())
         .await
         .unwrap();
 
@@ -58,7 +58,7 @@ async fn a_fallback_whose_send_fails_is_sent_by_the_retry_path_once() {
     let again = test
         .app
         .delivery()
-        .record_ses_event(staff_bounce(&id, &test.staff))
+        .record_ses_event(serde_json::from_value(staff_bounce(&id, &test.staff)).unwrap())
         .await
         .unwrap();
     assert!(!again.fallback_sent);

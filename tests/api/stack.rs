@@ -142,7 +142,7 @@ async fn the_binary_with_each_stacks_environment_stores_and_emails_a_request() {
 
         // The scheduled run queries the stack's own indexes; any path is the function's own.
         let run = runtime
-            .invoke(&json!({"action": "retry_notifications"}).to_string())
+            .invoke(&json!({"action": "scheduled_run"}).to_string())
             .await;
         assert_eq!(run["notifications"]["pending"], 0, "{name}: {run}");
         assert_eq!(run["reminders"]["due"], 0, "{name}: {run}");
