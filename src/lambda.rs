@@ -73,10 +73,10 @@ pub async fn dispatch(
         Invocation::Scheduled(action) => {
             let deadline = Deadline::of(&context);
             let url = action.heartbeat_url.as_deref();
-            Ok(crate::scheduled_run::run(app, url, deadline).await?)
+            Ok(crate::scheduled_run::run(app, url, deadline).await)
         }
         Invocation::Reply(event) => {
-            let report = crate::follow_up::reply::record(app, *event).await?;
+            let report = crate::app::replies::record(app, *event).await?;
             Ok(serde_json::to_value(report)?)
         }
         Invocation::SesEvent(event) if event.source == SES_SOURCE => {

@@ -8,6 +8,7 @@ mod helpers;
 
 use chrono::Duration;
 use consultation_form::deadline::Deadline;
+use consultation_form::scheduled_run::{Run, notifications};
 use helpers::{CapturedLogs, RequestSpec, TestApp, full_submission, s, unique};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -188,9 +189,8 @@ async fn a_notification_that_fails_for_good_logs_the_line_the_alarm_watches() {
     for after in consultation_form::delivery::RETRY_AFTER {
         let since_receipt = test.clock.now_plus(Duration::zero()) - test_started;
         test.clock.advance(after - since_receipt);
-        test.app
-            .delivery()
-            .retry_pending_notifications(Deadline::at(test.clock.now_plus(Duration::seconds(30))))
+        let deadline = Deadline::at(test.clock.now_plus(Duration::seconds(30)));
+        notifications::run(&Run::new(&test.app, deadline))
             .await
             .unwrap();
     }

@@ -17,8 +17,8 @@ pub use secret_sources::{SecretArns, SecretSource};
 pub use vars::VARIABLES;
 
 use crate::catalogues::{Catalogues, Language};
+use crate::domain::BusinessHours;
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
-use crate::follow_up::BusinessHours;
 use crate::signing::{ClientHashKey, FollowUpKey, HeartbeatKey};
 use chrono_tz::Tz;
 use std::collections::HashMap;

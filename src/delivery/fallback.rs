@@ -8,27 +8,11 @@ use super::{Delivery, next_attempt};
 use crate::deadline::Deadline;
 use crate::domain::SubmissionId;
 use crate::notify::{EmailKind, StaffEmailKind, render};
-use crate::store::StoreError;
 use chrono::{DateTime, Utc};
 
-/// What the scheduled run's fallback step did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct FallbackReport {
-    pub queued: usize,
-    pub sent: usize,
-    pub deferred: usize,
-    pub failed: usize,
-    /// Not due yet, or claimed by someone else at the moment.
-    pub skipped: usize,
-    /// Left for the next run because this invocation ran out of time.
-    pub postponed: usize,
-}
-
-/// The most queued fallbacks one run looks at.
-const BATCH: usize = 100;
-
+/// What one attempt at a fallback email came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
+pub enum FallbackOutcome {
     Sent,
     Deferred,
     Failed,
@@ -52,44 +36,25 @@ impl Delivery {
             }
         }
         let now = self.clock.now();
-        self.try_fallback(id, deadline.claim_until(now)).await == Outcome::Sent
+        self.try_fallback(id, deadline.claim_until(now)).await == FallbackOutcome::Sent
     }
 
-    /// The scheduled run's step: every queued fallback email that is due, while there is time.
-    pub async fn retry_fallbacks(&self, deadline: Deadline) -> Result<FallbackReport, StoreError> {
-        let ids = self.store.queued_fallbacks(BATCH).await?;
-        let stop_at = deadline.stop_at(self.clock.now());
-        let mut report = FallbackReport {
-            queued: ids.len(),
-            ..FallbackReport::default()
-        };
-        for id in ids {
-            let now = self.clock.now();
-            if now >= stop_at {
-                report.postponed += 1;
-                continue;
-            }
-            match self.try_fallback(id, deadline.claim_until(now)).await {
-                Outcome::Sent => report.sent += 1,
-                Outcome::Deferred => report.deferred += 1,
-                Outcome::Failed => report.failed += 1,
-                Outcome::Skipped => report.skipped += 1,
-            }
-        }
-        Ok(report)
-    }
-
-    async fn try_fallback(&self, id: SubmissionId, lease_until: DateTime<Utc>) -> Outcome {
+    /// Claims a queued fallback email and sends it; what became of it.
+    pub async fn try_fallback(
+        &self,
+        id: SubmissionId,
+        lease_until: DateTime<Utc>,
+    ) -> FallbackOutcome {
         let claimed = match self
             .store
             .claim_fallback(id, self.clock.now(), lease_until)
             .await
         {
             Ok(Some(claimed)) => claimed,
-            Ok(None) => return Outcome::Skipped,
+            Ok(None) => return FallbackOutcome::Skipped,
             Err(error) => {
                 tracing::warn!(submission_id = %id, error = %error, "could not claim a fallback email");
-                return Outcome::Skipped;
+                return FallbackOutcome::Skipped;
             }
         };
         let received = &claimed.stored.received;
@@ -112,14 +77,14 @@ impl Delivery {
         };
         let result = sent.await;
         let (outcome, sent_at, next) = match &result {
-            Ok(()) => (Outcome::Sent, Some(self.clock.now()), None),
+            Ok(()) => (FallbackOutcome::Sent, Some(self.clock.now()), None),
             Err(_) => match next_attempt(claimed.since, claimed.attempts) {
-                Some(next) => (Outcome::Deferred, None, Some(next)),
-                None => (Outcome::Failed, None, None),
+                Some(next) => (FallbackOutcome::Deferred, None, Some(next)),
+                None => (FallbackOutcome::Failed, None, None),
             },
         };
         match (&result, outcome) {
-            (Err(error), Outcome::Failed) => {
+            (Err(error), FallbackOutcome::Failed) => {
                 tracing::error!(event = "fallback_failed", submission_id = %id, attempts = claimed.attempts, error = %error, "the request could not be sent to the fallback address, for good");
             }
             (Err(error), _) => {

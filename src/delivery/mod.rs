@@ -2,15 +2,15 @@
 //! retry run that sends what failed. Every staff email, from the request path, the retry run or
 //! the operator's `resend`, goes through [`Delivery::send_staff_email`].
 
+mod backoff;
 mod compose;
 mod fallback;
-mod retry;
 mod ses_events;
 
+pub use backoff::{RETRY_AFTER, next_attempt};
 pub use compose::EmailSettings;
+pub use fallback::FallbackOutcome;
 
-pub use fallback::FallbackReport;
-pub use retry::{RETRY_AFTER, RetryReport, next_attempt};
 pub use ses_events::{SesEventDetail, SesEventReport};
 
 use crate::clock::Clock;
@@ -58,6 +58,24 @@ impl Delivery {
 
     pub fn notifier(&self) -> &SesNotifier {
         &self.notifier
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The practice's settings every email is written with.
+    pub fn settings(&self) -> &EmailSettings {
+        &self.settings
+    }
+
+    /// When a request counts as waiting too long.
+    pub fn policy(&self) -> &FollowUpPolicy {
+        &self.follow_up
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Renders and sends the staff email, and records it as sent; returns SES's message id.

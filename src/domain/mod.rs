@@ -3,6 +3,7 @@
 //! Everything in here is pure: it turns what the website submitted into values that can only hold
 //! valid data, or into the contract's field errors.
 
+mod business_hours;
 mod consent;
 mod contact;
 mod email;
@@ -20,6 +21,7 @@ mod submission;
 mod text;
 mod urgency;
 
+pub use business_hours::BusinessHours;
 pub use consent::Consent;
 pub use contact::{PreferredContact, SessionFormat};
 pub use email::EmailAddress;

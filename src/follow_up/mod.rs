@@ -1,16 +1,13 @@
-//! Follow-up: nobody waits unseen. A request is `new` until someone records contact; staff record
-//! it with one click from the email (`links`), the scheduled run reminds them of what waits too
-//! long, counted in business hours (`reminders`, `business_hours`), and once a week they get the
-//! figures (`summary`, `stats`). A reply to the staff email counts as contact too (`reply`).
+//! Follow-up: nobody waits unseen. A request is `new` until someone records contact: with one
+//! click from the email (`links`: signed tokens, and recording the state), or by replying to it
+//! (`reply_address`: the signed address replies go to). `policy` says when a request waits too
+//! long (the scheduled run's reminders follow it); `stats` are the figures staff get each week.
 
-pub mod business_hours;
 pub(crate) mod links;
-mod reminders;
-pub mod reply;
+mod policy;
+mod reply_address;
 pub mod stats;
-mod summary;
 
-pub use business_hours::BusinessHours;
 pub use links::*;
-pub use reminders::{FollowUpPolicy, ReminderReport};
-pub use reply::reply_address;
+pub use policy::FollowUpPolicy;
+pub use reply_address::{reply_address, request_of};

@@ -8,12 +8,6 @@
 //! The quiet form rides on the same daily run: when no real request has arrived for
 //! `QUIET_DAYS`, it logs the event an alarm watches (the website's form may be broken).
 
-mod receive;
-mod run;
-
-pub use receive::receive;
-pub use run::{DailyReport, Heartbeat};
-
 use crate::domain::SubmissionId;
 use crate::signing::{HeartbeatKey, Purpose, from_hex, to_hex};
 use chrono::{DateTime, Utc};

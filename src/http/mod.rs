@@ -116,7 +116,7 @@ async fn answer(
         _ => return refuse(RequestError::MethodNotAllowed),
     }
     if let Some(probe) =
-        crate::heartbeat::receive(app, inbound.heartbeat, inbound.intake.body).await
+        crate::app::probe::receive(app, inbound.heartbeat, inbound.intake.body).await
     {
         return match probe {
             Ok(id) => (

@@ -101,19 +101,19 @@ async fn the_daily_probe_crosses_the_chain_reaches_only_heartbeat_to_and_is_reco
     set_clock(&test, ny("2026-12-01 07:30"));
     let run = || scheduled_run::run(&test.app, Some(&url), Deadline::unknown());
 
-    let early = run().await.unwrap();
+    let early = run().await;
     assert!(
         early["daily_checks"]["probe_sent"].is_null(),
         "not before 08:00: {early}"
     );
     set_clock(&test, ny("2026-12-01 08:05"));
-    let report = run().await.unwrap();
+    let report = run().await;
     let probe = report["daily_checks"]["probe_sent"]
         .as_str()
         .expect("a probe")
         .to_owned();
     assert_eq!(
-        run().await.unwrap()["daily_checks"]["probe_sent"],
+        run().await["daily_checks"]["probe_sent"],
         Value::Null,
         "once a day"
     );
@@ -156,7 +156,7 @@ async fn the_daily_probe_crosses_the_chain_reaches_only_heartbeat_to_and_is_reco
         .unwrap();
     assert_eq!(recorded.outcome, "heartbeat_delivered");
     test.clock.advance(chrono::Duration::hours(2));
-    let later = run().await.unwrap();
+    let later = run().await;
     assert_eq!(
         later["daily_checks"]["probe_missing"], false,
         "delivered: no alarm"
@@ -184,17 +184,17 @@ async fn a_probe_whose_delivery_event_never_comes_raises_the_alarm_event_once() 
     let _guard = tracing::subscriber::set_default(logs.subscriber("warn"));
     set_clock(&test, ny("2026-12-01 09:00"));
     let run = || scheduled_run::run(&test.app, Some(&url), Deadline::unknown());
-    assert!(run().await.unwrap()["daily_checks"]["probe_sent"].is_string());
+    assert!(run().await["daily_checks"]["probe_sent"].is_string());
     test.clock.advance(chrono::Duration::minutes(59));
     assert_eq!(
-        run().await.unwrap()["daily_checks"]["probe_missing"],
+        run().await["daily_checks"]["probe_missing"],
         false,
         "within the hour"
     );
     test.clock.advance(chrono::Duration::minutes(2));
-    assert_eq!(run().await.unwrap()["daily_checks"]["probe_missing"], true);
+    assert_eq!(run().await["daily_checks"]["probe_missing"], true);
     assert_eq!(
-        run().await.unwrap()["daily_checks"]["probe_missing"],
+        run().await["daily_checks"]["probe_missing"],
         false,
         "logged once"
     );
@@ -213,8 +213,7 @@ async fn a_probe_whose_delivery_event_never_comes_raises_the_alarm_event_once() 
         Some("http://127.0.0.1:9/consultations"),
         Deadline::unknown(),
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(report["daily_checks"]["probe_missing"], true, "{report}");
 }
 
@@ -242,19 +241,19 @@ async fn no_real_request_for_quiet_days_logs_the_quiet_form_event_once_a_day() {
     set_clock(&test, ny("2026-12-01 09:00"));
     let run = || scheduled_run::run(&test.app, None, Deadline::unknown());
     assert!(
-        run().await.unwrap()["daily_checks"]["quiet_for_days"].is_null(),
+        run().await["daily_checks"]["quiet_for_days"].is_null(),
         "a new stack starts its clock"
     );
     test.post_json(&crate::helpers::full_submission()).await;
     test.clock.advance(chrono::Duration::days(13));
     assert!(
-        run().await.unwrap()["daily_checks"]["quiet_for_days"].is_null(),
+        run().await["daily_checks"]["quiet_for_days"].is_null(),
         "13 days"
     );
     test.clock.advance(chrono::Duration::days(1));
-    assert_eq!(run().await.unwrap()["daily_checks"]["quiet_for_days"], 14);
+    assert_eq!(run().await["daily_checks"]["quiet_for_days"], 14);
     assert!(
-        run().await.unwrap()["daily_checks"]["quiet_for_days"].is_null(),
+        run().await["daily_checks"]["quiet_for_days"].is_null(),
         "once a day"
     );
     let quiet: Vec<Value> = logs
@@ -268,11 +267,9 @@ async fn no_real_request_for_quiet_days_logs_the_quiet_form_event_once_a_day() {
     spam["website"] = json!("http://spam.example");
     test.post_json(&spam).await;
     test.clock.advance(chrono::Duration::days(1));
-    assert_eq!(run().await.unwrap()["daily_checks"]["quiet_for_days"], 15);
+    assert_eq!(run().await["daily_checks"]["quiet_for_days"], 15);
     let off = TestApp::spawn_with(&[("QUIET_DAYS", "0")]).await;
     set_clock(&off, ny("2027-01-01 09:00"));
-    let report = scheduled_run::run(&off.app, None, Deadline::unknown())
-        .await
-        .unwrap();
+    let report = scheduled_run::run(&off.app, None, Deadline::unknown()).await;
     assert!(report["daily_checks"]["quiet_for_days"].is_null());
 }

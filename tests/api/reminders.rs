@@ -6,7 +6,8 @@ use crate::helpers::{TestApp, full_submission, s, sent_emails_to, unique};
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use consultation_form::deadline::Deadline;
 use consultation_form::domain::{FollowUpState, SubmissionId};
-use consultation_form::follow_up::ReminderReport;
+use consultation_form::scheduled_run::ReminderReport;
+use consultation_form::scheduled_run::{Run, reminders, weekly_summary};
 use serde_json::{Value, json};
 
 /// A practice-time (New York) moment, in UTC.
@@ -24,18 +25,14 @@ pub(crate) fn set_clock(test: &TestApp, to: DateTime<Utc>) {
 }
 
 pub(crate) async fn run(test: &TestApp) -> ReminderReport {
-    test.app
-        .delivery()
-        .send_follow_up_reminders(Deadline::unknown())
+    reminders::run(&Run::new(&test.app, Deadline::unknown()))
         .await
         .unwrap()
 }
 
 /// The weekly summary step of the scheduled run, with no deadline.
 pub(crate) async fn weekly_summary(test: &TestApp) -> bool {
-    test.app
-        .delivery()
-        .send_weekly_summary(Deadline::unknown())
+    weekly_summary::run(&Run::new(&test.app, Deadline::unknown()))
         .await
         .unwrap()
 }
@@ -166,8 +163,7 @@ async fn concurrent_runs_send_each_reminder_once() {
         .map(|_| {
             let app = test.app.clone();
             tokio::spawn(async move {
-                app.delivery()
-                    .send_follow_up_reminders(Deadline::unknown())
+                reminders::run(&Run::new(&app, Deadline::unknown()))
                     .await
                     .unwrap()
             })

@@ -5,15 +5,14 @@ use crate::admin::{admin, admin_with, person, stdout};
 use crate::helpers::{TestApp, s, unique};
 use chrono::Duration;
 use consultation_form::deadline::Deadline;
+use consultation_form::scheduled_run::{Run, notifications};
 use serde_json::json;
 
 /// The function's scheduled run, as EventBridge Scheduler starts it every five minutes (a minute
 /// from now on the test's clock, which the operator tool, running on the real one, is behind).
-async fn scheduled_run(test: &TestApp) -> consultation_form::delivery::RetryReport {
+async fn scheduled_run(test: &TestApp) -> consultation_form::scheduled_run::RetryReport {
     test.clock.advance(Duration::minutes(1));
-    test.app
-        .delivery()
-        .retry_pending_notifications(Deadline::unknown())
+    notifications::run(&Run::new(&test.app, Deadline::unknown()))
         .await
         .unwrap()
 }

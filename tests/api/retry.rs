@@ -8,6 +8,7 @@ use chrono::Duration;
 use consultation_form::deadline::Deadline;
 use consultation_form::delivery::RETRY_AFTER;
 use consultation_form::domain::{ConsultationRequest, ReceivedRequest, SubmissionRules};
+use consultation_form::scheduled_run::{Run, notifications};
 use consultation_form::store::DuplicateGuard;
 use serde_json::json;
 
@@ -15,11 +16,9 @@ fn unverified_sender() -> String {
     format!("unverified-{}@practice.test", crate::helpers::unique())
 }
 
-async fn retry(test: &TestApp) -> consultation_form::delivery::RetryReport {
+async fn retry(test: &TestApp) -> consultation_form::scheduled_run::RetryReport {
     let stop_at = test.clock.now_plus(Duration::seconds(30));
-    test.app
-        .delivery()
-        .retry_pending_notifications(Deadline::at(stop_at))
+    notifications::run(&Run::new(&test.app, Deadline::at(stop_at)))
         .await
         .unwrap()
 }
@@ -171,8 +170,7 @@ async fn concurrent_retry_runs_send_each_email_once() {
             let app = test.app.clone();
             let stop_at = test.clock.now_plus(Duration::seconds(30));
             tokio::spawn(async move {
-                app.delivery()
-                    .retry_pending_notifications(Deadline::at(stop_at))
+                notifications::run(&Run::new(&app, Deadline::at(stop_at)))
                     .await
                     .unwrap()
             })

@@ -3,8 +3,11 @@
 //! claimed by a run that died is sent after its lease; a summary whose reading fails is sent by a
 //! later run; an erase between a claim and its release leaves nothing behind.
 
-use crate::helpers::{RefusingProxy, app_against, full_submission, s, sent_emails_to, unique};
+use crate::helpers::{
+    RefusingProxy, TestApp, app_against, full_submission, s, sent_emails_to, unique,
+};
 use crate::reminders::{ny, reminders_to, run, set_clock, spawn, weekly_summary};
+use crate::runtime_api::{RuntimeApi, test_env};
 use chrono::Duration;
 use consultation_form::deadline::Deadline;
 use consultation_form::domain::{FollowUpState, SubmissionId};
@@ -44,10 +47,10 @@ async fn a_fallback_whose_send_fails_is_sent_by_the_retry_path_once() {
     assert!(sent_emails_to(&fallback).await.is_empty());
     proxy.allow_all();
     let run = || consultation_form::scheduled_run::run(&test.app, None, Deadline::unknown());
-    let early = run().await.unwrap();
+    let early = run().await;
     assert_eq!(early["fallbacks"]["skipped"], 1, "not due yet: {early}");
     test.clock.advance(Duration::minutes(6));
-    let due = run().await.unwrap();
+    let due = run().await;
     assert_eq!(due["fallbacks"]["sent"], 1, "{due}");
     assert_eq!(sent_emails_to(&fallback).await.len(), 1);
     let item = test.item(&id).await;
@@ -62,7 +65,7 @@ async fn a_fallback_whose_send_fails_is_sent_by_the_retry_path_once() {
         .await
         .unwrap();
     assert!(!again.fallback_sent);
-    assert_eq!(run().await.unwrap()["fallbacks"]["queued"], 0);
+    assert_eq!(run().await["fallbacks"]["queued"], 0);
     assert_eq!(sent_emails_to(&fallback).await.len(), 1, "once");
 }
 
@@ -170,4 +173,37 @@ async fn a_weekly_summary_whose_reading_fails_is_sent_by_a_later_run() {
     proxy.allow_all();
     assert!(weekly_summary(&test).await, "the next run sends it");
     assert!(!weekly_summary(&test).await, "once");
+}
+
+#[tokio::test]
+async fn a_step_that_fails_is_reported_and_never_fails_the_invocation() {
+    let test = TestApp::spawn().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nowhere = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let runtime = RuntimeApi::start().await;
+    let _function = runtime.spawn_function(&test_env(
+        &test,
+        &[
+            ("AWS_ENDPOINT_URL", nowhere.as_str()),
+            ("AWS_MAX_ATTEMPTS", "1"),
+            ("WARM_CONNECTIONS", "false"),
+        ],
+    ));
+
+    // DynamoDB cannot be reached: every step that reads the table on every run fails (the digest
+    // and the summary read it only when due), and the invocation still succeeds (a failed one
+    // would be run twice more by Lambda, then parked).
+    let report = runtime
+        .invoke(&serde_json::json!({"action": "scheduled_run"}).to_string())
+        .await;
+
+    let failed = report["failed_steps"].as_array().expect("failed_steps");
+    for step in ["notifications", "fallbacks", "reminders", "daily_checks"] {
+        assert!(
+            failed.contains(&serde_json::json!(step)),
+            "{step}: {report}"
+        );
+        assert!(report.get(step).is_none(), "{step}: {report}");
+    }
 }

@@ -2,7 +2,7 @@
 //! start for longer than its limit.
 
 use crate::helpers::{TestApp, app_against, full_submission, silent_endpoint};
-use consultation_form::warm_up::WARM_UP_LIMIT;
+use consultation_form::app::WARM_UP_LIMIT;
 use std::time::{Duration, Instant};
 
 #[tokio::test]

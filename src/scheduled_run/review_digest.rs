@@ -5,8 +5,7 @@
 //! like a link or an address defanged), when it came in, why it was held, the urgent flag, and one
 //! signed link, *Not spam: send it to staff* (`release`). No message text.
 
-pub mod release;
-
+use super::Run;
 use crate::deadline::Deadline;
 use crate::delivery::Delivery;
 use crate::domain::HoldReason;
@@ -19,79 +18,84 @@ const EVERY_BUSINESS_HOURS: u32 = 4;
 /// The newest this many are listed; the rest are counted.
 const LISTED: usize = 50;
 
-impl Delivery {
-    /// Sends the review digest if it is due and something new was held; true when it went.
-    pub async fn send_review_digest(&self, deadline: Deadline) -> Result<bool, StoreError> {
-        let now = self.clock.now();
-        let (hours, tz) = (self.follow_up.business_hours, self.settings.timezone);
-        if !hours.is_open(now, tz) {
-            return Ok(false);
-        }
-        let state = self.store.digest_state().await?;
-        let due = state.last_sent_at.is_none_or(|last| {
-            last.with_timezone(&tz).date_naive() != now.with_timezone(&tz).date_naive()
-                || now >= hours.add(last, EVERY_BUSINESS_HOURS, tz)
-        });
-        if !due {
-            return Ok(false);
-        }
-        let Some(newest) = self.store.newest_held().await? else {
-            return Ok(false);
-        };
-        if state.newest_listed.is_some_and(|listed| listed >= newest) {
-            return Ok(false);
-        }
-        if !self
-            .store
-            .claim_digest(now, deadline.claim_until(now))
-            .await?
-        {
-            return Ok(false);
-        }
-        let sent = async {
-            let held = self.store.held_for_review().await?;
-            let new = held
-                .iter()
-                .filter(|h| {
-                    state
-                        .newest_listed
-                        .is_none_or(|listed| h.received_at > listed)
-                })
-                .count();
-            let email = render(&digest(
-                &held,
-                new,
-                |entry| self.release_link(entry, now),
-                tz,
-            ))?;
-            self.notifier.send_digest(&email).await?;
-            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(held.len())
-        };
-        match deadline.within(sent).await {
-            Some(Ok(count)) => {
-                tracing::info!(event = "review_digest", held = count, "review digest sent");
-                if let Err(error) = self.store.finish_digest(Some((now, newest))).await {
-                    tracing::warn!(error = %error, "the review digest was sent but not recorded");
-                }
-                Ok(true)
-            }
-            failed => {
-                let error = failed.map_or_else(
-                    || "out of time".to_owned(),
-                    |result| result.err().map(|e| e.to_string()).unwrap_or_default(),
-                );
-                tracing::warn!(event = "review_digest_failed", error = %error, "the review digest could not be sent; the next run tries again");
-                self.store.finish_digest(None).await?;
-                Ok(false)
-            }
-        }
-    }
+/// Sends the review digest if it is due and something new was held; true when it went.
+pub async fn run(run: &Run<'_>) -> Result<bool, StoreError> {
+    send(run.app.delivery(), run.deadline).await
+}
 
-    fn release_link(&self, entry: &HeldEntry, now: DateTime<Utc>) -> Option<String> {
-        let key = self.settings.follow_up_key.as_ref()?;
-        let base = entry.public_base_url.as_deref()?;
-        Some(key.release_link(base, entry.id, now))
+async fn send(delivery: &Delivery, deadline: Deadline) -> Result<bool, StoreError> {
+    let now = delivery.now();
+    let (hours, tz) = (
+        delivery.policy().business_hours,
+        delivery.settings().timezone,
+    );
+    if !hours.is_open(now, tz) {
+        return Ok(false);
     }
+    let state = delivery.store().digest_state().await?;
+    let due = state.last_sent_at.is_none_or(|last| {
+        last.with_timezone(&tz).date_naive() != now.with_timezone(&tz).date_naive()
+            || now >= hours.add(last, EVERY_BUSINESS_HOURS, tz)
+    });
+    if !due {
+        return Ok(false);
+    }
+    let Some(newest) = delivery.store().newest_held().await? else {
+        return Ok(false);
+    };
+    if state.newest_listed.is_some_and(|listed| listed >= newest) {
+        return Ok(false);
+    }
+    if !delivery
+        .store()
+        .claim_digest(now, deadline.claim_until(now))
+        .await?
+    {
+        return Ok(false);
+    }
+    let sent = async {
+        let held = delivery.store().held_for_review().await?;
+        let new = held
+            .iter()
+            .filter(|h| {
+                state
+                    .newest_listed
+                    .is_none_or(|listed| h.received_at > listed)
+            })
+            .count();
+        let email = render(&digest(
+            &held,
+            new,
+            |entry| release_link(delivery, entry, now),
+            tz,
+        ))?;
+        delivery.notifier().send_digest(&email).await?;
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(held.len())
+    };
+    match deadline.within(sent).await {
+        Some(Ok(count)) => {
+            tracing::info!(event = "review_digest", held = count, "review digest sent");
+            if let Err(error) = delivery.store().finish_digest(Some((now, newest))).await {
+                tracing::warn!(error = %error, "the review digest was sent but not recorded");
+            }
+            Ok(true)
+        }
+        failed => {
+            let error = failed.map_or_else(
+                || "out of time".to_owned(),
+                |result| result.err().map(|e| e.to_string()).unwrap_or_default(),
+            );
+            tracing::warn!(event = "review_digest_failed", error = %error, "the review digest could not be sent; the next run tries again");
+            delivery.store().finish_digest(None).await?;
+            Ok(false)
+        }
+    }
+}
+
+fn release_link(delivery: &Delivery, entry: &HeldEntry, now: DateTime<Utc>) -> Option<String> {
+    let key = delivery.settings().follow_up_key.as_ref()?;
+    let base = entry.public_base_url.as_deref()?;
+    Some(key.release_link(base, entry.id, now))
 }
 
 fn reason_label(reason: HoldReason) -> &'static str {

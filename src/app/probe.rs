@@ -2,9 +2,9 @@
 //! email to `HEARTBEAT_TO` through the same SES path as staff emails, and nothing else: no
 //! request stored, no rate limit or captcha, no staff email, no reminder.
 
-use super::{HEADER, NotAProbe, verify};
-use crate::app::App;
+use super::App;
 use crate::domain::SubmissionId;
+use crate::heartbeat::{HEADER, NotAProbe, verify};
 use crate::notify::{HeartbeatEmail, render};
 use crate::store::StoreError;
 use chrono::{DateTime, Utc};

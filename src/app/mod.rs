@@ -1,7 +1,15 @@
-//! The pipeline: from a submitted form to an outcome, in named steps. It sees no headers and
-//! builds no responses; the HTTP edge (`http`) does both.
+//! The pipeline: from a submitted form to an outcome, in named steps, and the other entries a
+//! request or an event comes in by: the heartbeat's probe (`probe`), a release from the review
+//! digest (`release`), a reply to a staff email (`replies`). It sees no headers and builds no
+//! responses; the HTTP edge (`http`) does both.
 
+pub mod probe;
 mod receive;
+pub mod release;
+pub mod replies;
+mod warm_up;
+
+pub use warm_up::WARM_UP_LIMIT;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{AllowedOrigins, Config};
@@ -13,11 +21,11 @@ use crate::domain::{
 };
 use crate::error::RequestError;
 use crate::follow_up::FollowUpPolicy;
-use crate::heartbeat::Heartbeat;
 use crate::hosted_form::HostedPolicy;
 use crate::intake::{Intake, read_submission};
 use crate::notify::SesNotifier;
 use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Reminder, Store, StoreError};
+use crate::tls::HttpsClient;
 use crate::turnstile::{Challenge, TurnstileVerifier};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -31,7 +39,9 @@ pub struct App {
     clock: Arc<dyn Clock>,
     /// Hashed when the hosted form is first asked for: most cold starts answer a post.
     hosted_policy: std::sync::OnceLock<HostedPolicy>,
-    heartbeat: Heartbeat,
+    /// The function's own HTTPS client (Turnstile, the heartbeat's probe): built only when one
+    /// of them is configured.
+    https: Option<HttpsClient>,
 }
 
 /// One submission as the pipeline sees it: the body and what the edge learnt around it.
@@ -96,7 +106,6 @@ impl App {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let settings = EmailSettings::from(&config);
         let policy = follow_up_policy(&config);
-        let heartbeat = Heartbeat::new(&config, https.filter(|_| config.heartbeat.is_some()));
         let delivery = Delivery::new(store.clone(), notifier, settings, policy, clock.clone());
         Self {
             config,
@@ -105,7 +114,7 @@ impl App {
             turnstile,
             clock,
             hosted_policy: std::sync::OnceLock::new(),
-            heartbeat,
+            https,
         }
     }
 
@@ -126,9 +135,9 @@ impl App {
         &self.config
     }
 
-    /// The daily checks of the scheduled run: the heartbeat's probe and the quiet form.
-    pub fn heartbeat(&self) -> &Heartbeat {
-        &self.heartbeat
+    /// The function's own HTTPS client, when Turnstile or the heartbeat needs one.
+    pub fn https(&self) -> Option<&HttpsClient> {
+        self.https.as_ref()
     }
 
     /// The hosted form's policy, its inline style and script hashed once per process.

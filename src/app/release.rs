@@ -3,7 +3,7 @@
 //! the usual retry path, its follow-up is `new` with reminders counted from the release, and it is
 //! kept `RETENTION_DAYS` from receipt.
 
-use crate::app::App;
+use super::App;
 use crate::domain::SubmissionId;
 use crate::follow_up::LinkError;
 use crate::store::{Released, Reminder, StoreError};

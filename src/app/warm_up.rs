@@ -6,7 +6,7 @@
 //! is a few milliseconds since the phone metadata is decoded per region, and doing it at init
 //! would only move it, not remove it.
 
-use crate::app::App;
+use super::App;
 use std::time::Duration;
 
 /// The most init may spend warming connections.
