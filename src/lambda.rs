@@ -73,7 +73,8 @@ pub async fn dispatch(
         Invocation::Scheduled(action) => {
             let deadline = Deadline::of(&context);
             let url = action.heartbeat_url.as_deref();
-            Ok(crate::scheduled_run::run(app, url, deadline).await)
+            // Boxed: the run's future nests every step's, and is only built every five minutes.
+            Ok(Box::pin(crate::scheduled_run::run(app, url, deadline)).await)
         }
         Invocation::Reply(event) => {
             let report = crate::app::replies::record(app, *event).await?;

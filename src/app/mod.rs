@@ -17,14 +17,14 @@ use crate::deadline::Deadline;
 use crate::delivery::{Delivery, EmailSettings};
 use crate::domain::{
     Field, FieldErrors, HoldReason, Language, NotifyStatus, ParsedSubmission, ReceivedRequest,
-    SubmissionId, SubmissionRules, Verification,
+    Reminder, SubmissionId, SubmissionRules, Verification,
 };
 use crate::error::RequestError;
 use crate::follow_up::FollowUpPolicy;
 use crate::hosted_form::HostedPolicy;
 use crate::intake::{Intake, read_submission};
 use crate::notify::SesNotifier;
-use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Reminder, Store, StoreError};
+use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Store, StoreError};
 use crate::tls::HttpsClient;
 use crate::turnstile::{Challenge, TurnstileVerifier};
 use chrono::{DateTime, Utc};

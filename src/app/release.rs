@@ -4,9 +4,10 @@
 //! kept `RETENTION_DAYS` from receipt.
 
 use super::App;
+use crate::domain::Reminder;
 use crate::domain::SubmissionId;
 use crate::follow_up::LinkError;
-use crate::store::{Released, Reminder, StoreError};
+use crate::store::{Released, StoreError};
 use chrono::Duration;
 
 #[derive(Debug, thiserror::Error)]

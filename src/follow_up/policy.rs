@@ -2,7 +2,7 @@
 //! requests: one), and twice that before the escalation.
 
 use crate::domain::BusinessHours;
-use crate::store::Reminder;
+use crate::domain::Reminder;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 

@@ -4,7 +4,7 @@
 
 pub mod cors;
 pub mod envelope;
-mod follow_up;
+mod follow_up_link;
 mod hosted_form;
 mod page;
 mod release;
@@ -83,7 +83,7 @@ async fn answer(
     match inbound.route {
         Route::NotFound => return refuse(RequestError::NotFound),
         Route::FollowUp(id) => {
-            return match follow_up::answer(app, inbound, id, responder).await {
+            return match follow_up_link::answer(app, inbound, id, responder).await {
                 Ok((response, outcome)) => (response, Summary::new(outcome)),
                 Err(error) => refuse(error),
             };

@@ -8,6 +8,7 @@ use crate::deadline::Deadline;
 use crate::domain::SubmissionId;
 use crate::heartbeat::{HEADER, sign};
 use crate::notify::{TestEmail, render};
+use crate::store::item::QUIET_CHECK_KEY;
 use crate::store::{ProbeState, Store, StoreError};
 use crate::tls::HttpsClient;
 use chrono::{DateTime, Duration, Timelike, Utc};
@@ -67,7 +68,7 @@ pub async fn run(run: &Run<'_>) -> Result<DailyReport, StoreError> {
         }
     }
     let quiet_days = config.quiet_days;
-    if quiet_days > 0 && store.claim_day("quiet-check", &day).await? {
+    if quiet_days > 0 && store.claim_day(QUIET_CHECK_KEY, &day).await? {
         let last = store.last_real_request(now).await?;
         let days = (now - last).num_days();
         if days >= i64::from(quiet_days) {

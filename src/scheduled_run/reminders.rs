@@ -9,8 +9,9 @@ use super::Run;
 use crate::deadline::Deadline;
 use crate::delivery::Delivery;
 use crate::domain::ReceivedRequest;
+use crate::domain::Reminder;
 use crate::notify::{EmailKind, render};
-use crate::store::{DueReminder, Reminder, StoreError};
+use crate::store::{DueReminder, StoreError};
 use chrono::{DateTime, Utc};
 
 /// The most due reminders one run reads; what is left waits for the next run, five minutes on.

@@ -2,9 +2,8 @@
 //! the fallback address, which has a retry path of its own (queued, claimed with a lease, backing
 //! off like the staff email).
 
-use super::item::{
-    FALLBACK, ItemReader, attr, n, request_id_of_key, request_key, rfc3339, s, stored_request,
-};
+use super::item::{FALLBACK, attr, n, request_id_of_key, request_key, rfc3339, s};
+use super::read::{ItemReader, stored_request};
 use super::{Store, StoreError, StoredRequest, condition_failed, dynamodb};
 use crate::domain::{DeliveryStatus, SubmissionId};
 use aws_sdk_dynamodb::types::ReturnValue;
@@ -153,10 +152,8 @@ impl Store {
                 .update_expression("REMOVE #queue, #lease, #next")
                 .expression_attribute_names("#queue", attr::RETRY_QUEUE),
         };
-        match update.send().await {
-            Err(e) if condition_failed(&e) => Ok(()),
-            other => other.map(|_| ()).map_err(dynamodb("UpdateItem")),
-        }
+        // Erased meanwhile: nothing to record, and nothing may come back.
+        Self::claim(update).await.map(|_| ())
     }
 
     /// Ids of requests whose fallback email is queued, oldest first (at most `limit`).

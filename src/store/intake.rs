@@ -191,7 +191,7 @@ impl Store {
         let Some(item) = output.item else {
             return Ok(None);
         };
-        let reader = super::item::ItemReader::new(&guard.record_key, &item);
+        let reader = super::read::ItemReader::new(&guard.record_key, &item);
         if reader.number(attr::EXPIRES_AT)? < now.timestamp() {
             return Ok(None);
         }

@@ -4,16 +4,16 @@
 //! - `request#<id>`: a request, with `expires_at` (epoch seconds) `RETENTION_DAYS` after receipt;
 //! - `dup#key#<hmac>` / `dup#content#<hmac>`: which request a repeat belongs to, for 24 hours or 10
 //!   minutes;
-//! - `rate#<hmac>#<yyyymmddhh>`: a client's count of accepted requests in one clock hour.
+//! - `rate#<hmac>#<yyyymmddhh>`: a client's count of accepted requests in one clock hour;
+//! - `summary#<week>`, `review#digest`, `quiet-check`: the scheduled run's records of what it sent;
+//! - `heartbeat-state`, `heartbeat#<id>`, `last-request`, `doctor-test#<id>`: the daily checks'.
 //!
 //! While a request's staff email is not yet sent it carries `retry_queue = "pending"`, the key of
 //! the sparse index `pending-notifications` that the retry path queries.
 
-use super::follow_up::Reminder;
-pub(super) use super::read::ItemReader;
-pub use super::read::{StoredRequest, stored_request};
 use crate::domain::{
-    BestTime, FollowUpState, Message, NotifyStatus, ReceivedRequest, SessionFormat, SubmissionId,
+    BestTime, FollowUpState, Message, NotifyStatus, ReceivedRequest, Reminder, SessionFormat,
+    SubmissionId,
 };
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -82,8 +82,21 @@ pub mod attr {
     pub const FALLBACK_SINCE: &str = "fallback_since";
     pub const FALLBACK_NEXT_AT: &str = "fallback_next_at";
     pub const FALLBACK_LEASE_UNTIL: &str = "fallback_lease_until";
-    /// On a weekly summary's record: when SES accepted it.
+    /// On a weekly summary's record: when SES accepted it; on doctor's test record, when it
+    /// was asked for.
     pub const SENT_AT: &str = "sent_at";
+    /// On `heartbeat-state`: the test notification `doctor --send-test` asked for, not yet sent.
+    pub const TEST_ID: &str = "test_id";
+    /// On `heartbeat-state`: the latest probe, the practice-time day it went, and when.
+    pub const PROBE_DAY: &str = "probe_day";
+    pub const PROBE_ID: &str = "probe_id";
+    pub const PROBE_SENT_AT: &str = "probe_sent_at";
+    /// On `heartbeat-state` and doctor's test record: when SES reported the email delivered.
+    pub const DELIVERED_AT: &str = "delivered_at";
+    /// On `heartbeat-state`: `heartbeat_missing` was logged for the latest probe.
+    pub const MISSING_REPORTED: &str = "missing_reported";
+    /// On a once-a-day task's record (`quiet-check`): the day it was last done.
+    pub const DONE_DAY: &str = "done_day";
 }
 
 /// The sparse index of requests whose staff email is not yet sent.
@@ -135,6 +148,25 @@ pub fn duplicate_key_by_idempotency_key(fingerprint: &str) -> String {
 /// The duplicate record of a request sent without a key (by its content's fingerprint).
 pub fn duplicate_key_by_content(fingerprint: &str) -> String {
     format!("dup#content#{fingerprint}")
+}
+
+/// The latest heartbeat probe's state, and doctor's pending test notification: one item.
+pub const HEARTBEAT_STATE_KEY: &str = "heartbeat-state";
+/// When the last real request came in: the quiet form's clock.
+pub const LAST_REQUEST_KEY: &str = "last-request";
+/// The review digest's record: when it last went, and the newest request it listed.
+pub const DIGEST_KEY: &str = "review#digest";
+/// The once-a-day quiet-form check's record.
+pub const QUIET_CHECK_KEY: &str = "quiet-check";
+
+/// A heartbeat probe's id, accepted once (kept two days).
+pub fn probe_key(id: SubmissionId) -> String {
+    format!("heartbeat#{id}")
+}
+
+/// `doctor --send-test`'s notification, waiting for SES's delivery event (kept a day).
+pub fn test_key(id: SubmissionId) -> String {
+    format!("doctor-test#{id}")
 }
 
 /// The record that the weekly summary of `week` (`2026-W48`) went out.
@@ -264,6 +296,7 @@ pub fn request_item(
 mod tests {
     use super::*;
     use crate::domain::{ConsultationRequest, Field, SubmissionRules, SubmittedForm, Verification};
+    use crate::store::read::stored_request;
 
     #[test]
     fn an_item_reads_back_as_the_request_it_was_written_from() {

@@ -6,7 +6,7 @@
 
 mod delivery;
 mod duplicates;
-mod follow_up;
+mod follow_up_state;
 mod heartbeat;
 mod intake;
 pub mod item;
@@ -18,13 +18,12 @@ mod summary;
 
 pub use delivery::{ClaimedFallback, DeliveryRecord};
 pub use duplicates::{CONTENT_WINDOW, DuplicateGuard, KEY_WINDOW};
-pub use follow_up::{DueReminder, Reminder};
+pub use follow_up_state::DueReminder;
 pub use heartbeat::ProbeState;
 pub use intake::{InsertOutcome, RateLimit};
-pub use item::{
-    EMAIL_INDEX, OPEN_INDEX, PENDING_INDEX, StoredRequest, attr, request_key, rfc3339, summary_key,
-};
+pub use item::{EMAIL_INDEX, OPEN_INDEX, PENDING_INDEX, attr, request_key, rfc3339, summary_key};
 pub use notifications::ClaimedNotification;
+pub use read::{StoredRequest, stored_request};
 pub use review::{DigestState, HeldEntry, Released};
 pub use summary::WeekEntry;
 
@@ -32,6 +31,8 @@ use crate::aws::AwsError;
 use crate::domain::SubmissionId;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 
@@ -107,13 +108,52 @@ impl Store {
             .key(attr::PK, item::s(&request_key(id)))
     }
 
-    /// Sends a conditional update that claims something once; true when this caller won.
+    /// An update of the item with partition key `key` (the scheduled run's and the daily
+    /// checks' records).
+    fn update_item(&self, key: &str) -> UpdateItemFluentBuilder {
+        self.client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, item::s(key))
+    }
+
+    /// Sends a conditional update that claims something once; true when this caller won, false
+    /// when its condition did not hold (someone else's state won).
     async fn claim(update: UpdateItemFluentBuilder) -> Result<bool, StoreError> {
         match update.send().await {
             Ok(_) => Ok(true),
             Err(e) if condition_failed(&e) => Ok(false),
             Err(e) => Err(dynamodb("UpdateItem")(e)),
         }
+    }
+
+    /// The same for a conditional put: true when the item was written.
+    async fn claim_put(put: PutItemFluentBuilder) -> Result<bool, StoreError> {
+        match put.send().await {
+            Ok(_) => Ok(true),
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(PutItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(dynamodb("PutItem")(e)),
+        }
+    }
+
+    /// One item by its partition key, read eventually consistently.
+    async fn get_item(&self, key: &str) -> Result<Option<item::Item>, StoreError> {
+        let answer = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, item::s(key))
+            .send()
+            .await
+            .map_err(dynamodb("GetItem"))?;
+        Ok(answer.item)
     }
 
     /// A stored request with its notification state.
@@ -130,7 +170,7 @@ impl Store {
             .map_err(dynamodb("GetItem"))?;
         output
             .item
-            .map(|item| item::stored_request(&key, &item))
+            .map(|item| read::stored_request(&key, &item))
             .transpose()
     }
 

@@ -56,7 +56,7 @@ impl Store {
         match claimed {
             Ok(output) => {
                 let item = output.attributes.unwrap_or_default();
-                let stored = super::item::stored_request(&key, &item)?;
+                let stored = super::read::stored_request(&key, &item)?;
                 Ok(Some(ClaimedNotification {
                     received: stored.received,
                     attempts: stored.attempts,

@@ -1,10 +1,8 @@
 //! What the operator tools read and delete: scans (never on a request path), erasure by the email
 //! fingerprint, purging what has expired.
 
-use super::item::{
-    EMAIL_INDEX, Item, REQUEST_KEY_PREFIX, StoredRequest, attr, n, partition_key, rfc3339, s,
-    stored_request,
-};
+use super::item::{EMAIL_INDEX, Item, REQUEST_KEY_PREFIX, attr, n, partition_key, rfc3339, s};
+use super::read::{StoredRequest, stored_request};
 use super::{Store, StoreError, dynamodb};
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;

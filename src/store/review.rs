@@ -3,15 +3,13 @@
 //! newest request it listed), and releasing a held request into the ordinary path.
 
 use super::item::{
-    HELD, HELD_INDEX, Item, PENDING, REMINDER_DUE, attr, n, partition_key, request_id_of_key,
-    rfc3339, s,
+    DIGEST_KEY, HELD, HELD_INDEX, Item, PENDING, REMINDER_DUE, attr, n, partition_key,
+    request_id_of_key, rfc3339, s,
 };
-use super::{Reminder, Store, StoreError, condition_failed, dynamodb};
-use crate::domain::{FollowUpState, HoldReason, NotifyStatus, SubmissionId};
+use super::{Store, StoreError, condition_failed, dynamodb};
+use crate::domain::{FollowUpState, HoldReason, NotifyStatus, Reminder, SubmissionId};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
-
-const DIGEST_KEY: &str = "review#digest";
 
 /// What the digest shows of a held request: no address, no message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,10 +105,7 @@ impl Store {
         lease_until: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         Self::claim(
-            self.client
-                .update_item()
-                .table_name(&self.table_name)
-                .key(attr::PK, s(DIGEST_KEY))
+            self.update_item(DIGEST_KEY)
                 .update_expression("SET #lease = :until")
                 .condition_expression("attribute_not_exists(#lease) OR #lease < :now")
                 .expression_attribute_names("#lease", attr::LEASE_UNTIL)
@@ -126,10 +121,7 @@ impl Store {
         sent: Option<(DateTime<Utc>, DateTime<Utc>)>,
     ) -> Result<(), StoreError> {
         let mut update = self
-            .client
-            .update_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(DIGEST_KEY))
+            .update_item(DIGEST_KEY)
             .expression_attribute_names("#lease", attr::LEASE_UNTIL);
         update = match sent {
             Some((at, newest)) => update

@@ -46,11 +46,9 @@ impl Store {
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let claimed = self
-            .client
-            .update_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(&summary_key(week)))
+        let expires = n((now + Duration::days(14)).timestamp());
+        let claim = self
+            .update_item(&summary_key(week))
             .update_expression("SET #lease = :until, #expires = :expires")
             .condition_expression(
                 "attribute_not_exists(#sent) AND (attribute_not_exists(#lease) OR #lease < :now)",
@@ -60,14 +58,8 @@ impl Store {
             .expression_attribute_names("#sent", attr::SENT_AT)
             .expression_attribute_values(":until", n(lease_until.timestamp_millis()))
             .expression_attribute_values(":now", n(now.timestamp_millis()))
-            .expression_attribute_values(":expires", n((now + Duration::days(14)).timestamp()))
-            .send()
-            .await;
-        match claimed {
-            Ok(_) => Ok(true),
-            Err(e) if super::condition_failed(&e) => Ok(false),
-            Err(e) => Err(dynamodb("UpdateItem")(e)),
-        }
+            .expression_attribute_values(":expires", expires);
+        Self::claim(claim).await
     }
 
     /// Records that SES accepted the week's summary: no later run sends it again.
@@ -92,10 +84,7 @@ impl Store {
         sent_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
         let mut update = self
-            .client
-            .update_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(&summary_key(week)))
+            .update_item(&summary_key(week))
             .update_expression(expression)
             .condition_expression("attribute_exists(#pk)")
             .expression_attribute_names("#pk", attr::PK)

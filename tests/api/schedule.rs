@@ -10,8 +10,8 @@ use crate::reminders::{ny, reminders_to, run, set_clock, spawn, weekly_summary};
 use crate::runtime_api::{RuntimeApi, test_env};
 use chrono::Duration;
 use consultation_form::deadline::Deadline;
+use consultation_form::domain::Reminder;
 use consultation_form::domain::{FollowUpState, SubmissionId};
-use consultation_form::store::Reminder;
 use serde_json::Value;
 use std::path::Path;
 

@@ -6,7 +6,7 @@ use super::item::{
     Item, OPEN_INDEX, REMINDER_DUE, REMINDERS_INDEX, attr, n, request_id_of_key, rfc3339, s,
 };
 use super::{Store, StoreError, StoredRequest, condition_failed, dynamodb};
-use crate::domain::{FollowUpState, SubmissionId};
+use crate::domain::{FollowUpState, Reminder, SubmissionId};
 use aws_sdk_dynamodb::types::ReturnValue;
 use chrono::{DateTime, Utc};
 
@@ -80,38 +80,6 @@ impl Store {
                 .expression_attribute_names("#due", attr::REMINDER_DUE_AT)
                 .expression_attribute_names("#stage", attr::REMINDER_STAGE)
                 .expression_attribute_names("#lease", attr::REMINDER_LEASE_UNTIL)
-        }
-    }
-}
-
-/// Which reminder is due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reminder {
-    /// To staff, after the follow-up time.
-    Staff,
-    /// To `ESCALATE_TO`, after twice that.
-    Escalation,
-}
-
-impl Reminder {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reminder::Staff => "staff",
-            Reminder::Escalation => "escalation",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Self> {
-        [Reminder::Staff, Reminder::Escalation]
-            .into_iter()
-            .find(|r| r.as_str() == text)
-    }
-
-    /// The attribute that records when it was sent.
-    fn sent_attribute(self) -> &'static str {
-        match self {
-            Reminder::Staff => attr::REMINDED_AT,
-            Reminder::Escalation => attr::ESCALATED_AT,
         }
     }
 }
@@ -200,7 +168,7 @@ impl Store {
             .update_request(id)
             .condition_expression("attribute_exists(#pk)")
             .expression_attribute_names("#pk", attr::PK)
-            .expression_attribute_names("#sent", reminder.sent_attribute())
+            .expression_attribute_names("#sent", sent_attribute(reminder))
             .expression_attribute_names("#stage", attr::REMINDER_STAGE)
             .expression_attribute_names("#at", attr::REMINDER_DUE_AT)
             .expression_attribute_names("#lease", attr::REMINDER_LEASE_UNTIL)
@@ -214,28 +182,20 @@ impl Store {
                 .update_expression("SET #sent = :sent REMOVE #queue, #stage, #at, #lease")
                 .expression_attribute_names("#queue", attr::REMINDER_QUEUE),
         };
-        match update.send().await {
-            // Erased meanwhile: nothing to record, and nothing may come back.
-            Err(e) if condition_failed(&e) => Ok(()),
-            other => other.map(|_| ()).map_err(dynamodb("UpdateItem")),
-        }
+        // Erased meanwhile: nothing to record, and nothing may come back.
+        Self::claim(update).await.map(|_| ())
     }
 
     /// Gives a reminder's claim back after its email could not be sent; the next run tries again.
     /// Never brings back a request erased meanwhile.
     pub async fn release_reminder(&self, id: SubmissionId) -> Result<(), StoreError> {
-        let released = self
+        let release = self
             .update_request(id)
             .update_expression("REMOVE #lease")
             .condition_expression("attribute_exists(#pk)")
             .expression_attribute_names("#pk", attr::PK)
-            .expression_attribute_names("#lease", attr::REMINDER_LEASE_UNTIL)
-            .send()
-            .await;
-        match released {
-            Err(e) if condition_failed(&e) => Ok(()),
-            other => other.map(|_| ()).map_err(dynamodb("UpdateItem")),
-        }
+            .expression_attribute_names("#lease", attr::REMINDER_LEASE_UNTIL);
+        Self::claim(release).await.map(|_| ())
     }
 
     /// Ids of the requests still `new`, oldest first (the sparse index holds nothing else): read
@@ -259,14 +219,22 @@ impl Store {
 
 fn due_reminder(item: &Item) -> Result<DueReminder, StoreError> {
     let key = super::item::partition_key(item).unwrap_or_default();
-    let reader = super::item::ItemReader::new(&key, item);
+    let reader = super::read::ItemReader::new(&key, item);
     let reminder = Reminder::parse(reader.string(attr::REMINDER_STAGE)?)
         .ok_or_else(|| reader.corrupt("reminder_stage"))?;
     let due_at = DateTime::from_timestamp_millis(reader.number(attr::REMINDER_DUE_AT)?)
         .ok_or_else(|| reader.corrupt("reminder_due_at"))?;
     Ok(DueReminder {
-        stored: super::item::stored_request(&key, item)?,
+        stored: super::read::stored_request(&key, item)?,
         reminder,
         due_at,
     })
+}
+
+/// The attribute that records when a reminder was sent.
+fn sent_attribute(reminder: Reminder) -> &'static str {
+    match reminder {
+        Reminder::Staff => attr::REMINDED_AT,
+        Reminder::Escalation => attr::ESCALATED_AT,
+    }
 }

@@ -52,6 +52,30 @@ impl FollowUpState {
     }
 }
 
+/// Which reminder is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    /// To staff, after the follow-up time.
+    Staff,
+    /// To `ESCALATE_TO`, after twice that.
+    Escalation,
+}
+
+impl Reminder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reminder::Staff => "staff",
+            Reminder::Escalation => "escalation",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Reminder::Staff, Reminder::Escalation]
+            .into_iter()
+            .find(|r| r.as_str() == text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
