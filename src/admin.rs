@@ -88,7 +88,7 @@ fn columns(stored: &StoredRequest) -> [String; 17] {
         r.consent_version.clone(),
         rfc3339(r.received_at),
         rfc3339(r.expires_at),
-        r.held_as_spam().to_string(),
+        r.held_for_review().to_string(),
     ]
 }
 
@@ -137,11 +137,11 @@ impl<'a> Admin<'a> {
     ) -> Result<usize, AdminError> {
         let mut requests = self.requests_since(since, progress).await?;
         requests.retain(|stored| match listing {
-            Listing::Requests => !stored.received.held_as_spam(),
+            Listing::Requests => !stored.received.held_for_review(),
             Listing::Open => stored
                 .follow_up
                 .is_some_and(|(state, _)| state == FollowUpState::New),
-            Listing::Spam => stored.received.held_as_spam(),
+            Listing::Spam => stored.received.held_for_review(),
         });
         // Held requests say why they were held: a browser's autofill (honeypot) or no captcha.
         let status_heading = if listing == Listing::Spam {

@@ -155,16 +155,13 @@ async fn a_honeypot_hit_logs_spam() {
 #[tokio::test]
 async fn an_unreachable_verifier_logs_a_warning() {
     logs();
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/siteverify", closed.local_addr().unwrap());
-    drop(closed);
+    let url = format!("{}/siteverify", helpers::closed_endpoint());
     let test = TestApp::spawn_with(&[
         ("TURNSTILE_SECRET_KEY", "secret"),
         ("TURNSTILE_VERIFY_URL", &url),
     ])
     .await;
-    let mut body = full_submission();
-    body["cf-turnstile-response"] = json!("token");
+    let body = helpers::with_token();
     let spec = RequestSpec::post_json(&body);
     let id = spec.request_id.clone();
 

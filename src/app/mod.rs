@@ -22,7 +22,7 @@ use crate::domain::{
 use crate::error::RequestError;
 use crate::follow_up::FollowUpPolicy;
 use crate::hosted_form::HostedPolicy;
-use crate::intake::{Intake, read_submission};
+use crate::intake::{ReadBody, read_submission};
 use crate::notify::SesNotifier;
 use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Store, StoreError};
 use crate::tls::HttpsClient;
@@ -49,7 +49,8 @@ pub struct App {
 pub struct Submission<'a> {
     /// The invocation's id, for log lines.
     pub request_id: &'a str,
-    pub intake: Intake<'a>,
+    /// The body, read once at the edge.
+    pub body: &'a ReadBody,
     /// The address API Gateway saw (not a header a client could set).
     pub source_ip: Option<&'a str>,
     /// The domain API Gateway received it on: the follow-up links' base without
@@ -159,7 +160,7 @@ impl App {
 
     /// The use case: read, screen, check for a human, store, then notify.
     pub async fn accept(&self, submission: Submission<'_>) -> Result<Accepted, RequestError> {
-        let parsed = read_submission(submission.intake, self.rules())?;
+        let parsed = read_submission(submission.body, self.rules())?;
         let now = self.clock.now();
         let id = SubmissionId::new(now);
         let guard = DuplicateGuard::new(
@@ -208,7 +209,7 @@ impl App {
         let deadline = submission.deadline;
         // Computed now, with the settings in force now: the scheduled run then reads only what is
         // due. Nobody follows up a request held as spam.
-        let followed_up = !received.held_as_spam() || received.sent_while_held();
+        let followed_up = received.followed_up();
         let first_reminder_at = followed_up.then(|| {
             self.delivery
                 .follow_up
@@ -230,7 +231,7 @@ impl App {
         match inserted {
             InsertOutcome::Inserted if !followed_up => Ok(Accepted::Spam { id }),
             InsertOutcome::Inserted => {
-                if !received.held_as_spam() {
+                if !received.held_for_review() {
                     // The quiet form's clock: a monitor, so a failure here only logs.
                     if let Err(error) = self.store.touch_last_request(now).await {
                         tracing::warn!(event = "last_request_not_recorded", error = %error, "the time of the last request was not recorded");

@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use consultation_form::admin::{Admin, AdminError, ExportFormat, Listing, parse_since};
 use consultation_form::app::App;
 use consultation_form::aws::load_sdk_config;
-use consultation_form::config::{Config, vars};
+use consultation_form::config::{SecretArns, vars};
 use consultation_form::doctor::{self, Doctor};
 use consultation_form::domain::FollowUpState;
 use consultation_form::secrets;
@@ -153,29 +153,25 @@ async fn main() -> ExitCode {
         StackSettings::default()
     };
     let lookup = |name: &str| stack.lookup(&local, name);
-    let config = match Config::from_lookup(&lookup) {
+    // Only erasure needs a secret: the hashing key that finds a person's items.
+    let needed = match (&cli.command, SecretArns::from_lookup(&lookup)) {
+        (Command::Erase { .. }, Ok(arns)) => arns
+            .sources()
+            .into_iter()
+            .filter(|s| s.variable == vars::CLIENT_HASH_KEY_ARN.name)
+            .collect(),
+        (_, Err(error)) => {
+            eprintln!("consultation-admin: {error}");
+            return ExitCode::from(78);
+        }
+        _ => Vec::new(),
+    };
+    let config = match secrets::config_with_secrets_from(&sdk, &needed, &lookup).await {
         Ok(config) => config,
         Err(error) => {
             eprintln!("consultation-admin: {error}");
             return ExitCode::from(78);
         }
-    };
-    // Only erasure needs a secret: the hashing key that finds a person's items.
-    let config = match (&cli.command, config.secret_arns.sources()) {
-        (Command::Erase { .. }, sources) => {
-            let needed: Vec<_> = sources
-                .into_iter()
-                .filter(|s| s.variable == vars::CLIENT_HASH_KEY_ARN.name)
-                .collect();
-            match secrets::config_with_secrets_from(&sdk, &needed, &lookup).await {
-                Ok(config) => config,
-                Err(error) => {
-                    eprintln!("consultation-admin: {error}");
-                    return ExitCode::from(78);
-                }
-            }
-        }
-        _ => config,
     };
     let app = App::from_sdk_config(config, &sdk);
     if let Command::Doctor { send_test, wait } = cli.command {

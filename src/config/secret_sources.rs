@@ -27,7 +27,11 @@ pub struct SecretSource {
 
 impl SecretArns {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::read(&Env::new(&|name| std::env::var(name).ok()))
+        Self::from_lookup(&|name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::read(&Env::new(lookup))
     }
 
     pub(super) fn read(env: &Env<'_>) -> Result<Self, ConfigError> {

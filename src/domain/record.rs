@@ -207,9 +207,15 @@ impl HoldReason {
 }
 
 impl ReceivedRequest {
-    /// Held for review, for whatever reason.
-    pub fn held_as_spam(&self) -> bool {
+    /// Held for review, for whatever reason (stored as `held_as_spam`, its first name, though a
+    /// real person without JavaScript is held too).
+    pub fn held_for_review(&self) -> bool {
         self.hold.is_some()
+    }
+
+    /// Staff get it and follow it up: not held, or held but sent at once.
+    pub fn followed_up(&self) -> bool {
+        !self.held_for_review() || self.sent_while_held()
     }
 
     /// Held, but not left for the digest: an urgent request that came without the captcha (a

@@ -11,7 +11,7 @@ pub use texts::FormTexts;
 
 use crate::catalogues::{Catalogues, Rendering, Texts, field_message};
 use crate::config::AllowedOrigins;
-use crate::domain::{Field, FieldErrors, Language};
+use crate::domain::{Field, FieldErrors, FieldInput, Language, SubmittedForm};
 use askama::Template;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -38,20 +38,16 @@ pub struct Problem {
 pub struct Typed(HashMap<String, String>);
 
 impl Typed {
-    /// The form fields of a URL-encoded body: only those the form shows, never the honeypot or
-    /// the token.
-    pub fn of_form_body(body: &[u8]) -> Self {
-        let shown: Vec<&str> = Field::ALL
+    /// The submitted fields the form shows, never the honeypot or the token.
+    pub fn of_form(form: &SubmittedForm) -> Self {
+        let typed = Field::ALL
             .iter()
             .filter(|f| !matches!(f, Field::Website | Field::TurnstileToken))
-            .map(|f| f.as_str())
+            .filter_map(|field| match form.get(*field) {
+                Some(FieldInput::Text(value)) => Some((field.as_str().to_owned(), value.clone())),
+                _ => None,
+            })
             .collect();
-        let mut typed = HashMap::new();
-        for (name, value) in url::form_urlencoded::parse(body) {
-            if shown.contains(&name.as_ref()) {
-                typed.entry(name.into_owned()).or_insert(value.into_owned());
-            }
-        }
         Self(typed)
     }
 }

@@ -115,9 +115,12 @@ fn the_form_again_keeps_what_was_typed_escaped_and_says_what_to_fix() {
     let catalogues = Catalogues::load().unwrap();
     let mut fields = FieldErrors::new();
     fields.add(Field::Email, FieldError::InvalidEmail);
-    let typed = Typed::of_form_body(
+    let body = crate::intake::parse_body(
+        crate::intake::MediaType::Form,
         b"name=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E&email=nope&message=line+one%0A%3C%2Ftextarea%3E&session_format=telehealth&preferred_contact=text&consent=on&website=bot&cf-turnstile-response=tok",
-    );
+    )
+    .unwrap();
+    let typed = Typed::of_form(&body.form);
     let page = FormPage::new(
         &catalogues,
         Language::English,

@@ -60,7 +60,7 @@ pub async fn answer(
             Ok((responder.page(200, &page), "follow_up_shown"))
         }
         Method::POST => {
-            let (state, token) = link_fields(inbound.intake.body).ok_or_else(refused)?;
+            let (state, token) = link_fields(inbound.raw_body).ok_or_else(refused)?;
             match record(app.store(), key, id, state, &token, app.now()).await {
                 Ok(()) => {}
                 Err(RecordError::Refused(FollowUpError::UnknownRequest)) => {

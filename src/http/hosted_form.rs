@@ -135,7 +135,12 @@ pub fn with_errors(
         &app.config().catalogues,
         responder.language,
         fields,
-        Typed::of_form_body(inbound.intake.body),
+        inbound
+            .body
+            .as_ref()
+            .and_then(|b| b.as_ref().ok())
+            .map(|b| Typed::of_form(&b.form))
+            .unwrap_or_default(),
     );
     let mut response = Response::new(Body::Text(rendered(&page)));
     *response.status_mut() = lambda_http::http::StatusCode::UNPROCESSABLE_ENTITY;

@@ -115,8 +115,7 @@ async fn answer(
         Method::POST => {}
         _ => return refuse(RequestError::MethodNotAllowed),
     }
-    if let Some(probe) =
-        crate::app::probe::receive(app, inbound.heartbeat, inbound.intake.body).await
+    if let Some(probe) = crate::app::probe::receive(app, inbound.heartbeat, inbound.raw_body).await
     {
         return match probe {
             Ok(id) => (
@@ -128,9 +127,14 @@ async fn answer(
             )),
         };
     }
+    let body = match &inbound.body {
+        Some(Ok(body)) => body,
+        Some(Err(error)) => return refuse((*error).into()),
+        None => return refuse(RequestError::NotFound),
+    };
     let submission = Submission {
         request_id: &inbound.request_id,
-        intake: inbound.intake,
+        body,
         source_ip: inbound.source_ip.as_deref(),
         domain_name: inbound.domain_name.as_deref(),
         deadline: inbound.deadline,

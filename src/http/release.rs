@@ -77,7 +77,7 @@ pub async fn answer(
             Ok((responder.page(200, &page), "release_shown"))
         }
         Method::POST => {
-            let token = token_of(inbound.intake.body).ok_or_else(missing)?;
+            let token = token_of(inbound.raw_body).ok_or_else(missing)?;
             let (title, text, outcome) = match release(app, id, &token).await.map_err(refused)? {
                 Released::Now => (
                     "Sent to staff",

@@ -7,7 +7,7 @@ use crate::catalogues::{Language, choose_language};
 use crate::config::{AllowedOrigins, Config, Origin};
 use crate::deadline::Deadline;
 use crate::domain::SubmissionId;
-use crate::intake::{Intake, MediaType};
+use crate::intake::{Intake, IntakeError, MediaType, ReadBody, read_body};
 use lambda_http::http::Method;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
@@ -93,7 +93,10 @@ pub struct Inbound<'a> {
     /// Sent by the hosted form (its hidden `hosted_form` field): success and errors are shown
     /// inside its frame.
     pub hosted_form: bool,
-    pub intake: Intake<'a>,
+    /// The body as it came (the staff links' forms, the probe's signed body).
+    pub raw_body: &'a [u8],
+    /// A submission's body, read once (`/consultations` only).
+    pub body: Option<Result<ReadBody, IntakeError>>,
     /// Who the answer is written for: the form's `lang`, else `Accept-Language`, else the
     /// default. Staff links are answered in the default (the practice's) language.
     pub language: Language,
@@ -133,12 +136,24 @@ impl<'a> Inbound<'a> {
                 OriginCheck::Allowed(origin) => Some(format!("{origin}/")),
                 _ => None,
             });
-        let body = request.body().as_ref();
-        let (body_lang, hosted_form) = body_hints(content_type, body);
+        let raw_body: &[u8] = request.body().as_ref();
+        let body = (route == Route::Consultations).then(|| {
+            read_body(Intake {
+                undecodable_body: request.headers().contains_key(UNDECODABLE_BODY_HEADER),
+                content_type,
+                idempotency_header: request
+                    .headers()
+                    .get("idempotency-key")
+                    .map(|v| v.to_str().map(str::trim).map_err(|_| ())),
+                body: raw_body,
+            })
+        });
+        let read = body.as_ref().and_then(|b| b.as_ref().ok());
         let lang_field = match route {
             Route::Form => query_value(request.uri().query(), "lang"),
-            _ => body_lang,
+            _ => read.and_then(|b| b.lang.clone()),
         };
+        let hosted_form = read.is_some_and(|b| b.hosted_form);
         let language = match route {
             Route::FollowUp(_) | Route::Release(_) => default,
             _ => choose_language(
@@ -147,7 +162,6 @@ impl<'a> Inbound<'a> {
                 default,
             ),
         };
-        let hosted_form = route == Route::Consultations && hosted_form;
         Self {
             language,
             request_id: request_id(request),
@@ -166,27 +180,10 @@ impl<'a> Inbound<'a> {
             deadline: request
                 .lambda_context_ref()
                 .map_or_else(Deadline::unknown, Deadline::of),
-            intake: Intake {
-                undecodable_body: request.headers().contains_key(UNDECODABLE_BODY_HEADER),
-                content_type,
-                idempotency_header: request
-                    .headers()
-                    .get("idempotency-key")
-                    .map(|v| v.to_str().map(str::trim).map_err(|_| ())),
-                body: request.body().as_ref(),
-            },
+            raw_body,
+            body,
         }
     }
-}
-
-/// What the edge reads of the body, in one reading, before it is parsed for its fields: the
-/// form's `lang`, and the hosted form's marker (`hosted_form=1`). Neither ever refuses a request.
-fn body_hints(content_type: Option<&str>, body: &[u8]) -> (Option<String>, bool) {
-    let Ok(media) = MediaType::from_content_type(content_type) else {
-        return (None, false);
-    };
-    let [lang, hosted] = crate::intake::first_values(media, body, ["lang", "hosted_form"]);
-    (lang, hosted.as_deref() == Some("1"))
 }
 
 fn query_value(query: Option<&str>, name: &str) -> Option<String> {
@@ -267,18 +264,6 @@ mod tests {
         ] {
             assert_eq!(Route::of(other), Route::NotFound, "{other}");
         }
-    }
-
-    #[test]
-    fn the_lang_field_is_found_in_either_body() {
-        let form = Some("application/x-www-form-urlencoded");
-        assert_eq!(body_hints(form, b"name=A&lang=es").0.as_deref(), Some("es"));
-        let json = Some("application/json");
-        assert_eq!(
-            body_hints(json, br#"{"lang":"es"}"#).0.as_deref(),
-            Some("es")
-        );
-        assert_eq!(body_hints(Some("text/plain"), b"lang=es").0, None);
     }
 
     #[test]

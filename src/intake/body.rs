@@ -1,7 +1,7 @@
 //! Reading the request body: JSON or a URL-encoded form, into the submitted fields.
 
+use super::IntakeError;
 use crate::domain::{Field, FieldInput, SubmittedForm};
-use crate::error::RequestError;
 use percent_encoding::percent_decode;
 
 /// The largest body accepted, after base64 decoding.
@@ -15,8 +15,8 @@ pub enum MediaType {
 
 impl MediaType {
     /// Reads a `Content-Type` header. Only UTF-8 is accepted, so another charset is refused.
-    pub fn from_content_type(header: Option<&str>) -> Result<Self, RequestError> {
-        let header = header.ok_or(RequestError::UnsupportedMediaType)?;
+    pub fn from_content_type(header: Option<&str>) -> Result<Self, IntakeError> {
+        let header = header.ok_or(IntakeError::UnsupportedMediaType)?;
         let mut parts = header.split(';');
         let essence = parts.next().unwrap_or_default().trim();
         let media = if essence.eq_ignore_ascii_case("application/json") {
@@ -24,7 +24,7 @@ impl MediaType {
         } else if essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
             MediaType::Form
         } else {
-            return Err(RequestError::UnsupportedMediaType);
+            return Err(IntakeError::UnsupportedMediaType);
         };
         for param in parts {
             let (key, value) = param.split_once('=').unwrap_or((param, ""));
@@ -32,7 +32,7 @@ impl MediaType {
                 let charset = value.trim().trim_matches('"');
                 if !(charset.eq_ignore_ascii_case("utf-8") || charset.eq_ignore_ascii_case("utf8"))
                 {
-                    return Err(RequestError::UnsupportedMediaType);
+                    return Err(IntakeError::UnsupportedMediaType);
                 }
             }
         }
@@ -40,24 +40,45 @@ impl MediaType {
     }
 }
 
+/// A body read once: the fields the domain reads, and beside them the form's `lang` and the
+/// hosted form's marker (`hosted_form=1`), which never refuse a request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadBody {
+    pub form: SubmittedForm,
+    pub lang: Option<String>,
+    pub hosted_form: bool,
+}
+
+impl ReadBody {
+    /// Keeps the first `lang` and hosted-form marker; any other unknown field is dropped.
+    fn note(&mut self, key: &str, value: Option<&str>) {
+        match (key, value) {
+            ("lang", Some(lang)) if self.lang.is_none() => self.lang = Some(lang.to_owned()),
+            ("hosted_form", Some(marker)) => self.hosted_form |= marker == "1",
+            _ => {}
+        }
+    }
+}
+
 /// Parses a body whose size has already been checked. Unknown fields are dropped here, so they are
 /// never stored or logged.
-pub fn parse_body(media: MediaType, body: &[u8]) -> Result<SubmittedForm, RequestError> {
+pub fn parse_body(media: MediaType, body: &[u8]) -> Result<ReadBody, IntakeError> {
     match media {
         MediaType::Json => parse_json(body),
         MediaType::Form => parse_form(body),
     }
 }
 
-fn parse_json(body: &[u8]) -> Result<SubmittedForm, RequestError> {
+fn parse_json(body: &[u8]) -> Result<ReadBody, IntakeError> {
     let value: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|_| RequestError::Malformed("body is not valid JSON"))?;
+        .map_err(|_| IntakeError::Malformed("body is not valid JSON"))?;
     let serde_json::Value::Object(object) = value else {
-        return Err(RequestError::Malformed("JSON body is not an object"));
+        return Err(IntakeError::Malformed("JSON body is not an object"));
     };
-    let mut form = SubmittedForm::new();
+    let mut read = ReadBody::default();
     for (key, value) in object {
         let Some(field) = Field::from_wire(&key) else {
+            read.note(&key, value.as_str());
             continue;
         };
         let input = match value {
@@ -67,83 +88,43 @@ fn parse_json(body: &[u8]) -> Result<SubmittedForm, RequestError> {
             serde_json::Value::Null => continue,
             _ => FieldInput::Malformed,
         };
-        form.insert(field, input);
+        read.form.insert(field, input);
     }
-    Ok(form)
+    Ok(read)
 }
 
-fn parse_form(body: &[u8]) -> Result<SubmittedForm, RequestError> {
-    std::str::from_utf8(body).map_err(|_| RequestError::Malformed("form body is not UTF-8"))?;
-    let mut form = SubmittedForm::new();
+fn parse_form(body: &[u8]) -> Result<ReadBody, IntakeError> {
+    std::str::from_utf8(body).map_err(|_| IntakeError::Malformed("form body is not UTF-8"))?;
+    let mut read = ReadBody::default();
     for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
         let (key, value) = match pair.iter().position(|b| *b == b'=') {
             Some(i) => (&pair[..i], &pair[i + 1..]),
             None => (pair, &[][..]),
         };
         let key = decode_component(key)?;
-        let Some(field) = Field::from_wire(&key) else {
-            continue;
-        };
-        form.insert(field, FieldInput::Text(decode_component(value)?));
-    }
-    Ok(form)
-}
-
-/// The first value of a field the domain does not read (the form's `lang`, the hosted form's
-/// marker), read at the edge before the body is parsed for its fields: these never refuse a
-/// request, so a body that does not parse simply has none.
-pub fn first_value(media: MediaType, body: &[u8], name: &str) -> Option<String> {
-    let [value] = first_values(media, body, [name]);
-    value
-}
-
-/// The first value of each of `names`, from one reading of the body.
-pub fn first_values<const N: usize>(
-    media: MediaType,
-    body: &[u8],
-    names: [&str; N],
-) -> [Option<String>; N] {
-    let mut values: [Option<String>; N] = std::array::from_fn(|_| None);
-    if body.len() > MAX_BODY_BYTES {
-        return values;
-    }
-    match media {
-        MediaType::Json => {
-            let Ok(object) = serde_json::from_slice::<serde_json::Value>(body) else {
-                return values;
-            };
-            for (value, name) in values.iter_mut().zip(names) {
-                *value = object.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+        match Field::from_wire(&key) {
+            Some(field) => read
+                .form
+                .insert(field, FieldInput::Text(decode_component(value)?)),
+            // What the edge reads never refuses a request; other unknown fields are not read.
+            None if matches!(key.as_str(), "lang" | "hosted_form") => {
+                read.note(&key, decode_component(value).ok().as_deref());
             }
-        }
-        MediaType::Form => {
-            for pair in body.split(|b| *b == b'&') {
-                let Some(i) = pair.iter().position(|b| *b == b'=') else {
-                    continue;
-                };
-                let Ok(key) = decode_component(&pair[..i]) else {
-                    continue;
-                };
-                if let Some(slot) = names.iter().position(|n| *n == key)
-                    && values[slot].is_none()
-                {
-                    values[slot] = decode_component(&pair[i + 1..]).ok();
-                }
-            }
+            None => {}
         }
     }
-    values
+    Ok(read)
 }
 
 /// Decodes one `application/x-www-form-urlencoded` component, refusing percent-encoded bytes
 /// that are not UTF-8 (a lossy decode would silently change what the person wrote).
-fn decode_component(raw: &[u8]) -> Result<String, RequestError> {
+fn decode_component(raw: &[u8]) -> Result<String, IntakeError> {
     let plus_as_space: Vec<u8> = raw
         .iter()
         .map(|b| if *b == b'+' { b' ' } else { *b })
         .collect();
     let bytes: Vec<u8> = percent_decode(&plus_as_space).collect();
-    String::from_utf8(bytes).map_err(|_| RequestError::Malformed("form field is not UTF-8"))
+    String::from_utf8(bytes).map_err(|_| IntakeError::Malformed("form field is not UTF-8"))
 }
 
 #[cfg(test)]
@@ -180,24 +161,16 @@ mod tests {
     }
 
     #[test]
-    fn a_value_read_at_the_edge() {
-        let form = b"name=Ana&lang=es&lang=en&hosted=%31";
-        assert_eq!(
-            first_value(MediaType::Form, form, "lang").as_deref(),
-            Some("es")
-        );
-        assert_eq!(
-            first_value(MediaType::Form, form, "hosted").as_deref(),
-            Some("1")
-        );
-        assert_eq!(first_value(MediaType::Form, form, "other"), None);
-        let json = br#"{"lang":"es-MX","name":"Ana"}"#;
-        assert_eq!(
-            first_value(MediaType::Json, json, "lang").as_deref(),
-            Some("es-MX")
-        );
-        assert_eq!(first_value(MediaType::Json, br#"{"lang":5}"#, "lang"), None);
-        assert_eq!(first_value(MediaType::Json, b"{", "lang"), None);
+    fn the_lang_and_the_hosted_forms_marker_are_read_with_the_fields() {
+        let form = parse_body(MediaType::Form, b"name=A&lang=es&hosted_form=1&lang=en").unwrap();
+        assert_eq!(form.lang.as_deref(), Some("es"), "the first");
+        assert!(form.hosted_form);
+        let json = parse_body(MediaType::Json, br#"{"lang":"es-MX","name":"Ana"}"#).unwrap();
+        assert_eq!(json.lang.as_deref(), Some("es-MX"));
+        assert!(!json.hosted_form);
+        let not_text = parse_body(MediaType::Json, br#"{"lang":5,"hosted_form":"2"}"#).unwrap();
+        assert_eq!(not_text.lang, None);
+        assert!(!not_text.hosted_form);
     }
 
     #[test]
@@ -206,7 +179,8 @@ mod tests {
             MediaType::Json,
             br#"{"name":"Ana","consent":true,"phone":null,"unknown":"x","message":["a"],"best_time":5}"#,
         )
-        .unwrap();
+        .unwrap()
+        .form;
         assert_eq!(form.get(Field::Name), Some(&FieldInput::Text("Ana".into())));
         assert_eq!(form.get(Field::Consent), Some(&FieldInput::Flag(true)));
         assert_eq!(form.get(Field::Phone), None);
@@ -223,7 +197,7 @@ mod tests {
             assert!(
                 matches!(
                     parse_body(MediaType::Json, bad),
-                    Err(RequestError::Malformed(_))
+                    Err(IntakeError::Malformed(_))
                 ),
                 "{bad:?}"
             );
@@ -236,7 +210,8 @@ mod tests {
             MediaType::Form,
             b"name=Ana+Lima&email=ana%40example.com&consent=on&other=1&message=caf%C3%A9&&flag",
         )
-        .unwrap();
+        .unwrap()
+        .form;
         assert_eq!(
             form.get(Field::Name),
             Some(&FieldInput::Text("Ana Lima".into()))
@@ -254,14 +229,16 @@ mod tests {
             Some(&FieldInput::Text("on".into()))
         );
 
-        let repeated = parse_body(MediaType::Form, b"email=a%40x.com&email=b%40x.com").unwrap();
+        let repeated = parse_body(MediaType::Form, b"email=a%40x.com&email=b%40x.com")
+            .unwrap()
+            .form;
         assert_eq!(repeated.get(Field::Email), Some(&FieldInput::Malformed));
 
         for bad in [&b"name=%FF"[..], b"name=\xff", b"na%E9me=x"] {
             assert!(
                 matches!(
                     parse_body(MediaType::Form, bad),
-                    Err(RequestError::Malformed(_))
+                    Err(IntakeError::Malformed(_))
                 ),
                 "{bad:?}"
             );

@@ -7,7 +7,7 @@ use crate::domain::{
     ConsultationRequest, Field, FieldInput, ParsedSubmission, SubmissionRules, SubmittedForm,
 };
 use crate::error::RequestError;
-pub use body::{MAX_BODY_BYTES, MediaType, first_value, first_values, parse_body};
+pub use body::{MAX_BODY_BYTES, MediaType, ReadBody, parse_body};
 
 /// What the intake reads from one request.
 #[derive(Debug, Clone, Copy)]
@@ -20,27 +20,52 @@ pub struct Intake<'a> {
     pub body: &'a [u8],
 }
 
-/// Size, media type, body and field rules, in that order.
-pub fn read_submission(
-    intake: Intake<'_>,
-    rules: SubmissionRules,
-) -> Result<ParsedSubmission, RequestError> {
+/// Why a body could not be read: each is the contract's 400, 413 or 415.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum IntakeError {
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("body larger than {MAX_BODY_BYTES} bytes")]
+    TooLarge,
+    #[error("malformed body: {0}")]
+    Malformed(&'static str),
+}
+
+impl From<IntakeError> for RequestError {
+    fn from(error: IntakeError) -> Self {
+        match error {
+            IntakeError::UnsupportedMediaType => RequestError::UnsupportedMediaType,
+            IntakeError::TooLarge => RequestError::PayloadTooLarge {
+                limit: MAX_BODY_BYTES,
+            },
+            IntakeError::Malformed(what) => RequestError::Malformed(what),
+        }
+    }
+}
+
+/// Size, media type and body, in that order, read once: the submitted fields (the
+/// `Idempotency-Key` header among them) and what the edge reads beside them.
+pub fn read_body(intake: Intake<'_>) -> Result<ReadBody, IntakeError> {
     if intake.undecodable_body {
-        return Err(RequestError::Malformed(
-            "body marked base64 does not decode",
-        ));
+        return Err(IntakeError::Malformed("body marked base64 does not decode"));
     }
     if intake.body.len() > MAX_BODY_BYTES {
-        return Err(RequestError::PayloadTooLarge {
-            limit: MAX_BODY_BYTES,
-        });
+        return Err(IntakeError::TooLarge);
     }
     let media = MediaType::from_content_type(intake.content_type)?;
-    let mut form = parse_body(media, intake.body)?;
+    let mut read = parse_body(media, intake.body)?;
     if let Some(header) = intake.idempotency_header {
-        add_header_key(&mut form, header.unwrap_or("\u{fffd}"));
+        add_header_key(&mut read.form, header.unwrap_or("\u{fffd}"));
     }
-    ConsultationRequest::parse(&form, rules).map_err(RequestError::Validation)
+    Ok(read)
+}
+
+/// The field rules, over a body read once.
+pub fn read_submission(
+    body: &ReadBody,
+    rules: SubmissionRules,
+) -> Result<ParsedSubmission, RequestError> {
+    ConsultationRequest::parse(&body.form, rules).map_err(RequestError::Validation)
 }
 
 /// Adds the `Idempotency-Key` header to the form as its `idempotency_key` field. Both may be sent
@@ -191,7 +216,7 @@ mod properties {
             idempotency_header: None,
             body: body.as_bytes(),
         };
-        read_submission(intake, SubmissionRules::default())
+        read_submission(&read_body(intake)?, SubmissionRules::default())
     }
 
     proptest! {
@@ -208,7 +233,10 @@ mod properties {
                 idempotency_header: header.as_deref().map(Ok),
                 body: &body,
             };
-            if let Err(error) = read_submission(intake, SubmissionRules::default()) {
+            let read = read_body(intake)
+                .map_err(RequestError::from)
+                .and_then(|body| read_submission(&body, SubmissionRules::default()));
+            if let Err(error) = read {
                 prop_assert!(CONTRACT_STATUSES.contains(&error.describe().status), "{error:?}");
             }
         }

@@ -247,7 +247,7 @@ pub fn request_item(
     }
     // A held request waits for the review digest, unless it is urgent and came without the
     // captcha: staff get that one at once (marked unverified) and follow it up like any other.
-    if received.hold.is_some() && !received.sent_while_held() {
+    if !received.followed_up() {
         fields.push((attr::NOTIFY_STATUS, s(NotifyStatus::Held.as_str())));
     } else {
         fields.extend([

@@ -1,18 +1,12 @@
 //! Spam defences: the honeypot, Turnstile (against a stand-in verifier on 127.0.0.1) and the
 //! per-client rate limit.
 
-use crate::helpers::{RequestSpec, SOURCE_IP, TestApp, full_submission, s};
+use crate::helpers::{
+    RequestSpec, SOURCE_IP, TestApp, answer, closed_endpoint, full_submission, s, serve, with_token,
+};
 use chrono::Duration;
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
-use tokio::net::TcpListener;
 
 /// The domain the tests' events arrive on (`requestContext.domainName`).
 pub const API_HOST: &str = "test.execute-api.us-east-1.amazonaws.com";
@@ -35,61 +29,37 @@ pub enum Verifier {
 
 /// A stand-in for Cloudflare's siteverify. Records the form fields of every check.
 pub async fn stand_in(mode: Verifier) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/siteverify", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
     let recorded = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let recorded = recorded.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request: Request<Incoming>| {
-                    let recorded = recorded.clone();
-                    async move {
-                        let body = request.into_body().collect().await.unwrap().to_bytes();
-                        let expired = String::from_utf8_lossy(&body).contains("response=expired");
-                        recorded
-                            .lock()
-                            .unwrap()
-                            .push(String::from_utf8_lossy(&body).into_owned());
-                        let answer = match mode {
-                            Verifier::Accept => {
-                                json!({"success": true, "hostname": "www.practice.test"})
-                            }
-                            Verifier::OtherHost => {
-                                json!({"success": true, "hostname": "evil.example"})
-                            }
-                            Verifier::ApiHost => json!({"success": true, "hostname": API_HOST}),
-                            Verifier::Reject => {
-                                json!({"success": false, "error-codes": ["invalid-input-response"]})
-                            }
-                            Verifier::Refuse(code) => {
-                                json!({"success": false, "error-codes": [code]})
-                            }
-                            Verifier::ByToken if expired => {
-                                json!({"success": false, "error-codes": ["timeout-or-duplicate"]})
-                            }
-                            Verifier::ByToken => json!({"success": true, "hostname": "localhost"}),
-                            Verifier::Hang => {
-                                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-                                json!({})
-                            }
-                            Verifier::Fail => {
-                                let mut response = Response::new(Full::new(Bytes::from("oops")));
-                                *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
-                                return Ok::<_, Infallible>(response);
-                            }
-                        };
-                        Ok(Response::new(Full::new(Bytes::from(answer.to_string()))))
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+    let url = serve(move |_, body| {
+        let recorded = recorded.clone();
+        async move {
+            let text = String::from_utf8_lossy(&body).into_owned();
+            let expired = text.contains("response=expired");
+            recorded.lock().unwrap().push(text);
+            let verdict = match mode {
+                Verifier::Accept => json!({"success": true, "hostname": "www.practice.test"}),
+                Verifier::OtherHost => json!({"success": true, "hostname": "evil.example"}),
+                Verifier::ApiHost => json!({"success": true, "hostname": API_HOST}),
+                Verifier::Reject => {
+                    json!({"success": false, "error-codes": ["invalid-input-response"]})
+                }
+                Verifier::Refuse(code) => json!({"success": false, "error-codes": [code]}),
+                Verifier::ByToken if expired => {
+                    json!({"success": false, "error-codes": ["timeout-or-duplicate"]})
+                }
+                Verifier::ByToken => json!({"success": true, "hostname": "localhost"}),
+                Verifier::Hang => {
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                    json!({})
+                }
+                Verifier::Fail => return answer(500, None, "oops"),
+            };
+            answer(200, None, verdict.to_string())
         }
-    });
-    (url, seen)
+    })
+    .await;
+    (format!("{url}/siteverify"), seen)
 }
 
 async fn with_turnstile(mode: Verifier) -> (TestApp, Arc<Mutex<Vec<String>>>) {
@@ -100,12 +70,6 @@ async fn with_turnstile(mode: Verifier) -> (TestApp, Arc<Mutex<Vec<String>>>) {
     ])
     .await;
     (test, seen)
-}
-
-fn with_token() -> Value {
-    let mut body = full_submission();
-    body["cf-turnstile-response"] = json!("XXXX.DUMMY.TOKEN.XXXX");
-    body
 }
 
 #[tokio::test]
@@ -246,9 +210,7 @@ async fn the_verifiers_own_errors_keep_the_request_unverified() {
 
 #[tokio::test]
 async fn an_unreachable_verifier_keeps_the_request_unverified() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/siteverify", closed.local_addr().unwrap());
-    drop(closed);
+    let url = format!("{}/siteverify", closed_endpoint());
     let test = TestApp::spawn_with(&[
         ("TURNSTILE_SECRET_KEY", "secret"),
         ("TURNSTILE_VERIFY_URL", &url),

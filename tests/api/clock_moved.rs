@@ -27,8 +27,7 @@ impl MovedClock {
     }
 
     pub(crate) fn vars(&self) -> [(&'static str, String); 4] {
-        let library = std::env::var("CONSULTATION_FAKETIME_LIB")
-            .expect("CONSULTATION_FAKETIME_LIB is not set: run the tests with `make test`");
+        let library = crate::helpers::suite_variable("CONSULTATION_FAKETIME_LIB");
         [
             ("LD_PRELOAD", library),
             ("FAKETIME_TIMESTAMP_FILE", self.file.display().to_string()),

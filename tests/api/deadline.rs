@@ -2,16 +2,10 @@
 //! compiled binary under a Runtime API that gives each invocation a few seconds, with DynamoDB,
 //! SES and the Turnstile verifier accepting connections and never answering.
 
-use crate::helpers::{RequestSpec, TestApp, full_submission, s, silent_endpoint};
+use crate::helpers::{RequestSpec, TestApp, s, silent_endpoint, with_token};
 use crate::runtime_api::{RuntimeApi, local_env};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::time::{Duration, Instant};
-
-fn with_token() -> Value {
-    let mut body = full_submission();
-    body["cf-turnstile-response"] = json!("XXXX.DUMMY.TOKEN.XXXX");
-    body
-}
 
 /// The binary with each invocation given `budget`, Turnstile's verifier hanging, and `hanging`
 /// (an endpoint variable) pointed at an endpoint that never answers; then one JSON submission.

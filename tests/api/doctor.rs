@@ -6,18 +6,14 @@
 //! (after passing each on, so the emulator records it for the IAM coverage check) and forwards
 //! the rest.
 
-use crate::helpers::{FRONT_DESK_ACCESS_KEY, answer_of, forward_to, harness_sdk_config};
+use crate::helpers::{FRONT_DESK_ACCESS_KEY, answer_of, forward_to, harness_sdk_config, serve};
 use crate::runtime_api::RuntimeApi;
 use aws_sdk_dynamodb::types::{AttributeValue, PointInTimeRecoverySpecification};
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use http_body_util::Full;
+use hyper::body::Bytes;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use tokio::net::TcpListener;
 
 /// What the stand-in says of the account.
 #[derive(Clone, Default)]
@@ -134,37 +130,22 @@ async fn stand_in(
     environment: HashMap<String, String>,
     scenario: Arc<Mutex<Scenario>>,
 ) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (upstream, environment, scenario) =
-                (upstream.clone(), environment.clone(), scenario.clone());
-            tokio::spawn(async move {
-                let service = service_fn(move |request: hyper::Request<Incoming>| {
-                    let (upstream, environment, scenario) =
-                        (upstream.clone(), environment.clone(), scenario.clone());
-                    async move {
-                        let (parts, body) = request.into_parts();
-                        let body = body.collect().await.unwrap().to_bytes();
-                        let path = parts.uri.path().to_owned();
-                        record_unrouted(&parts, &path);
-                        // Passed on first: the emulator records every call the tool made.
-                        let upstream_answer = forward_to(&upstream, &parts, body.clone()).await?;
-                        let current = scenario.lock().unwrap().clone();
-                        match stand_in_answer(&path, &body, &current, &environment) {
-                            Some(answer) => Ok(answer),
-                            None => answer_of(upstream_answer).await,
-                        }
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+    serve(move |parts, body| {
+        let (upstream, environment, scenario) =
+            (upstream.clone(), environment.clone(), scenario.clone());
+        async move {
+            let path = parts.uri.path().to_owned();
+            record_unrouted(&parts, &path);
+            // Passed on first: the emulator records every call the tool made.
+            let upstream_answer = forward_to(&upstream, &parts, body.clone()).await?;
+            let current = scenario.lock().unwrap().clone();
+            match stand_in_answer(&path, &body, &current, &environment) {
+                Some(answer) => Ok(answer),
+                None => answer_of(upstream_answer).await,
+            }
         }
-    });
-    url
+    })
+    .await
 }
 
 /// moto records only the calls it has a route for: the stand-in records the SES v2 calls it
@@ -204,7 +185,7 @@ fn record_unrouted(parts: &hyper::http::request::Parts, path: &str) {
 
 /// The stack IAM coverage evaluates (every optional part on, an alarm topic of the practice's).
 fn evaluated_stack() -> Value {
-    let path = std::env::var("CONSULTATION_STACKS").expect("run the tests with `make test`");
+    let path = crate::helpers::suite_variable("CONSULTATION_STACKS");
     let created: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     created["stacks"]
         .as_array()
@@ -428,8 +409,7 @@ struct Setup {
 
 impl Setup {
     async fn new() -> Self {
-        let endpoint =
-            std::env::var("CONSULTATION_STACK_ENDPOINT").expect("run the tests with `make test`");
+        let endpoint = crate::helpers::suite_variable("CONSULTATION_STACK_ENDPOINT");
         let stack = evaluated_stack();
         let name = stack["stack"].as_str().unwrap().to_owned();
         let environment: HashMap<String, String> =

@@ -1,7 +1,9 @@
 //! Storage that fails, endpoints that hang, code that panics: a clear answer in bounded time,
 //! nothing emailed, never a crash.
 
-use crate::helpers::{TestApp, app_against, full_submission, silent_endpoint, test_config};
+use crate::helpers::{
+    TestApp, app_against, closed_endpoint, full_submission, silent_endpoint, test_config,
+};
 use consultation_form::clock::Clock;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,10 +19,7 @@ async fn post_within_bound(test: &TestApp) -> (crate::helpers::TestResponse, Dur
 
 #[tokio::test]
 async fn a_stopped_emulator_gives_503_and_nothing_is_emailed() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
-    let test = app_against(&format!("http://127.0.0.1:{port}"), &[]).await;
+    let test = app_against(&closed_endpoint(), &[]).await;
 
     let (response, took) = post_within_bound(&test).await;
     println!("refused connection answered in {} ms", took.as_millis());

@@ -4,19 +4,15 @@
 //! stand-in of EventBridge's) records it, and a probe whose event never comes raises the alarm's
 //! event an hour later (times in the tests' practice time zone, New York). A replayed or altered header is an ordinary request.
 
-use crate::helpers::{CapturedLogs, RequestSpec, TestApp, send_email_requests_to, unique};
+use crate::helpers::{
+    CapturedLogs, RequestSpec, TestApp, TestResponse, answer, send_email_requests_to, serve, unique,
+};
 use crate::reminders::{ny, set_clock};
 use consultation_form::deadline::Deadline;
 use consultation_form::heartbeat::{HEADER, sign};
 use consultation_form::scheduled_run;
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
-use tokio::net::TcpListener;
 
 /// The heartbeat header and body of each probe the public URL saw.
 type SeenProbes = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
@@ -26,53 +22,25 @@ const KEY: &str = "heartbeat-key-for-the-tests-0123456789abcdef";
 /// The public URL: every request becomes an API Gateway event for the function's handler.
 /// Remembers the heartbeat header of each probe it saw.
 async fn public_url(test: &TestApp) -> (String, SeenProbes) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/consultations", listener.local_addr().unwrap());
     let app = test.app.clone();
     let seen: SeenProbes = Arc::default();
     let recorded = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let app = app.clone();
-            let recorded = recorded.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request: hyper::Request<Incoming>| {
-                    let app = app.clone();
-                    let recorded = recorded.clone();
-                    async move {
-                        let (parts, body) = request.into_parts();
-                        let body = body.collect().await.unwrap().to_bytes().to_vec();
-                        let spec = RequestSpec::received(&parts, &body);
-                        if let Some(header) = parts.headers.get(HEADER) {
-                            recorded
-                                .lock()
-                                .unwrap()
-                                .push((header.to_str().unwrap().to_owned(), body));
-                        }
-                        let request = consultation_form::http::envelope::request_from_event(
-                            &spec.event_json(),
-                        )
-                        .unwrap();
-                        let response = consultation_form::http::handle(&app, request).await;
-                        let (parts, body) = response.into_parts();
-                        let bytes = match body {
-                            lambda_http::Body::Text(t) => t.into_bytes(),
-                            lambda_http::Body::Binary(b) => b,
-                            _ => Vec::new(),
-                        };
-                        Ok::<_, std::convert::Infallible>(hyper::Response::from_parts(
-                            parts,
-                            Full::new(Bytes::from(bytes)),
-                        ))
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+    let url = serve(move |parts, body| {
+        let (app, recorded) = (app.clone(), recorded.clone());
+        async move {
+            let spec = RequestSpec::received(&parts, &body);
+            if let Some(header) = parts.headers.get(HEADER) {
+                let header = header.to_str().unwrap().to_owned();
+                recorded.lock().unwrap().push((header, body.to_vec()));
+            }
+            let request =
+                consultation_form::http::envelope::request_from_event(&spec.event_json()).unwrap();
+            let response = TestResponse::from(consultation_form::http::handle(&app, request).await);
+            answer(response.status, None, response.body)
         }
-    });
-    (url, seen)
+    })
+    .await;
+    (format!("{url}/consultations"), seen)
 }
 
 fn delivered(probe_id: &str, to: &str) -> Value {

@@ -4,18 +4,12 @@
 //! (libfaketime) reports it missing without SES's delivery event, and not with it.
 
 use crate::clock_moved::MovedClock;
-use crate::helpers::{RequestSpec, TestApp, send_email_requests_to, unique};
-use crate::runtime_api::{RuntimeApi, test_env};
+use crate::helpers::{RequestSpec, TestApp, answer, send_email_requests_to, serve, unique};
+use crate::runtime_api::{RuntimeApi, body_of, test_env};
 use chrono::Duration;
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::net::TcpListener;
 
 const KEY: &str = "heartbeat-key-for-the-binary-tests-0123456789";
 
@@ -41,36 +35,17 @@ fn daytime_zone() -> &'static str {
 /// The public URL: an HTTP front handing each request, as an API Gateway event, to `runtime`'s
 /// function process.
 async fn public_url(runtime: Arc<RuntimeApi>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/consultations", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let runtime = runtime.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request: hyper::Request<Incoming>| {
-                    let runtime = runtime.clone();
-                    async move {
-                        let (parts, body) = request.into_parts();
-                        let body = body.collect().await.unwrap().to_bytes().to_vec();
-                        let spec = RequestSpec::received(&parts, &body);
-                        let answer = runtime.invoke(&spec.event_json()).await;
-                        let status = answer["statusCode"].as_u64().unwrap_or(502) as u16;
-                        let text = answer["body"].as_str().unwrap_or_default().to_owned();
-                        Ok::<_, std::convert::Infallible>(
-                            hyper::Response::builder()
-                                .status(status)
-                                .body(Full::new(Bytes::from(text)))
-                                .unwrap(),
-                        )
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+    let url = serve(move |parts, body| {
+        let runtime = runtime.clone();
+        async move {
+            let spec = RequestSpec::received(&parts, &body);
+            let reply = runtime.invoke(&spec.event_json()).await;
+            let status = reply["statusCode"].as_u64().unwrap_or(502) as u16;
+            answer(status, None, body_of(&reply))
         }
-    });
-    url
+    })
+    .await;
+    format!("{url}/consultations")
 }
 
 struct Chain {

@@ -3,23 +3,12 @@
 //! frame.
 
 use crate::abuse::{API_HOST, Verifier, stand_in};
-use crate::helpers::{ALLOWED_ORIGIN, RequestSpec, TestApp, full_submission, s};
-use crate::runtime_api::{RuntimeApi, test_env};
+use crate::helpers::{ALLOWED_ORIGIN, RequestSpec, TestApp, s, with_token};
+use crate::runtime_api::{RuntimeApi, body_of, test_env};
 use serde_json::{Value, json};
 
 fn header<'a>(response: &'a Value, name: &str) -> &'a str {
     response["headers"][name].as_str().unwrap_or_default()
-}
-
-fn body_of(response: &Value) -> String {
-    let body = response["body"].as_str().unwrap_or_default();
-    if response["isBase64Encoded"] == true {
-        let bytes =
-            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).unwrap();
-        String::from_utf8(bytes).unwrap()
-    } else {
-        body.to_owned()
-    }
 }
 
 fn api_origin() -> String {
@@ -167,8 +156,7 @@ async fn a_token_made_on_the_api_host_is_verified() {
             .contains("frame-src https://challenges.cloudflare.com")
     );
 
-    let mut body = full_submission();
-    body["cf-turnstile-response"] = json!("XXXX.DUMMY.TOKEN.XXXX");
+    let mut body = with_token();
     body["hosted_form"] = json!("1");
     let from_the_form = RequestSpec::post_json(&body).header("origin", &api_origin());
     let answer = runtime.invoke(&from_the_form.event_json()).await;

@@ -7,16 +7,14 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 pub(crate) fn template() -> Value {
-    let path = std::env::var("CONSULTATION_TEMPLATE_JSON")
-        .expect("CONSULTATION_TEMPLATE_JSON is not set: run the tests with `make test`");
+    let path = crate::helpers::suite_variable("CONSULTATION_TEMPLATE_JSON");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// The template after the SAM transform (scripts/sam_stack.py translate), as `sam deploy` sends
 /// it to CloudFormation.
 pub(crate) fn translated() -> Value {
-    let path = std::env::var("CONSULTATION_TRANSLATED_JSON")
-        .expect("CONSULTATION_TRANSLATED_JSON is not set: run the tests with `make test`");
+    let path = crate::helpers::suite_variable("CONSULTATION_TRANSLATED_JSON");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 

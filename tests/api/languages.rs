@@ -3,12 +3,8 @@
 //! the acknowledgement is in it.
 
 use crate::helpers::{RequestSpec, TestApp, full_submission, s, send_email_requests_to, unique};
-use crate::runtime_api::{RuntimeApi, test_env};
+use crate::runtime_api::{RuntimeApi, body_of, test_env};
 use serde_json::{Value, json};
-
-fn body_of(response: &Value) -> String {
-    response["body"].as_str().unwrap_or_default().to_owned()
-}
 
 #[tokio::test]
 async fn a_spanish_browser_gets_spanish_messages_with_the_same_codes() {

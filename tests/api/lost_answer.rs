@@ -4,16 +4,13 @@
 //! DynamoDB answers the retry `TransactionInProgressException` (our own transaction, still
 //! being committed when the same token came again).
 
-use crate::helpers::{app_against, endpoint, full_submission, s};
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use crate::helpers::{
+    Answer, answer, answer_of, app_against, endpoint, forward_to, full_submission, s, serve,
+};
+use hyper::body::Bytes;
+use hyper::http::request::Parts;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use tokio::net::TcpListener;
 
 /// What the proxy answers the SDK's retry of the lost transaction with.
 #[derive(Clone, Copy)]
@@ -29,39 +26,27 @@ enum Retry {
 /// answer dropped with the connection, the second answered as `retry` says. Returns the proxy's
 /// URL.
 async fn proxy_losing_the_first_transaction_answer(retry: Retry) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let upstream = endpoint();
     let lost = Arc::new(AtomicU32::new(0));
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (upstream, lost) = (upstream.clone(), lost.clone());
-            tokio::spawn(async move {
-                let service = service_fn(move |request: Request<Incoming>| {
-                    let (upstream, lost) = (upstream.clone(), lost.clone());
-                    async move { forward(request, &upstream, &lost, retry).await }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    url
+    serve(move |parts, body| {
+        let (upstream, lost) = (upstream.clone(), lost.clone());
+        async move { forward(parts, body, &upstream, &lost, retry).await }
+    })
+    .await
 }
 
 async fn forward(
-    request: Request<Incoming>,
+    parts: Parts,
+    body: Bytes,
     upstream: &str,
     transactions: &AtomicU32,
     retry: Retry,
-) -> Result<Response<Full<Bytes>>, std::io::Error> {
-    let target = request
-        .headers()
+) -> Answer {
+    let target = parts
+        .headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+        .unwrap_or_default();
     let transaction = if target.ends_with("TransactWriteItems") {
         transactions.fetch_add(1, Ordering::SeqCst) + 1
     } else {
@@ -69,24 +54,14 @@ async fn forward(
     };
     if transaction == 2 && matches!(retry, Retry::InProgress) {
         let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#TransactionInProgressException","message":"Transaction is ongoing for the transaction token"}"#;
-        return Ok(Response::builder()
-            .status(400)
-            .header("content-type", "application/x-amz-json-1.0")
-            .body(Full::new(Bytes::from(body)))
-            .unwrap());
+        return answer(400, Some("application/x-amz-json-1.0"), body);
     }
-    let (parts, body) = request.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map_err(std::io::Error::other)?
-        .to_bytes();
-    let answer = crate::helpers::forward_to(upstream, &parts, body).await?;
+    let upstream_answer = forward_to(upstream, &parts, body).await?;
     if transaction == 1 {
         // The write committed upstream; the caller never hears so.
         return Err(std::io::Error::other("answer lost"));
     }
-    crate::helpers::answer_of(answer).await
+    answer_of(upstream_answer).await
 }
 
 async fn stored_once_and_emailed_once_on_the_request_path(retry: Retry) {

@@ -1,20 +1,17 @@
 //! A small Lambda Runtime API, served on 127.0.0.1, that runs the compiled binary the way Lambda
 //! does: the binary polls for the next event and posts its response back.
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use crate::helpers::{Answer, serve};
+use http_body_util::Full;
+use hyper::Response;
+use hyper::body::Bytes;
+use hyper::http::request::Parts;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::TcpListener;
 use tokio::process::{Child, Command};
 use tokio::sync::Notify;
 
@@ -42,8 +39,6 @@ impl RuntimeApi {
 
     /// A Runtime API whose invocations each have `budget` before their deadline.
     pub async fn start_with_budget(budget: Duration) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         let state = Arc::new(State {
             budget,
             queue: Mutex::default(),
@@ -52,20 +47,8 @@ impl RuntimeApi {
             errors: Mutex::default(),
         });
         let served = Arc::clone(&state);
-        tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    return;
-                };
-                let state = Arc::clone(&served);
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| route(Arc::clone(&state), request));
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let url = serve(move |parts, body| route(Arc::clone(&served), parts, body)).await;
+        let addr = url.trim_start_matches("http://").parse().unwrap();
         Self {
             addr,
             state,
@@ -169,17 +152,8 @@ pub fn local_env(overrides: &[(&str, &str)]) -> HashMap<String, String> {
     vars
 }
 
-async fn route(
-    state: Arc<State>,
-    request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
-    let path = request.uri().path().to_owned();
-    let body = request
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
+async fn route(state: Arc<State>, parts: Parts, body: Bytes) -> Answer {
+    let path = parts.uri.path().to_owned();
     let Some(rest) = path.strip_prefix(PREFIX) else {
         return Ok(reply(404, ""));
     };
@@ -237,4 +211,16 @@ fn reply(status: u16, body: &str) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body.to_owned())));
     *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
     response
+}
+
+/// The body of a response the binary answered (decoded when base64).
+pub fn body_of(response: &Value) -> String {
+    let body = response["body"].as_str().unwrap_or_default();
+    if response["isBase64Encoded"] == true {
+        let bytes =
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).unwrap();
+        String::from_utf8(bytes).unwrap()
+    } else {
+        body.to_owned()
+    }
 }

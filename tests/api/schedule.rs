@@ -4,7 +4,8 @@
 //! later run; an erase between a claim and its release leaves nothing behind.
 
 use crate::helpers::{
-    RefusingProxy, TestApp, app_against, full_submission, s, sent_emails_to, unique,
+    RefusingProxy, TestApp, app_against, closed_endpoint, full_submission, s, sent_emails_to,
+    unique,
 };
 use crate::reminders::{ny, reminders_to, run, set_clock, spawn, weekly_summary};
 use crate::runtime_api::{RuntimeApi, test_env};
@@ -178,9 +179,7 @@ async fn a_weekly_summary_whose_reading_fails_is_sent_by_a_later_run() {
 #[tokio::test]
 async fn a_step_that_fails_is_reported_and_never_fails_the_invocation() {
     let test = TestApp::spawn().await;
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let nowhere = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let nowhere = closed_endpoint();
     let runtime = RuntimeApi::start().await;
     let _function = runtime.spawn_function(&test_env(
         &test,

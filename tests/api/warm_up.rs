@@ -1,7 +1,7 @@
 //! The cold-start warm-up (`WARM_CONNECTIONS`): it leaves no trace, and it never holds up a cold
 //! start for longer than its limit.
 
-use crate::helpers::{TestApp, app_against, full_submission, silent_endpoint};
+use crate::helpers::{TestApp, answer, app_against, full_submission, serve, silent_endpoint};
 use consultation_form::app::WARM_UP_LIMIT;
 use std::time::{Duration, Instant};
 
@@ -36,18 +36,21 @@ async fn the_warm_up_gives_up_on_a_silent_endpoint_within_its_limit() {
 
 #[tokio::test]
 async fn without_warm_connections_the_warm_up_does_nothing() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let accepted = tokio::spawn(async move { listener.accept().await.is_ok() });
-    let test = app_against(
-        &format!("http://{address}"),
-        &[("WARM_CONNECTIONS", "false")],
-    )
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = calls.clone();
+    let endpoint = serve(move |_, _| {
+        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async { answer(500, None, "") }
+    })
     .await;
+    let test = app_against(&endpoint, &[("WARM_CONNECTIONS", "false")]).await;
 
     test.app.warm_up().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 
-    assert!(!accepted.is_finished(), "no connection may be opened");
-    accepted.abort();
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "no call may be made"
+    );
 }

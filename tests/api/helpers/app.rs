@@ -149,19 +149,6 @@ pub async fn app_against(endpoint: &str, overrides: &[(&str, &str)]) -> TestApp 
     TestApp::with_sdk_config(test_config(overrides), &sdk).await
 }
 
-/// An endpoint that accepts connections and never answers; abort the handle to close it.
-pub async fn silent_endpoint() -> (String, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let held = tokio::spawn(async move {
-        let mut open = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            open.push(socket);
-        }
-    });
-    (format!("http://{address}"), held)
-}
-
 /// The one test configuration: the variables, what they parse into, and the staff address.
 pub struct TestConfig {
     pub config: Config,

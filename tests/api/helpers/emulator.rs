@@ -10,16 +10,28 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 pub fn endpoint() -> String {
-    std::env::var("AWS_ENDPOINT_URL").expect(
-        "AWS_ENDPOINT_URL is not set: run the tests with `make test`, which starts the emulator",
-    )
+    suite_variable("AWS_ENDPOINT_URL")
+}
+
+/// A variable `make test` sets for the suite (the emulator's endpoint, the table's declaration,
+/// the emulated stacks...). Without it the suite cannot run: this says so in one line and ends
+/// the test process, instead of every test panicking in turn.
+pub fn suite_variable(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        // Straight to the process's stderr: the test harness would swallow a captured line.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{name} is not set: these tests run against an AWS emulator that `make test` installs, starts and configures; run `make test`"
+        );
+        std::process::exit(2);
+    })
 }
 
 /// Creates a table the way the local set-up does: keys, indexes and TTL from infra/template.yaml
 /// (exported as JSON by `scripts/local_aws.py table-spec`).
 pub async fn create_table(dynamodb: &aws_sdk_dynamodb::Client, name: &str) {
-    let path = std::env::var("CONSULTATION_TABLE_SPEC")
-        .expect("CONSULTATION_TABLE_SPEC is not set: run the tests with `make test`");
+    let path = suite_variable("CONSULTATION_TABLE_SPEC");
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let keys = |v: &Value| -> Vec<KeySchemaElement> {
         v.as_array()

@@ -169,3 +169,10 @@ pub fn full_submission() -> Value {
         "consent": true
     })
 }
+
+/// [`full_submission`] with a Turnstile token (which a stand-in verifier judges).
+pub fn with_token() -> Value {
+    let mut body = full_submission();
+    body["cf-turnstile-response"] = json!("XXXX.DUMMY.TOKEN.XXXX");
+    body
+}

@@ -4,6 +4,7 @@
 mod app;
 mod clock;
 mod emulator;
+mod endpoints;
 mod event;
 mod logs;
 mod proxy;
@@ -11,6 +12,7 @@ mod proxy;
 pub use app::*;
 pub use clock::*;
 pub use emulator::*;
+pub use endpoints::*;
 pub use event::*;
 pub use logs::*;
 pub use proxy::*;

@@ -1,15 +1,12 @@
 //! A proxy in front of the emulator that refuses, while told to, the calls whose body holds a
 //! given text (an address, an index name): one failing AWS call among working ones.
 
-use super::endpoint;
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use super::{Answer, endpoint, serve};
+use http_body_util::Full;
+use hyper::Response;
+use hyper::body::Bytes;
+use hyper::http::request::Parts;
 use std::sync::{Arc, Mutex};
-use tokio::net::TcpListener;
 
 #[derive(Clone)]
 pub struct RefusingProxy {
@@ -19,24 +16,13 @@ pub struct RefusingProxy {
 
 impl RefusingProxy {
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let refused: Arc<Mutex<Option<String>>> = Arc::default();
         let shared = refused.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let refused = shared.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request: Request<Incoming>| {
-                        let refused = refused.clone();
-                        async move { forward(request, &refused).await }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let url = serve(move |parts, body| {
+            let refused = shared.clone();
+            async move { forward(parts, body, &refused).await }
+        })
+        .await;
         Self { url, refused }
     }
 
@@ -50,16 +36,7 @@ impl RefusingProxy {
     }
 }
 
-async fn forward(
-    request: Request<Incoming>,
-    refused: &Mutex<Option<String>>,
-) -> Result<Response<Full<Bytes>>, std::io::Error> {
-    let (parts, body) = request.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map_err(std::io::Error::other)?
-        .to_bytes();
+async fn forward(parts: Parts, body: Bytes, refused: &Mutex<Option<String>>) -> Answer {
     let refuse = refused
         .lock()
         .unwrap()
@@ -82,7 +59,7 @@ async fn forward(
 /// Sends a request's parts and body on to `upstream` (the emulator), as the SDK sent them.
 pub async fn forward_to(
     upstream: &str,
-    parts: &hyper::http::request::Parts,
+    parts: &Parts,
     body: Bytes,
 ) -> Result<reqwest::Response, std::io::Error> {
     let mut outgoing = reqwest::Client::new().request(
@@ -105,7 +82,7 @@ pub async fn forward_to(
 }
 
 /// The upstream's answer, handed back to the SDK.
-pub async fn answer_of(answer: reqwest::Response) -> Result<Response<Full<Bytes>>, std::io::Error> {
+pub async fn answer_of(answer: reqwest::Response) -> Answer {
     let mut response = Response::builder().status(answer.status().as_u16());
     for (name, value) in answer.headers() {
         if name != "content-length" && name != "transfer-encoding" && name != "connection" {
