@@ -1,7 +1,7 @@
 # The two commands: `make dev` runs the function locally against an emulated AWS; `make test` runs
 # every test. Both install what they need (a Python venv in .venv) on first use.
 
-.PHONY: dev test show lint ci bench bench-schedule bench-cost deploy web-forms
+.PHONY: dev test show lint ci bench bench-profile bench-schedule bench-cost deploy web-forms
 
 dev:
 	bash scripts/dev.sh
@@ -28,6 +28,10 @@ web-forms:
 # Cold start, warm latency and memory next to a bare hello-world; the pure-path benchmark.
 bench:
 	bash scripts/bench.sh $(ARGS)
+
+# One cold start under callgrind: its instructions by step and by crate (valgrind counts, not times).
+bench-profile:
+	bash scripts/bench_profile.sh $(ARGS)
 
 # The scheduled run with 10, 1,000 and 10,000 stored requests: its AWS calls and CPU time.
 bench-schedule:

@@ -232,14 +232,17 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def build(binary, variant):
-    """Builds one binary as one variant; returns (path of a copy of the binary, zip size)."""
-    settings = VARIANTS[variant]
+def build(binary, variant, source=ROOT):
+    """Builds one binary as one variant (from `source`, a checkout); returns (path of a copy of the
+    binary, zip size)."""
+    settings = VARIANTS.get(variant, VARIANTS[SHIPPED])
     command = [str(ROOT / ".venv" / "bin" / "cargo-lambda"), "lambda", "build", "--release",
                "--output-format", "zip", "--bin", binary, *settings["args"]]
     print(f"==> building {binary} ({variant})", flush=True)
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, env={**os.environ, **settings["env"]})
+    # One target directory for every checkout: the dependencies are built once.
+    env = {**os.environ, **settings["env"], "CARGO_TARGET_DIR": str(ROOT / "target")}
+    subprocess.run(command, cwd=source, check=True, env=env)
     print(f"    built in {time.perf_counter() - started:.0f} s", flush=True)
     archive = ROOT / "target" / "lambda" / binary / "bootstrap.zip"
     target = OUT / "bin" / f"{binary}.{variant.replace(' ', '-').replace(',', '')}"
@@ -314,6 +317,9 @@ def main():
     parser.add_argument("--starts", type=int, default=20)
     parser.add_argument("--warm", type=int, default=1000)
     parser.add_argument("--soak", type=int, default=10000)
+    parser.add_argument("--baseline", metavar="REVISION",
+                        help="also build the function at this git revision and measure it in the same "
+                             "run (before and after, side by side)")
     parser.add_argument("--compare", action="store_true",
                         help="also build and measure opt-level 3 and z, aws-lc, and aws-lc with jitter entropy")
     args = parser.parse_args()
@@ -321,6 +327,17 @@ def main():
         parser.error("--starts and --warm must be at least 1, --soak at least 1000")
 
     hello = build("bench-hello", SHIPPED)
+    baseline = None
+    if args.baseline:
+        revision = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True,
+                                  capture_output=True, text=True).stdout.strip()
+        tree = OUT / f"source-{revision}"
+        if not tree.exists():
+            tree.mkdir(parents=True)
+            archive = subprocess.run(["git", "archive", revision], cwd=ROOT, check=True,
+                                     capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        baseline = (revision, *build("consultation-form", f"at {revision}", source=tree))
     shipped_binary, shipped_zip = build("consultation-form", SHIPPED)
 
     import local_aws  # noqa: E402  (needs AWS_ENDPOINT_URL, set by the caller)
@@ -373,6 +390,9 @@ def main():
     results = {"hello": run(*hello, hello_env, lambda n: hello_event, True)}
     results["consultation-form"] = run(shipped_binary, shipped_zip, function_env, fresh_submission, True,
                                        clear_table)
+    if baseline:
+        revision, binary, zip_size = baseline
+        results[f"at {revision}"] = run(binary, zip_size, function_env, fresh_submission, True, clear_table)
     # The async runtime: the shipped one runs on the main thread alone (RUNTIME_WORKERS=0).
     results["multi-thread runtime"] = run(shipped_binary, shipped_zip, {**function_env, "RUNTIME_WORKERS": "2"},
                                           fresh_submission, True, clear_table)
@@ -419,6 +439,14 @@ def main():
           f"peak RSS {threads['peak_rss_kib']} KiB")
     print(f"RSS after 1,000 / {args.soak:,} warm invocations: "
           f"{ours['rss_at_1000_kib']} / {ours[f'rss_at_{args.soak}_kib']} KiB")
+    if baseline:
+        before = results[f"at {baseline[0]}"]
+        print(f"\nbefore and after, one run ({baseline[0]} / this checkout / hello-world):")
+        for key, label in ROWS:
+            if key in before and key in ours:
+                print(f"  {label:<28}{before[key]:>12.1f}{ours[key]:>12.1f}{bare.get(key, float('nan')):>12.1f}")
+        print(f"  {'cold-path CPU, x hello':<28}{before['cold_cpu_ms'] / bare['cold_cpu_ms']:>12.2f}"
+              f"{ours['cold_cpu_ms'] / bare['cold_cpu_ms']:>12.2f}")
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
 
     if args.compare:

@@ -231,12 +231,6 @@ impl App {
         match inserted {
             InsertOutcome::Inserted if !followed_up => Ok(Accepted::Spam { id }),
             InsertOutcome::Inserted => {
-                if !received.held_for_review() {
-                    // The quiet form's clock: a monitor, so a failure here only logs.
-                    if let Err(error) = self.store.touch_last_request(now).await {
-                        tracing::warn!(event = "last_request_not_recorded", error = %error, "the time of the last request was not recorded");
-                    }
-                }
                 let acknowledge = self.config.send_acknowledgement;
                 let notify = self
                     .delivery

@@ -1,5 +1,7 @@
 //! Every text a person filling in the form reads, in Project Fluent catalogues (`locales/<lang>/`),
-//! one bundle per language, built once per cold start from files compiled into the binary.
+//! one bundle per language, built from files compiled into the binary when a text of that language
+//! is first asked for (a JSON post, answered without any text, builds none; the tests hold every
+//! file to parse, so a broken one never ships).
 //!
 //! Two renderings of each message: for HTML, Fluent's bidi isolation marks (U+2068/U+2069) stay
 //! around placeables, so a number or an address keeps its direction inside any script; for email
@@ -18,8 +20,8 @@ pub use negotiate::choose_language;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// The catalogue files of one language, as compiled in: (file name, source).
 pub(crate) type Files = [(&'static str, &'static str); 4];
@@ -77,13 +79,19 @@ struct Bundles {
     plain: FluentBundle<Arc<FluentResource>>,
 }
 
-/// The catalogues of every language the form speaks.
+/// The catalogues of every language the form speaks, each built on first use.
 pub struct Catalogues {
-    english: Bundles,
-    spanish: Bundles,
+    english: OnceLock<Bundles>,
+    spanish: OnceLock<Bundles>,
     /// Lookups that found no message in the language asked for. Only the tests read it: at run
     /// time a missing text falls back to English rather than failing a person's request.
     misses: AtomicUsize,
+}
+
+impl Default for Catalogues {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl std::fmt::Debug for Catalogues {
@@ -93,19 +101,37 @@ impl std::fmt::Debug for Catalogues {
 }
 
 impl Catalogues {
-    pub fn load() -> Result<Self, CatalogueError> {
-        Ok(Self {
-            english: bundles(Language::English)?,
-            spanish: bundles(Language::Spanish)?,
+    /// The catalogues, none of them built yet.
+    pub fn new() -> Self {
+        Self {
+            english: OnceLock::new(),
+            spanish: OnceLock::new(),
             misses: AtomicUsize::new(0),
-        })
+        }
     }
 
-    fn bundles(&self, language: Language) -> &Bundles {
+    /// Every language's catalogues, built now: what the tests hold to parse.
+    pub fn load() -> Result<Self, CatalogueError> {
+        let catalogues = Self::new();
+        for language in Language::ALL {
+            let built = bundles(language)?;
+            let _ = catalogues.slot(language).set(built);
+        }
+        Ok(catalogues)
+    }
+
+    fn slot(&self, language: Language) -> &OnceLock<Bundles> {
         match language {
             Language::English => &self.english,
             Language::Spanish => &self.spanish,
         }
+    }
+
+    fn bundles(&self, language: Language) -> &Bundles {
+        self.slot(language).get_or_init(|| {
+            // The files are compiled in and every one is parsed by the tests before it ships.
+            bundles(language).unwrap_or_else(|error| panic!("{error}"))
+        })
     }
 
     /// The text of `id` (or `id.attribute`) in `language`, for an HTML page.

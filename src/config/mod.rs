@@ -238,7 +238,7 @@ impl Config {
             quiet_days: env.required(&QUIET_DAYS)?,
             ses_identity: env.optional(&SES_IDENTITY)?,
             default_language: env.required(&DEFAULT_LANGUAGE)?,
-            catalogues: Arc::new(Catalogues::load()?),
+            catalogues: Arc::new(Catalogues::new()),
         })
     }
 }

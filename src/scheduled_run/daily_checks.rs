@@ -8,7 +8,6 @@ use crate::deadline::Deadline;
 use crate::domain::SubmissionId;
 use crate::heartbeat::{HEADER, sign};
 use crate::notify::{TestEmail, render};
-use crate::store::item::QUIET_CHECK_KEY;
 use crate::store::{ProbeState, Store, StoreError};
 use crate::tls::HttpsClient;
 use chrono::{DateTime, Duration, Timelike, Utc};
@@ -68,8 +67,17 @@ pub async fn run(run: &Run<'_>) -> Result<DailyReport, StoreError> {
         }
     }
     let quiet_days = config.quiet_days;
-    if quiet_days > 0 && store.claim_day(QUIET_CHECK_KEY, &day).await? {
-        let last = store.last_real_request(now).await?;
+    let since = match quiet_days {
+        0 => None,
+        _ => store.claim_quiet_check(&day, now).await?,
+    };
+    if let Some(since) = since {
+        // Back to the clock's start at most: a quiet stack reads one day of the index per day it
+        // has been quiet, once a day.
+        let last = store
+            .newest_real_request(since.date_naive(), now.date_naive())
+            .await?
+            .unwrap_or(since);
         let days = (now - last).num_days();
         if days >= i64::from(quiet_days) {
             tracing::warn!(

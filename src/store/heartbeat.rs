@@ -1,14 +1,13 @@
-//! The heartbeat's bookkeeping and the quiet form's clock: a probe accepted once (`heartbeat#`
-//! items, kept two days), the latest probe's state (`heartbeat-state`: sent, delivered, missing
-//! reported) and the time of the last real request (`last-request`). One item each, read by key:
-//! none of it grows with the table.
+//! The daily checks' bookkeeping: a probe accepted once (`heartbeat#` items, kept two days), the
+//! latest probe's state (`heartbeat-state`: sent, delivered, missing reported), doctor's test
+//! notification (`doctor-test#`), and the quiet-form check's day and clock (`quiet-check`). One
+//! item each, read by key: none of it grows with the table.
 
-use super::item::{
-    HEARTBEAT_STATE_KEY, LAST_REQUEST_KEY, attr, n, probe_key, rfc3339, s, test_key,
-};
-use super::{Store, StoreError, dynamodb};
+use super::item::{HEARTBEAT_STATE_KEY, QUIET_CHECK_KEY, attr, n, probe_key, rfc3339, s, test_key};
+use super::{Store, StoreError, condition_failed, dynamodb};
 use crate::domain::SubmissionId;
 use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::ReturnValue;
 use chrono::{DateTime, Duration, Utc};
 
 /// The latest probe, as the daily run sent it and SES reported on it.
@@ -165,18 +164,6 @@ impl Store {
             .expression_attribute_values(":id", s(&id.to_string()))
     }
 
-    /// Claims a once-a-day task (`key`) for `day`: false when a run did it today already.
-    pub async fn claim_day(&self, key: &str, day: &str) -> Result<bool, StoreError> {
-        Self::claim(
-            self.update_item(key)
-                .update_expression("SET #done = :day")
-                .condition_expression("attribute_not_exists(#done) OR #done <> :day")
-                .expression_attribute_names("#done", attr::DONE_DAY)
-                .expression_attribute_values(":day", s(day)),
-        )
-        .await
-    }
-
     /// `doctor --send-test`'s notification, waiting for SES's delivery event (kept a day).
     pub async fn put_test_notification(
         &self,
@@ -221,28 +208,30 @@ impl Store {
         Ok(item.and_then(|item| time(item.get(attr::DELIVERED_AT))))
     }
 
-    /// A real request arrived: the quiet form's clock starts again (never moved back).
-    pub async fn touch_last_request(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
-        Self::claim(
-            self.update_item(LAST_REQUEST_KEY)
-                .update_expression("SET #at = :at")
-                .condition_expression("attribute_not_exists(#at) OR #at < :at")
-                .expression_attribute_names("#at", attr::RECEIVED_AT)
-                .expression_attribute_values(":at", s(&rfc3339(at))),
-        )
-        .await
-        .map(|_| ())
-    }
-
-    /// When the last real request arrived; a stack that never had one starts its clock now.
-    pub async fn last_real_request(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, StoreError> {
-        let item = self.get_item(LAST_REQUEST_KEY).await?;
-        match item.and_then(|item| time(item.get(attr::RECEIVED_AT))) {
-            Some(at) => Ok(at),
-            None => {
-                self.touch_last_request(now).await?;
-                Ok(now)
+    /// Claims today's quiet-form check: when no run did it today, the time its clock started
+    /// (the first check's: a new stack is not quiet on its first day).
+    pub async fn claim_quiet_check(
+        &self,
+        day: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let claimed = self
+            .update_item(QUIET_CHECK_KEY)
+            .update_expression("SET #done = :day, #since = if_not_exists(#since, :now)")
+            .condition_expression("attribute_not_exists(#done) OR #done <> :day")
+            .expression_attribute_names("#done", attr::DONE_DAY)
+            .expression_attribute_names("#since", attr::SINCE)
+            .expression_attribute_values(":day", s(day))
+            .expression_attribute_values(":now", s(&rfc3339(now)))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match claimed {
+            Ok(output) => {
+                Ok(time(output.attributes.as_ref().and_then(|a| a.get(attr::SINCE))).or(Some(now)))
             }
+            Err(e) if condition_failed(&e) => Ok(None),
+            Err(e) => Err(dynamodb("UpdateItem")(e)),
         }
     }
 }

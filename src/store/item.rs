@@ -6,7 +6,7 @@
 //!   minutes;
 //! - `rate#<hmac>#<yyyymmddhh>`: a client's count of accepted requests in one clock hour;
 //! - `summary#<week>`, `review#digest`, `quiet-check`: the scheduled run's records of what it sent;
-//! - `heartbeat-state`, `heartbeat#<id>`, `last-request`, `doctor-test#<id>`: the daily checks'.
+//! - `heartbeat-state`, `heartbeat#<id>`, `doctor-test#<id>`: the daily checks'.
 //!
 //! While a request's staff email is not yet sent it carries `retry_queue = "pending"`, the key of
 //! the sparse index `pending-notifications` that the retry path queries.
@@ -97,6 +97,8 @@ pub mod attr {
     pub const MISSING_REPORTED: &str = "missing_reported";
     /// On a once-a-day task's record (`quiet-check`): the day it was last done.
     pub const DONE_DAY: &str = "done_day";
+    /// On `quiet-check`: when the quiet form's clock started (its first check).
+    pub const SINCE: &str = "since";
 }
 
 /// The sparse index of requests whose staff email is not yet sent.
@@ -152,8 +154,6 @@ pub fn duplicate_key_by_content(fingerprint: &str) -> String {
 
 /// The latest heartbeat probe's state, and doctor's pending test notification: one item.
 pub const HEARTBEAT_STATE_KEY: &str = "heartbeat-state";
-/// When the last real request came in: the quiet form's clock.
-pub const LAST_REQUEST_KEY: &str = "last-request";
 /// The review digest's record: when it last went, and the newest request it listed.
 pub const DIGEST_KEY: &str = "review#digest";
 /// The once-a-day quiet-form check's record.

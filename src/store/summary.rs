@@ -5,9 +5,8 @@
 use super::item::{Item, WEEK_INDEX, attr, day_key, n, request_id_of_key, request_key, rfc3339, s};
 use super::{Store, StoreError, StoredRequest, dynamodb, summary_key};
 use crate::domain::{FollowUpState, HoldReason, Language, SubmissionId};
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 
 /// What the summary needs of one request: no name, no address, no message.
@@ -94,18 +93,47 @@ impl Store {
                 .expression_attribute_names("#sent", attr::SENT_AT)
                 .expression_attribute_values(":at", s(&rfc3339(at)));
         }
-        match update.send().await {
-            Ok(_) => Ok(()),
-            Err(e)
-                if matches!(
-                    e.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(())
+        Self::claim(update).await.map(|_| ())
+    }
+
+    /// When the newest real request (not held for review) came in, looking back one UTC day at a
+    /// time from `until` to `from`: one query of the index per day, stopping at the first day
+    /// that has one. Read once a day, by the quiet-form check.
+    pub async fn newest_real_request(
+        &self,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let mut day = until;
+        while day >= from {
+            let mut pages = self
+                .client
+                .query()
+                .table_name(&self.table_name)
+                .index_name(WEEK_INDEX)
+                .key_condition_expression("#day = :day")
+                .filter_expression("attribute_not_exists(#held)")
+                .expression_attribute_names("#day", attr::RECEIVED_DAY)
+                .expression_attribute_names("#held", attr::HELD_AS_SPAM)
+                .expression_attribute_values(":day", s(&day_key(day)))
+                .scan_index_forward(false)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(dynamodb("Query"))?;
+                if let Some(at) = page
+                    .items()
+                    .first()
+                    .and_then(|item| item.get(attr::RECEIVED_AT)?.as_s().ok())
+                    .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+                {
+                    return Ok(Some(at.with_timezone(&Utc)));
+                }
             }
-            Err(e) => Err(dynamodb("UpdateItem")(e)),
+            let Some(before) = day.pred_opt() else { break };
+            day = before;
         }
+        Ok(None)
     }
 
     /// The requests received from `since` to `until`, held ones included: one query per UTC day
