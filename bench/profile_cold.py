@@ -26,18 +26,31 @@ from cold_start import RuntimeApi, expect_success, lambda_env  # noqa: E402
 
 # The function's own steps, by a symbol their functions carry (inclusive instructions).
 STEPS = (
-    ("the configuration (Config::from_lookup)", "consultation_form::config::Config::read"),
-    ("the catalogues (Catalogues::load)", "consultation_form::catalogues::Catalogues::load"),
-    ("the SDK's configuration", "consultation_form::aws::load_sdk_config"),
-    ("the warm-up (two TLS handshakes)", "consultation_form::app::warm_up::"),
-    ("the request (http::handle)", "consultation_form::http::handle"),
-    ("  reading the body", "consultation_form::intake::read_body"),
-    ("  the field rules", "consultation_form::domain::request::"),
-    ("  the phone number", "consultation_form::domain::phone::"),
-    ("  storing it", "consultation_form::store::intake::"),
-    ("  the staff email (render and send)", "consultation_form::delivery::Delivery::send_staff_email"),
-    ("  rendering it", "consultation_form::notify::render"),
+    ("the configuration (Config::read)", "consultation_form::config::Config::read"),
+    ("  its email checks (validator)", "consultation_form::config::vars::email_address"),
+    ("the two SDK clients (DynamoDB, SES)", "aws_sdk_dynamodb::client::Client::new"),
+    ("  (SES's, the same again)", "aws_sdk_sesv2::client::Client::new"),
+    ("the trust roots, read for each client (PEM)", "rustls_pki_types::pem::read"),
+    ("TLS handshakes (the warm-up's two)", "RustTlsConnector<R>::handle_direct_connection"),
+    ("the request (http::answer)", "consultation_form::http::answer"),
+    ("  the phone number", "consultation_form::domain::phone::PhoneNumber::parse"),
+    ("    the home region's metadata", "consultation_form::domain::phone::metadata::database"),
+    ("  storing it (one transaction)", "Store>::insert_request"),
+    ("  the staff email (render, send, record)", "consultation_form::delivery::Delivery::notify_staff"),
 )
+
+
+def crate_of(entry):
+    """The crate (or library) of one callgrind_annotate line: `file:function [object]`."""
+    location, _, obj = entry.partition(" [")
+    path, _, function = location.partition(":")
+    if "libc.so" in obj or "ld-linux" in obj or path.startswith("./"):
+        return "libc and the loader"
+    registry = re.search(r"registry/src/[^/]+/([A-Za-z0-9_-]+?)-\d", path)
+    if registry:
+        return registry.group(1)
+    name = function.lstrip("<")
+    return name.split("::", 1)[0] if "::" in name else name
 
 
 def main():
@@ -89,7 +102,7 @@ def main():
         api.close()
 
     annotated = subprocess.run(
-        ["callgrind_annotate", "--inclusive=yes", "--threshold=100", str(out_file)],
+        ["callgrind_annotate", "--auto=no", "--inclusive=yes", "--threshold=100", str(out_file)],
         capture_output=True, text=True, check=True).stdout
     inclusive = collections.OrderedDict()
     total = None
@@ -104,16 +117,14 @@ def main():
             continue
         inclusive.setdefault(name, count)
     exclusive = subprocess.run(
-        ["callgrind_annotate", "--inclusive=no", "--threshold=100", str(out_file)],
+        ["callgrind_annotate", "--auto=no", "--inclusive=no", "--threshold=100", str(out_file)],
         capture_output=True, text=True, check=True).stdout
     by_crate = collections.Counter()
     for line in exclusive.splitlines():
         match = re.match(r"\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$", line)
         if not match or "PROGRAM TOTALS" in match.group(2):
             continue
-        name = match.group(2).split(":", 1)[-1] if ":" in match.group(2).split("::")[0] else match.group(2)
-        crate = re.split(r"::|<| ", name.lstrip("<"), maxsplit=1)[0] or "?"
-        by_crate[crate] += int(match.group(1).replace(",", ""))
+        by_crate[crate_of(match.group(2))] += int(match.group(1).replace(",", ""))
     if total is None:
         total = sum(by_crate.values())
     print(f"\none cold start (init + one form post, stored and emailed): {total / 1e6:.1f} million "
