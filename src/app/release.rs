@@ -51,8 +51,14 @@ pub async fn release(app: &App, id: SubmissionId, token: &str) -> Result<Release
         .store()
         .release_held(id, now, first_reminder_at, expires_at)
         .await?;
-    if released == Released::Now {
-        tracing::info!(event = "released_from_review", submission_id = %id, "a held request was released to staff");
+    match released {
+        Released::Now => {
+            tracing::info!(event = "released_from_review", submission_id = %id, "a held request was released to staff");
+        }
+        Released::StoppedHolding => {
+            tracing::info!(event = "released_from_review", submission_id = %id, resent = false, "a held request staff already had stopped being held; nothing sent again");
+        }
+        Released::Already | Released::Gone => {}
     }
     Ok(released)
 }

@@ -84,6 +84,11 @@ pub async fn answer(
                     "It goes to the staff address within five minutes, like any other request, with the usual reminders.",
                     "released",
                 ),
+                Released::StoppedHolding => (
+                    "Staff have it already",
+                    "Staff already have this request (it was urgent and sent to them at once) or have followed it up. It is no longer held, and is not sent again.",
+                    "release_stopped_holding",
+                ),
                 Released::Already => (
                     "Already sent to staff",
                     "Someone released this request before; it was sent once, and is not sent again.",

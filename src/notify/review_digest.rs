@@ -18,6 +18,8 @@ pub struct DigestRow {
     pub when: String,
     pub reason: &'static str,
     pub urgent: bool,
+    /// Urgent and sent to staff at once: listed all the same, marked so.
+    pub already_sent: bool,
     /// *Not spam: send it to staff*; `None` without `FOLLOW_UP_KEY`.
     pub release: Option<String>,
 }
@@ -123,6 +125,7 @@ mod tests {
                 when: "Mon 30 Nov, 09:00".to_owned(),
                 reason: "hidden field filled (a bot, or a browser's autofill)",
                 urgent: n == 0,
+                already_sent: n == 0,
                 release: Some(format!("https://api.example/r/{n}?a=1&b=2")),
             })
             .collect();
@@ -142,7 +145,7 @@ mod tests {
         );
         assert!(email.text.contains("Person 49") && !email.text.contains("Person 50 "));
         assert!(email.text.contains("And 5 more, older."));
-        assert!(email.text.contains("URGENT"));
+        assert!(email.text.contains("URGENT · already sent to staff"));
         assert!(email.html.contains("&#60;b&#62;") && !email.html.contains("<b>"));
         assert!(email.html.contains("?a=1&#38;b=2"), "links escaped once");
         assert!(email.text.contains("?a=1&b=2"), "and not at all in text");

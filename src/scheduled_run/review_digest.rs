@@ -130,6 +130,7 @@ fn digest(
                     .to_string(),
                 reason: reason_label(entry.reason),
                 urgent: entry.urgent,
+                already_sent: entry.urgent && entry.reason == HoldReason::NoCaptcha,
                 release: link(entry),
             })
             .collect(),

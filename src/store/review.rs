@@ -6,7 +6,7 @@ use super::item::{
     DIGEST_KEY, HELD, HELD_INDEX, Item, PENDING, REMINDER_DUE, attr, n, partition_key,
     request_id_of_key, rfc3339, s,
 };
-use super::{Store, StoreError, condition_failed, dynamodb};
+use super::{Store, StoreError, dynamodb};
 use crate::domain::{FollowUpState, HoldReason, NotifyStatus, Reminder, SubmissionId};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
@@ -34,6 +34,9 @@ pub struct DigestState {
 pub enum Released {
     /// Now an ordinary request: its staff email is due.
     Now,
+    /// Staff had it already (an urgent hold sent at once) or have handled it: it only stopped
+    /// being held, and is neither sent again nor moved back.
+    StoppedHolding,
     /// Released before (the button pressed twice): nothing more.
     Already,
     /// No such request: deleted with the other held ones.
@@ -138,7 +141,9 @@ impl Store {
 
     /// Releases a held request into the ordinary path, once: its staff email due now (the retry
     /// path sends it), follow-up `new` with its first reminder due at `first_reminder_at`, kept
-    /// until `expires_at` (`RETENTION_DAYS` after receipt).
+    /// until `expires_at` (`RETENTION_DAYS` after receipt). A request staff already got (an
+    /// urgent hold sent at once) or already handled only stops being held: it is never sent
+    /// again nor moved back.
     pub async fn release_held(
         &self,
         id: SubmissionId,
@@ -146,15 +151,19 @@ impl Store {
         first_reminder_at: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<Released, StoreError> {
-        let released = self
-            .update_request(id)
+        let ordinary = self
+            .release_update(id, now, expires_at)
             .update_expression(
                 "SET #status = :pending, #queue = :queued, #attempts = :zero, #next = :now_ms, \
                  #state = :new, #state_at = :now, #open = :new, #rqueue = :due, #due = :due_at, \
                  #stage = :stage, #expires = :expires, #released = :now \
                  REMOVE #held, #held_queue",
             )
-            .condition_expression("#held = :true")
+            // Never sent, never followed up: held and nothing more.
+            .condition_expression(
+                "#held = :true AND #status = :held_status \
+                 AND (attribute_not_exists(#state) OR #state = :new)",
+            )
             .expression_attribute_names("#status", attr::NOTIFY_STATUS)
             .expression_attribute_names("#queue", attr::RETRY_QUEUE)
             .expression_attribute_names("#attempts", attr::NOTIFY_ATTEMPTS)
@@ -165,31 +174,48 @@ impl Store {
             .expression_attribute_names("#rqueue", attr::REMINDER_QUEUE)
             .expression_attribute_names("#due", attr::REMINDER_DUE_AT)
             .expression_attribute_names("#stage", attr::REMINDER_STAGE)
-            .expression_attribute_names("#expires", attr::EXPIRES_AT)
-            .expression_attribute_names("#released", attr::RELEASED_AT)
-            .expression_attribute_names("#held", attr::HELD_AS_SPAM)
-            .expression_attribute_names("#held_queue", attr::HELD_QUEUE)
             .expression_attribute_values(":pending", s(NotifyStatus::Pending.as_str()))
+            .expression_attribute_values(":held_status", s(NotifyStatus::Held.as_str()))
             .expression_attribute_values(":queued", s(PENDING))
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":now_ms", n(now.timestamp_millis()))
             .expression_attribute_values(":new", s(FollowUpState::New.as_str()))
-            .expression_attribute_values(":now", s(&rfc3339(now)))
             .expression_attribute_values(":due", s(REMINDER_DUE))
             .expression_attribute_values(":due_at", n(first_reminder_at.timestamp_millis()))
-            .expression_attribute_values(":stage", s(Reminder::Staff.as_str()))
+            .expression_attribute_values(":stage", s(Reminder::Staff.as_str()));
+        if Self::claim(ordinary).await? {
+            return Ok(Released::Now);
+        }
+        let stop_holding = self
+            .release_update(id, now, expires_at)
+            .update_expression(
+                "SET #expires = :expires, #released = :now REMOVE #held, #held_queue",
+            )
+            .condition_expression("#held = :true");
+        if Self::claim(stop_holding).await? {
+            return Ok(Released::StoppedHolding);
+        }
+        Ok(match self.get_request(id).await? {
+            Some(_) => Released::Already,
+            None => Released::Gone,
+        })
+    }
+
+    /// What both kinds of release write: no longer held, kept `RETENTION_DAYS`, released now.
+    fn release_update(
+        &self,
+        id: SubmissionId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+        self.update_request(id)
+            .expression_attribute_names("#expires", attr::EXPIRES_AT)
+            .expression_attribute_names("#released", attr::RELEASED_AT)
+            .expression_attribute_names("#held", attr::HELD_AS_SPAM)
+            .expression_attribute_names("#held_queue", attr::HELD_QUEUE)
+            .expression_attribute_values(":now", s(&rfc3339(now)))
             .expression_attribute_values(":expires", n(expires_at.timestamp()))
             .expression_attribute_values(":true", AttributeValue::Bool(true))
-            .send()
-            .await;
-        match released {
-            Ok(_) => Ok(Released::Now),
-            Err(e) if condition_failed(&e) => Ok(match self.get_request(id).await? {
-                Some(_) => Released::Already,
-                None => Released::Gone,
-            }),
-            Err(e) => Err(dynamodb("UpdateItem")(e)),
-        }
     }
 }
 

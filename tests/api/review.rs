@@ -196,3 +196,99 @@ async fn an_urgent_request_without_the_captcha_goes_to_staff_at_once_marked_unve
     let body = emails[0]["body"].as_str().unwrap();
     assert!(body.contains("Unverified: held for review"), "{body}");
 }
+
+/// The path and query of the first link of `html` whose path ends with `ending` and whose query
+/// holds `holding`.
+fn link_in(html: &str, ending: &str, holding: &str) -> (String, String) {
+    let href = html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|href| href.replace("&#38;", "&").replace("&amp;", "&"))
+        .find(|href| {
+            href.split('?').next().is_some_and(|p| p.ends_with(ending)) && href.contains(holding)
+        })
+        .unwrap_or_else(|| panic!("no link to {ending} in {html}"));
+    let (path, query) = href
+        .split_once("/consultation-form")
+        .map(|(_, rest)| rest)
+        .unwrap()
+        .split_once('?')
+        .unwrap();
+    (path.to_owned(), query.to_owned())
+}
+
+fn press(path: &str, form: &str) -> String {
+    RequestSpec::new("POST", path)
+        .header("origin", "")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .body(form.as_bytes())
+        .event_json()
+}
+
+#[tokio::test]
+async fn releasing_a_crisis_request_staff_already_handled_neither_resends_nor_reopens_it() {
+    let test = TestApp::spawn().await;
+    let monday = MovedClock::ahead(to_next_monday_morning() + Duration::hours(1));
+    let (runtime, _function) = binary(&test, &monday).await;
+    let name = format!("Urgent Person {}", unique());
+    runtime
+        .invoke(&form_post(&name, "I want to end my life").event_json())
+        .await;
+    let id = s(&test.items().await[0], "id");
+    let emails = sent_emails_to(&test.staff).await;
+    assert_eq!(staff_emails(&emails, "Urgent"), 1, "sent at once");
+
+    // Staff called the person and closed it, from the email's link.
+    let body = emails[0]["body"].as_str().unwrap();
+    let (path, closed) = link_in(body, "/follow-up", "state=closed");
+    let recorded = runtime.invoke(&press(&path, &closed)).await;
+    assert_eq!(recorded["statusCode"], 200, "{recorded}");
+    assert_eq!(s(&test.item(&id).await, "follow_up"), "closed");
+
+    // The next digest still lists it, marked as already sent; someone presses Not spam.
+    let run = runtime.invoke(&scheduled()).await;
+    assert_eq!(run["review_digest_sent"], true, "{run}");
+    let emails = sent_emails_to(&test.staff).await;
+    let digest = emails
+        .iter()
+        .find(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap()
+                .starts_with("Held for review")
+        })
+        .unwrap()["body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(digest.contains("already sent to staff"), "{digest}");
+    let (path, query) = link_in(&digest, "/release", "token=");
+    let released = runtime
+        .invoke(&press(
+            &path,
+            &query.replacen("token=", "state=release&token=", 1),
+        ))
+        .await;
+    assert_eq!(released["statusCode"], 200, "{released}");
+    assert!(
+        released["body"].as_str().unwrap().contains("already"),
+        "{released}"
+    );
+
+    // Nothing is sent again, nothing is reopened, nothing is reminded.
+    for _ in 0..2 {
+        runtime.invoke(&scheduled()).await;
+    }
+    let emails = sent_emails_to(&test.staff).await;
+    assert_eq!(staff_emails(&emails, "Urgent"), 1, "never sent again");
+    assert_eq!(staff_emails(&emails, "Reminder"), 0, "never reminded");
+    let item = test.item(&id).await;
+    assert_eq!(s(&item, "follow_up"), "closed", "never moved back");
+    assert!(!item.contains_key("reminder_queue"), "no reminder due");
+    assert!(
+        !item.contains_key("held_as_spam") && !item.contains_key("held_queue"),
+        "no longer held"
+    );
+}
