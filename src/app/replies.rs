@@ -2,25 +2,27 @@
 //! never click a link. With `REPLY_TRACKING_DOMAIN` (a subdomain whose mail SES receives), the
 //! staff email's `Reply-To` holds the person and a signed address `reply+<id>.<signature>@<domain>`;
 //! SES receiving invokes the function with the receipt event only (no message body is stored
-//! anywhere), and a reply from a staff address or the practice's domain with a passing SPF or
-//! DKIM verdict records `contacted`, with the reply's time as first contact, never moving a
-//! request back.
+//! anywhere), and a reply that counts (`follow_up::reply_verdict`: authenticated, the practice's,
+//! not automatic, to the person) records `contacted`, with the reply's time as first contact,
+//! never moving a request back.
 
 use super::App;
 use crate::domain::FollowUpState;
+use crate::follow_up::reply_verdict::{ReplyVerdict, judge, sent_to};
 use crate::follow_up::request_of;
 use crate::store::StoreError;
-use aws_lambda_events::ses::{SimpleEmailEvent, SimpleEmailVerdict};
+use aws_lambda_events::ses::SimpleEmailEvent;
 
 /// What one receipt event did: the answer to its invocation.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReplyReport {
-    /// `recorded`, `already_followed_up`, `not_ours`, `not_verified`, `outside_sender`, `off`
-    /// or `unreadable`.
+    /// `recorded`, `already_followed_up`, `not_ours`, `automatic`, `not_verified`,
+    /// `outside_sender`, `not_to_the_person`, `unknown_request`, `off` or `unreadable`.
     pub outcome: &'static str,
 }
 
-/// Records what a receipt event says: a verified reply from the practice to a signed address.
+/// Records what a receipt event says: an authenticated reply from the practice to the person,
+/// through a signed address.
 pub async fn record(app: &App, event: SimpleEmailEvent) -> Result<ReplyReport, StoreError> {
     let report = |outcome| Ok(ReplyReport { outcome });
     let config = app.config();
@@ -44,26 +46,29 @@ pub async fn record(app: &App, event: SimpleEmailEvent) -> Result<ReplyReport, S
         );
         return report("not_ours");
     };
-    let passed = |v: &SimpleEmailVerdict| {
-        v.status
-            .as_deref()
-            .is_some_and(|s| s.eq_ignore_ascii_case("PASS"))
+    let refused = |outcome: &'static str, why: &str| {
+        tracing::warn!(event = "reply_not_counted", submission_id = %id, outcome, "a reply that does not count as contact ({why}); ignored");
+        report(outcome)
     };
-    if !passed(&ses.receipt.spf_verdict) && !passed(&ses.receipt.dkim_verdict) {
-        tracing::warn!(event = "reply_not_verified", submission_id = %id, "a reply whose SPF and DKIM both failed; ignored");
-        return report("not_verified");
+    match judge(&ses.mail, &ses.receipt, |address| is_practice(app, address)) {
+        ReplyVerdict::Counts(_) => {}
+        ReplyVerdict::Automatic => return refused("automatic", "an automatic answer"),
+        ReplyVerdict::NotAuthenticated => {
+            return refused("not_verified", "nothing authenticates its sender");
+        }
+        ReplyVerdict::OutsideSender => {
+            return refused("outside_sender", "its sender is not the practice's");
+        }
+        ReplyVerdict::Unreadable => return refused("unreadable", "no single sender"),
     }
-    let source = ses.mail.source.as_deref().unwrap_or_default();
-    let sender = ses
-        .mail
-        .common_headers
-        .from
-        .first()
-        .map(|from| bare_address(from))
-        .unwrap_or(source);
-    if !from_the_practice(app, sender) || !from_the_practice(app, source) {
-        tracing::warn!(event = "reply_outside_sender", submission_id = %id, "a reply from outside the practice; ignored");
-        return report("outside_sender");
+    let Some(stored) = app.store().get_request(id).await? else {
+        return refused("unknown_request", "no such request, or erased");
+    };
+    if !sent_to(&ses.mail, stored.received.request.email.as_str()) {
+        return refused(
+            "not_to_the_person",
+            "the person is not among its recipients",
+        );
     }
     let at = ses.receipt.timestamp;
     match app.store().record_reply(id, at).await? {
@@ -76,39 +81,17 @@ pub async fn record(app: &App, event: SimpleEmailEvent) -> Result<ReplyReport, S
     }
 }
 
-/// `Dr Lee <lee@practice.example>` → `lee@practice.example`.
-fn bare_address(from: &str) -> &str {
-    match (from.rfind('<'), from.rfind('>')) {
-        (Some(open), Some(close)) if open < close => &from[open + 1..close],
-        _ => from.trim(),
-    }
-}
-
-/// A staff address, or one of the practice's domain (the sender's, `NOTIFY_FROM`'s).
-fn from_the_practice(app: &App, address: &str) -> bool {
+/// A staff address (wherever it is), or an address of the practice's own mail domains.
+fn is_practice(app: &App, address: &str) -> bool {
     let config = app.config();
-    let domain_of = |a: &str| a.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase());
     let staff = config
         .notify_to
         .iter()
         .chain(&config.escalate_to)
         .chain(&config.notify_fallback_to)
-        .any(|s| s.as_str().eq_ignore_ascii_case(address));
-    staff
-        || (domain_of(address).is_some()
-            && domain_of(address) == domain_of(config.notify_from.as_str()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_from_header_gives_the_bare_address() {
-        assert_eq!(
-            bare_address("Dr Lee <lee@practice.example>"),
-            "lee@practice.example"
-        );
-        assert_eq!(bare_address("lee@practice.example"), "lee@practice.example");
-    }
+        .any(|staff| staff.as_str().eq_ignore_ascii_case(address));
+    let domain = address
+        .rsplit_once('@')
+        .map(|(_, domain)| domain.to_ascii_lowercase());
+    staff || domain.is_some_and(|domain| config.practice_mail_domains.contains(&domain))
 }

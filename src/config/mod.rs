@@ -5,6 +5,7 @@
 //! every variable; this module puts their values together.
 
 mod error;
+mod mail_domains;
 mod origin;
 mod secret_arn;
 mod secret_sources;
@@ -21,6 +22,7 @@ use crate::domain::BusinessHours;
 use crate::domain::{EmailAddress, PhoneRegion, UrgentPhrases};
 use crate::signing::{ClientHashKey, FollowUpKey, HeartbeatKey};
 use chrono_tz::Tz;
+use mail_domains::PUBLIC_MAIL_DOMAINS;
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -64,6 +66,9 @@ pub struct Config {
     pub secret_arns: SecretArns,
     /// `REPLY_TRACKING_DOMAIN`: replies to the staff email at this domain count as contact.
     pub reply_tracking_domain: Option<String>,
+    /// The practice's own mail domains (`PRACTICE_MAIL_DOMAINS`, else `NOTIFY_FROM`'s unless a
+    /// public provider's): an authenticated reply from one counts as staff's.
+    pub practice_mail_domains: Vec<String>,
     /// `PRACTICE_PHONE`, `PRACTICE_CONTACT_EMAIL`: the way out when sending fails.
     pub practice_contact: PracticeContact,
     /// The hosted form's Turnstile widget: the site key and the script's URL, when Turnstile is
@@ -197,13 +202,14 @@ impl Config {
             _ => None,
         };
         let script_url = env.required(&TURNSTILE_SCRIPT_URL)?;
+        let notify_from = env.required(&NOTIFY_FROM)?;
         let turnstile_widget = env
             .optional(&TURNSTILE_SITE_KEY)?
             .filter(|_| turnstile.is_some())
             .map(|key| (key, script_url));
         Ok(Config {
             table_name: env.required(&TABLE_NAME)?,
-            notify_from: env.required(&NOTIFY_FROM)?,
+            notify_from: notify_from.clone(),
             notify_to: env.required(&NOTIFY_TO)?,
             notify_fallback_to: env.optional(&NOTIFY_FALLBACK_TO)?.unwrap_or_default(),
             allowed_origins: env.required(&ALLOWED_ORIGINS)?,
@@ -229,6 +235,14 @@ impl Config {
             runtime_workers: env.required(&RUNTIME_WORKERS)?,
             secret_arns: SecretArns::read(env)?,
             reply_tracking_domain: env.optional(&REPLY_TRACKING_DOMAIN)?,
+            practice_mail_domains: env.optional(&PRACTICE_MAIL_DOMAINS)?.unwrap_or_else(|| {
+                let domain = notify_from.domain().to_ascii_lowercase();
+                if PUBLIC_MAIL_DOMAINS.contains(&domain.as_str()) {
+                    Vec::new()
+                } else {
+                    vec![domain]
+                }
+            }),
             practice_contact: PracticeContact {
                 phone: env.optional(&PRACTICE_PHONE)?,
                 email: env.optional(&PRACTICE_CONTACT_EMAIL)?,

@@ -3,6 +3,7 @@
 //! declarations, so a variable cannot be read in one place and forgotten in another.
 
 use super::error::ConfigError;
+use super::mail_domains::{domain_name, practice_mail_domains};
 use super::origin::{AllowedOrigins, absolute_http_url};
 use super::secret_arn::SecretArn;
 use crate::catalogues::Language;
@@ -140,6 +141,10 @@ pub const PRACTICE_CONTACT_EMAIL: Var<EmailAddress> =
 pub const DEFAULT_LANGUAGE: Var<Language> = var("DEFAULT_LANGUAGE", Default("en"), language);
 /// A subdomain whose mail SES receives: replies to the staff email count as contact.
 pub const REPLY_TRACKING_DOMAIN: Var<String> = var("REPLY_TRACKING_DOMAIN", Optional, domain_name);
+/// The practice's own mail domains, whose authenticated senders' replies count as contact;
+/// unset: `NOTIFY_FROM`'s domain, unless it is a public mail provider's.
+pub const PRACTICE_MAIL_DOMAINS: Var<Vec<String>> =
+    var("PRACTICE_MAIL_DOMAINS", Optional, practice_mail_domains);
 /// Business hours a `new` request may wait before staff are reminded (urgent ones: 1).
 pub const FOLLOW_UP_AFTER_HOURS: Var<NonZeroU32> =
     var("FOLLOW_UP_AFTER_HOURS", Default("4"), |v| positive(v, 168));
@@ -206,6 +211,7 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &HEARTBEAT_TO,
     &QUIET_DAYS,
     &SES_IDENTITY,
+    &PRACTICE_MAIL_DOMAINS,
 ];
 
 /// The environment as the configuration reads it: empty values count as unset, and every name
@@ -333,20 +339,6 @@ fn language(tag: &str) -> Result<Language, String> {
             let tags: Vec<&str> = Language::ALL.iter().map(|l| l.tag()).collect();
             format!("expected one of {}", tags.join(", "))
         })
-}
-
-fn domain_name(name: &str) -> Result<String, String> {
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    let label_ok = |l: &str| {
-        (1..=63).contains(&l.len())
-            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-    };
-    let labels: Vec<&str> = name.split('.').collect();
-    (labels.len() >= 2 && name.len() <= 253 && labels.iter().all(|l| label_ok(l)))
-        .then_some(name.clone())
-        .ok_or_else(|| "expected a domain name like replies.practice.example".to_owned())
 }
 
 fn secret_arn(arn: &str) -> Result<SecretArn, String> {
