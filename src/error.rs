@@ -21,6 +21,10 @@ pub enum RequestError {
     FollowUpUnknown,
     #[error("origin not allowed")]
     OriginNotAllowed,
+    /// A heartbeat header that does not verify (altered, out of time, replayed): a probe's header
+    /// is never taken for an ordinary request.
+    #[error("heartbeat header refused: {0}")]
+    HeartbeatRefused(&'static str),
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("body larger than {limit} bytes")]
@@ -77,6 +81,9 @@ impl RequestError {
             RequestError::FollowUpUnknown => (404, "not_found", "error-follow-up-unknown", None),
             RequestError::OriginNotAllowed => {
                 (403, "origin_not_allowed", "error-origin-not-allowed", None)
+            }
+            RequestError::HeartbeatRefused(_) => {
+                (403, "heartbeat_refused", "error-heartbeat-refused", None)
             }
             RequestError::UnsupportedMediaType => (
                 415,
@@ -162,6 +169,11 @@ pub(crate) mod tests {
             ),
             (RequestError::FollowUpUnknown, 404, "not_found"),
             (RequestError::OriginNotAllowed, 403, "origin_not_allowed"),
+            (
+                RequestError::HeartbeatRefused("forged"),
+                403,
+                "heartbeat_refused",
+            ),
             (
                 RequestError::UnsupportedMediaType,
                 415,

@@ -10,9 +10,14 @@ use crate::store::StoreError;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-/// Why an accepted probe could not be answered: the chain is broken here.
+/// Why a request carrying the probe's header got no probe's answer.
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeFailed {
+    /// The header does not verify (altered, out of time, replayed, or no key to check it with):
+    /// refused, never taken for an ordinary request.
+    #[error("the heartbeat header was refused: {0}")]
+    Refused(&'static str),
+    /// Accepted, but the chain is broken here.
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("the probe's email was not sent: {0}")]
@@ -29,39 +34,37 @@ fn probe_email(id: SubmissionId, now: DateTime<Utc>, timezone: Tz) -> HeartbeatE
     }
 }
 
-/// `None` when the request is not a probe (no or a refused header, a replayed id): it is then an
-/// ordinary request. Otherwise the probe's id once its email left, or why it could not.
+/// `None` when the request carries no probe's header: it is an ordinary request. Otherwise the
+/// probe's id once its email left, or why it did not: a header that does not verify is refused
+/// (staff must never get a request from the heartbeat), and a broken chain says where.
 pub async fn receive(
     app: &App,
     header: Option<&str>,
     body: &[u8],
 ) -> Option<Result<SubmissionId, ProbeFailed>> {
     let header = header?;
-    let heartbeat = app.config().heartbeat.as_ref()?;
+    let refuse = |reason: &'static str| {
+        tracing::warn!(
+            event = "heartbeat_refused",
+            header = HEADER,
+            reason,
+            "a heartbeat header was refused, and its request with it"
+        );
+        Some(Err(ProbeFailed::Refused(reason)))
+    };
+    let Some(heartbeat) = app.config().heartbeat.as_ref() else {
+        return refuse("not_configured");
+    };
     let now = app.now();
     let id = match verify(&heartbeat.key, header, body, now).await {
         Ok(id) => id,
-        Err(reason) => {
-            let reason = match reason {
-                NotAProbe::Malformed => "malformed",
-                NotAProbe::OutOfTime => "out_of_time",
-                NotAProbe::Forged => "forged",
-            };
-            tracing::warn!(
-                event = "heartbeat_refused",
-                header = HEADER,
-                reason,
-                "a heartbeat header was refused; treated as an ordinary request"
-            );
-            return None;
-        }
+        Err(NotAProbe::Malformed) => return refuse("malformed"),
+        Err(NotAProbe::OutOfTime) => return refuse("out_of_time"),
+        Err(NotAProbe::Forged) => return refuse("forged"),
     };
     match app.store().accept_probe(id, now).await {
         Ok(true) => {}
-        Ok(false) => {
-            tracing::warn!(event = "heartbeat_refused", probe_id = %id, reason = "replayed", "a heartbeat id came twice; treated as an ordinary request");
-            return None;
-        }
+        Ok(false) => return refuse("replayed"),
         Err(error) => return Some(Err(error.into())),
     }
     let email = match render(&probe_email(id, now, app.config().practice_timezone)) {

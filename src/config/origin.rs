@@ -62,11 +62,29 @@ impl std::fmt::Display for Origin {
 pub struct AllowedOrigins(Vec<Origin>);
 
 impl AllowedOrigins {
+    /// `ALLOWED_ORIGINS`: exact origins. The list is also the hosted form's `frame-ancestors`,
+    /// where a wildcard would let any site (or every subdomain) frame the practice's form, so a
+    /// wildcard is refused, as is plain `http` anywhere but on this machine.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let origins = raw
             .split(',')
             .filter(|s| !s.trim().is_empty())
-            .map(Origin::parse)
+            .map(|text| {
+                let text = text.trim();
+                if text.contains('*') {
+                    return Err(format!(
+                        "`{text}` is a wildcard: list each origin exactly, like https://www.example.com"
+                    ));
+                }
+                let origin = Origin::parse(text)?;
+                let local = matches!(origin.host.as_str(), "localhost" | "127.0.0.1" | "[::1]");
+                if origin.serialized.starts_with("http://") && !local {
+                    return Err(format!(
+                        "`{text}` is plain http: only localhost and 127.0.0.1 may be; use https://"
+                    ));
+                }
+                Ok(origin)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if origins.is_empty() {
             return Err("list at least one origin".to_owned());
@@ -154,6 +172,29 @@ mod tests {
         }
         assert!(allowed.has_host("LOCALHOST"));
         assert!(!allowed.has_host("evil.example"));
+    }
+
+    #[test]
+    fn a_wildcard_a_path_or_plain_http_beyond_this_machine_is_refused() {
+        for bad in [
+            "https://*",
+            "https://*.practice.example",
+            "https://www.practice.example,https://*",
+            "http://www.practice.example",
+            "https://www.practice.example/contact",
+            "https://www.practice.example/",
+        ] {
+            assert!(AllowedOrigins::parse(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "https://www.practice.example",
+            "http://localhost:8080,http://127.0.0.1:8080",
+            "https://www.practice.example:8443,http://[::1]:8080",
+        ] {
+            assert!(AllowedOrigins::parse(good).is_ok(), "{good}");
+        }
+        let error = AllowedOrigins::parse("https://*.practice.example").unwrap_err();
+        assert!(error.contains("wildcard"), "{error}");
     }
 
     #[test]

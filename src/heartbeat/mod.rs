@@ -2,8 +2,9 @@
 //! Gateway, the function, DynamoDB and SES, to `HEARTBEAT_TO`; an alarm fires when SES's
 //! delivery event for it has not come back within an hour. A probe is recognised by a header
 //! holding an HMAC over its id, time and body hash, keyed with a stack secret; each id is
-//! accepted once and only within minutes, so a replayed or altered header is an ordinary
-//! request. A probe is never counted, listed, reminded or sent to staff.
+//! accepted once and only within minutes, and a request whose header is replayed or altered is
+//! refused (`403`), never taken for an ordinary one. A probe is never counted, listed, reminded
+//! or sent to staff.
 //!
 //! The quiet form rides on the same daily run: when no real request has arrived for
 //! `QUIET_DAYS`, it logs the event an alarm watches (the website's form may be broken).

@@ -56,7 +56,14 @@ fn form_page(app: &App, inbound: &Inbound<'_>, responder: &Responder) -> FormPag
     )
 }
 
+/// The hosted form's own headers: its CSP (framed only by the practice's pages), and a referrer
+/// policy that lets its posts carry its origin (`no-referrer` would make them `Origin: null`), so
+/// the function can tell its own form's posts from a foreign page's.
 fn with_policy(app: &App, response: &mut Response<Body>) {
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     let policy = app.hosted_policy().content_security_policy(
         &app.config().allowed_origins,
         turnstile_origin(app).as_deref(),
@@ -139,6 +146,7 @@ pub fn with_errors(
             .body
             .as_ref()
             .and_then(|b| b.as_ref().ok())
+            .filter(|_| inbound.same_origin)
             .map(|b| Typed::of_form(&b.form))
             .unwrap_or_default(),
     );

@@ -122,6 +122,9 @@ async fn answer(
                 responder.probe_answered(&id.to_string()),
                 Summary::new("heartbeat"),
             ),
+            Err(crate::app::probe::ProbeFailed::Refused(reason)) => {
+                refuse(RequestError::HeartbeatRefused(reason))
+            }
             Err(_) => refuse(RequestError::Internal(
                 "the heartbeat could not be answered",
             )),

@@ -93,6 +93,9 @@ pub struct Inbound<'a> {
     /// Sent by the hosted form (its hidden `hosted_form` field): success and errors are shown
     /// inside its frame.
     pub hosted_form: bool,
+    /// Posted from the API's own origin (the hosted form's page): only then is what was typed
+    /// shown again, so no other page can make the practice's form show values it chose.
+    pub same_origin: bool,
     /// The body as it came (the staff links' forms, the probe's signed body).
     pub raw_body: &'a [u8],
     /// A submission's body, read once (`/consultations` only).
@@ -128,6 +131,13 @@ impl<'a> Inbound<'a> {
         };
         let form_post = request.method() == Method::POST && client == ClientKind::Html;
         let origin = check_origin(header(request, "origin"), &allowed, form_post);
+        // Sent from the API's own pages (the hosted form): its own origin, or `null` with the
+        // browser's word that the post came from the same origin. Nothing else a page can forge.
+        let same_origin = match header(request, "origin") {
+            Some("null") => header(request, "sec-fetch-site") == Some("same-origin"),
+            Some(origin) => Origin::parse(origin).is_ok_and(|o| own_origins.contains(&o)),
+            None => false,
+        };
         // Link back only to a page of an allowed site, never to wherever a Referer points.
         let back_link = header(request, "referer")
             .filter(|referer| Origin::of_url(referer).is_some_and(|o| allowed.contains(&o)))
@@ -177,6 +187,7 @@ impl<'a> Inbound<'a> {
             allowed,
             heartbeat: header(request, crate::heartbeat::HEADER),
             hosted_form,
+            same_origin,
             deadline: request
                 .lambda_context_ref()
                 .map_or_else(Deadline::unknown, Deadline::of),

@@ -89,6 +89,22 @@ async fn the_binary_stops_at_init_naming_a_missing_variable() {
 }
 
 #[tokio::test]
+async fn the_binary_refuses_a_wildcard_a_path_or_plain_http_in_allowed_origins() {
+    for origins in [
+        "https://*",
+        "https://*.practice.example",
+        "https://www.practice.example/contact",
+        "http://www.practice.example",
+    ] {
+        let printed = init_failure(&local_env(&[("ALLOWED_ORIGINS", origins)])).await;
+        assert!(
+            printed.contains("ALLOWED_ORIGINS is invalid"),
+            "{origins}: {printed}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_binary_stops_at_init_naming_an_invalid_variable() {
     let printed = init_failure(&local_env(&[("PRACTICE_TIMEZONE", "Mars/Olympus_Mons")])).await;
     assert!(

@@ -2,7 +2,8 @@
 //! a public URL (here an HTTP front on the function's own handler, as API Gateway is), the probe
 //! is answered by an email to HEARTBEAT_TO and by nothing else, SES's delivery event (a
 //! stand-in of EventBridge's) records it, and a probe whose event never comes raises the alarm's
-//! event an hour later (times in the tests' practice time zone, New York). A replayed or altered header is an ordinary request.
+//! event an hour later (times in the tests' practice time zone, New York). A replayed or altered
+//! header is refused (`403`), never taken for an ordinary request.
 
 use crate::helpers::{
     CapturedLogs, RequestSpec, TestApp, TestResponse, answer, send_email_requests_to, serve, unique,
@@ -130,18 +131,15 @@ async fn the_daily_probe_crosses_the_chain_reaches_only_heartbeat_to_and_is_reco
         "delivered: no alarm"
     );
 
-    // The same header again, or altered: an ordinary request, with its rules.
+    // The same header again: refused, never taken for an ordinary request (staff must never get
+    // a request from the heartbeat).
     let (header, body) = seen.lock().unwrap()[0].clone();
     let replay =
         RequestSpec::post_json(&serde_json::from_slice(&body).unwrap()).header(HEADER, &header);
     let answer = test.send(replay).await;
-    assert_eq!(answer.status, 201);
-    assert_eq!(
-        answer.json()["status"],
-        "received",
-        "a replayed header buys nothing"
-    );
-    assert_eq!(test.items().await.len(), 1);
+    assert_eq!(answer.status, 403, "a replayed header buys nothing");
+    assert_eq!(answer.json()["error"], "heartbeat_refused");
+    assert_eq!(test.items().await.len(), 0);
 }
 
 #[tokio::test]
@@ -186,7 +184,7 @@ async fn a_probe_whose_delivery_event_never_comes_raises_the_alarm_event_once() 
 }
 
 #[tokio::test]
-async fn an_altered_header_is_an_ordinary_request() {
+async fn an_altered_header_is_refused_and_nothing_is_stored() {
     let (test, _) = heartbeat_app(&[]).await;
     let now = test.app.now();
     let key = consultation_form::signing::HeartbeatKey::new(KEY.as_bytes().to_vec(), None);
@@ -197,8 +195,16 @@ async fn an_altered_header_is_an_ordinary_request() {
     other["name"] = json!("Someone else");
     let altered = RequestSpec::post_json(&other).header(HEADER, &header);
     let answer = test.send(altered).await;
-    assert_eq!(answer.json()["status"], "received");
-    assert_eq!(test.items().await.len(), 1, "stored as an ordinary request");
+    assert_eq!(answer.status, 403);
+    assert_eq!(answer.json()["error"], "heartbeat_refused");
+    test.assert_nothing_kept().await;
+    // With no heartbeat key to check it with, the header is refused all the same.
+    let off = TestApp::spawn().await;
+    let answer = off
+        .send(RequestSpec::post_json(&body).header(HEADER, &header))
+        .await;
+    assert_eq!(answer.status, 403);
+    off.assert_nothing_kept().await;
 }
 
 #[tokio::test]

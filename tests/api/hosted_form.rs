@@ -168,3 +168,53 @@ async fn a_token_made_on_the_api_host_is_verified() {
     let item = test.item(&id).await;
     assert_eq!(s(&item, "verification"), "passed");
 }
+
+#[tokio::test]
+async fn a_foreign_page_cannot_make_the_practices_form_show_values_it_chose() {
+    let test = TestApp::spawn_with(&[("RATE_LIMIT_PER_HOUR", "50")]).await;
+    let runtime = RuntimeApi::start().await;
+    let _function = runtime.spawn_function(&test_env(&test, &[]));
+    // An auto-posting page elsewhere: its `Referrer-Policy: no-referrer` makes the post `Origin:
+    // null`; the person would complete the practice's form with the attacker's address in it.
+    let planted =
+        "hosted_form=1&name=Planted+Name&email=attacker%40evil.example&message=planted+words";
+    for (origin, fetch_site) in [
+        ("null", ""),
+        ("null", "cross-site"),
+        (ALLOWED_ORIGIN, "cross-site"),
+        ("https://evil.example", "cross-site"),
+    ] {
+        let post = RequestSpec::post_form(planted)
+            .header("origin", origin)
+            .header("sec-fetch-site", fetch_site);
+        let answer = runtime.invoke(&post.event_json()).await;
+        let html = body_of(&answer);
+        for planted in ["Planted", "attacker", "evil.example", "planted words"] {
+            assert!(
+                !html.contains(planted),
+                "{origin} {fetch_site}: {planted} shown in {html}"
+            );
+        }
+    }
+    assert_eq!(test.items().await.len(), 0);
+
+    // The hosted form's own page posts from its own origin, or as `null` with the browser's word
+    // that it is the same origin: what the person typed is kept.
+    for (origin, fetch_site) in [(api_origin().as_str(), ""), ("null", "same-origin")] {
+        let post = RequestSpec::post_form(planted)
+            .header("origin", origin)
+            .header("sec-fetch-site", fetch_site);
+        let answer = runtime.invoke(&post.event_json()).await;
+        assert_eq!(answer["statusCode"], 422, "{answer}");
+        let html = body_of(&answer);
+        assert!(html.contains("value=\"Planted Name\""), "{origin}: {html}");
+    }
+    let page = runtime
+        .invoke(&RequestSpec::new("GET", "/consultations/form").event_json())
+        .await;
+    assert_eq!(
+        header(&page, "referrer-policy"),
+        "same-origin",
+        "its posts carry its origin"
+    );
+}

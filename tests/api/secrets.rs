@@ -182,3 +182,102 @@ async fn a_secret_never_rotated_has_no_previous_version_and_the_function_starts_
     let page = runtime.invoke(&follow_up_page(id, &token)).await;
     assert_eq!(page["statusCode"], 200);
 }
+
+const OLD_BEAT_KEY: &str = "heartbeat-key-before-the-rotation-0123456789";
+const NEW_BEAT_KEY: &str = "heartbeat-key-after-the-rotation-9876543210";
+const REPLY_DOMAIN: &str = "replies.practice.test";
+
+/// Moves a secret on: the new value becomes current, the old one previous.
+async fn rotate(arn: &str, value: &str) {
+    let sdk = crate::helpers::harness_sdk_config().await;
+    aws_sdk_secretsmanager::Client::new(&sdk)
+        .put_secret_value()
+        .secret_id(arn)
+        .secret_string(value)
+        .send()
+        .await
+        .expect("rotate the secret");
+}
+
+#[tokio::test]
+async fn an_instance_started_before_a_rotation_accepts_what_a_newer_instance_signed() {
+    let test = TestApp::spawn_with(&[("RATE_LIMIT_PER_HOUR", "50")]).await;
+    let link_key = secret("follow-up-key", &[OLD_LINK_KEY]).await;
+    let beat_key = secret("heartbeat-key", &[OLD_BEAT_KEY]).await;
+    let heartbeat_to = format!("heartbeat-{}@practice.test", unique());
+    let mut vars = test.vars.clone();
+    vars.insert("FOLLOW_UP_KEY_ARN".into(), link_key.clone());
+    vars.insert("HEARTBEAT_KEY_ARN".into(), beat_key.clone());
+    vars.insert("HEARTBEAT_TO".into(), heartbeat_to.clone());
+    vars.insert("REPLY_TRACKING_DOMAIN".into(), REPLY_DOMAIN.into());
+    vars.insert("WARM_CONNECTIONS".into(), "false".into());
+
+    // The older instance starts, and has read its keys, before the rotation.
+    let older = RuntimeApi::start().await;
+    let _older = older.spawn_function(&vars);
+    let ready = older
+        .invoke(&RequestSpec::post_json(&full_submission()).event_json())
+        .await;
+    assert_eq!(ready["statusCode"], 201, "{ready}");
+    rotate(&link_key, NEW_LINK_KEY).await;
+    rotate(&beat_key, NEW_BEAT_KEY).await;
+    let newer = RuntimeApi::start().await;
+    let _newer = newer.spawn_function(&vars);
+
+    // A request taken by the newer instance: its staff email's links and reply address are
+    // signed with the new keys.
+    let mut body = full_submission();
+    body["message"] = json!(format!("after the rotation {}", unique()));
+    let taken = newer
+        .invoke(&RequestSpec::post_json(&body).event_json())
+        .await;
+    let id: Value = serde_json::from_str(taken["body"].as_str().unwrap()).unwrap();
+    let id = SubmissionId::parse(id["id"].as_str().unwrap()).unwrap();
+    let expires = chrono::Utc::now() + chrono::Duration::days(30);
+    let token = FollowUpKey::new(NEW_LINK_KEY.as_bytes().to_vec(), None).token(
+        id,
+        FollowUpState::Contacted,
+        expires,
+    );
+
+    // The older instance answers the newer one's link: it reads the secret again, then accepts.
+    let page = older.invoke(&follow_up_page(id, &token)).await;
+    assert_eq!(
+        page["statusCode"], 200,
+        "a link from a newer instance: {page}"
+    );
+
+    // ... and the newer one's probe: a probe, answered as one, never an ordinary request.
+    let probe_body = json!({"name": "Heartbeat", "email": heartbeat_to, "consent": true});
+    let probe_id = SubmissionId::new(chrono::Utc::now());
+    let header = consultation_form::heartbeat::sign(
+        &consultation_form::signing::HeartbeatKey::new(NEW_BEAT_KEY.as_bytes().to_vec(), None),
+        probe_id,
+        chrono::Utc::now(),
+        probe_body.to_string().as_bytes(),
+    );
+    let probe =
+        RequestSpec::post_json(&probe_body).header(consultation_form::heartbeat::HEADER, &header);
+    let answered = older.invoke(&probe.event_json()).await;
+    assert_eq!(answered["statusCode"], 201, "{answered}");
+    assert!(
+        answered["body"]
+            .as_str()
+            .unwrap()
+            .contains(&probe_id.to_string()),
+        "answered as the probe it is: {answered}"
+    );
+
+    // A header no key ever made is refused, not taken for a request.
+    let forged = RequestSpec::post_json(&probe_body).header(
+        consultation_form::heartbeat::HEADER,
+        &header.replacen(&header[header.len() - 4..], "0000", 1),
+    );
+    let refused = older.invoke(&forged.event_json()).await;
+    assert_eq!(refused["statusCode"], 403, "{refused}");
+    let stored: Vec<String> = test.items().await.iter().map(|i| s(i, "name")).collect();
+    assert!(
+        !stored.iter().any(|name| name == "Heartbeat"),
+        "no probe is ever stored: {stored:?}"
+    );
+}

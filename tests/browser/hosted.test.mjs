@@ -1,7 +1,8 @@
 // The hosted form, as a practice on a site builder uses it: a page on the practice's origin embeds
 // it with the one script tag (or a plain iframe), the frame fits the form, a person writes in
 // Spanish and is thanked inside the frame; a page on another origin cannot frame it; with
-// JavaScript off the frame still posts and thanks. Run by scripts/browser_test.sh.
+// JavaScript off the frame still posts and thanks; a page elsewhere that posts to it cannot make
+// it show values it chose. Run by scripts/browser_test.sh.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execSync } from "node:child_process";
@@ -122,6 +123,37 @@ test("a page on another origin cannot frame the form", async () => {
   const shown = frame ? await frame.locator("#consultation-form").count().catch(() => 0) : 0;
   assert.equal(shown, 0, "frame-ancestors blocks it");
   await context.close();
+});
+
+test("a page elsewhere that posts to the form cannot make it show values it chose", async () => {
+  const name = `Planted ${Date.now()}`;
+  for (const referrer of ["no-referrer", "strict-origin-when-cross-origin"]) {
+    // The attacker's page: a form that posts itself, as the hosted form would, with words chosen
+    // to be read by the person who completes what they see.
+    const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Win a prize</title>
+<meta name="referrer" content="${referrer}"></head>
+<body><form id="f" method="post" action="${FUNCTION_URL}">
+<input type="hidden" name="hosted_form" value="1"><input type="hidden" name="name" value="${name}">
+<input type="hidden" name="email" value="attacker@evil.example">
+<input type="hidden" name="message" value="planted words"></form>
+<script>document.getElementById("f").submit();</script></body></html>`;
+    const { context, page } = await sitePage({ origin: OTHER_URL, html });
+    await page.waitForURL((url) => url.href.startsWith(FUNCTION_URL));
+    await page.waitForLoadState();
+    const shown = await page.content();
+    for (const planted of [name, "attacker@evil.example", "evil.example", "planted words"]) {
+      assert.ok(!shown.includes(planted), `${referrer}: "${planted}" shown`);
+    }
+    if (referrer === "no-referrer") {
+      // `Origin: null`, which a plain form post may send: answered with the form, empty.
+      assert.equal(await page.inputValue("#cf-name"), "", "the form is shown empty");
+    } else {
+      // Its own origin, which is not the practice's: refused outright.
+      assert.equal(await page.locator("#cf-name").count(), 0, "refused, no form shown");
+    }
+    await context.close();
+  }
+  assert.deepEqual(requestsNamed(name), [], "nothing stored");
 });
 
 test("with JavaScript off the framed form still posts and thanks inside the frame", async () => {
