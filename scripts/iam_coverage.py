@@ -32,7 +32,16 @@ import re
 import sys
 from collections import Counter, defaultdict
 
-PRINCIPALS = {"testing": "FunctionRole", "front-desk": "FrontDeskPolicy", "records": "RecordsPolicy"}
+# Each access key the suite signs with, and the policies its principal holds (an operator who runs
+# `doctor --send-test` holds both of the operator tool's: the checks are the front desk's, the test
+# record the records policy's).
+PRINCIPALS = {
+    "testing": ("FunctionRole",),
+    "front-desk": ("FrontDeskPolicy",),
+    "records": ("RecordsPolicy",),
+    "front-desk-and-records": ("FrontDeskPolicy", "RecordsPolicy"),
+}
+POLICIES = sorted({name for names in PRINCIPALS.values() for name in names})
 NOT_JUDGED = {"harness", "stack-setup"}
 # The stack whose policies are evaluated: every optional part on, so every grant exists.
 EVALUATED = ("UseCustomDomain", "UseSenderDomain", "UseTurnstile", "UseReplyTracking")
@@ -204,7 +213,7 @@ def recorded_calls(paths, stack):
             operation, match = routed
             from urllib.parse import unquote
             body = dict(body, _path=[unquote(g) for g in match.groups()])
-        body = dict(body, _principal=PRINCIPALS[key]) if isinstance(body, dict) else body
+        body = dict(body, _principal="+".join(PRINCIPALS[key])) if isinstance(body, dict) else body
         calls.append((PRINCIPALS[key], scope, operation, translate(scope, operation, body, stack)))
     return calls, ignored
 
@@ -304,15 +313,17 @@ def catalogue_problems(policies, calls):
 
 def evaluate_all(policies, calls):
     denied, used = [], set()
-    for principal, service, operation, needs in calls:
-        statements = policies[principal]["Statement"]
+    for held, service, operation, needs in calls:
         for action, resource, context in needs:
-            granting = decide(statements, action, resource, context)
-            if granting is None:
-                denied.append((principal, f"{service} {operation}", action, resource, context))
+            # Allowed when any of the principal's policies grants it; credited to the first.
+            for principal in held:
+                granting = decide(policies[principal]["Statement"], action, resource, context)
+                if granting is not None:
+                    for s in granting:
+                        used.add((principal, s.get("Sid"), action.lower(), resource))
+                    break
             else:
-                for s in granting:
-                    used.add((principal, s.get("Sid"), action.lower(), resource))
+                denied.append(("+".join(held), f"{service} {operation}", action, resource, context))
     return denied, used
 
 
@@ -355,7 +366,7 @@ def main():
         stacks = json.load(f)["stacks"]
     record = next(s for s in stacks if all(c in s["conditions"] for c in EVALUATED) and "CreateAlarmTopic" not in s["conditions"])
     stack = Stack(record)
-    policies = {name: cloudformation_arns(record["policies"][name]) for name in PRINCIPALS.values()}
+    policies = {name: cloudformation_arns(record["policies"][name]) for name in POLICIES}
     lines = [f"Evaluated against stack {record['stack']} ({', '.join(record['conditions'])})", ""]
     try:
         calls, ignored = recorded_calls(args.recording, stack)
@@ -363,7 +374,7 @@ def main():
         sys.exit(f"IAM coverage: {problem}")
 
     lines.append("Recorded calls and their IAM translation:")
-    table = Counter((p, f"{svc} {op}", a, r.replace(stack.table, "<table>")) for p, svc, op, needs in calls for a, r, _ in needs)
+    table = Counter(("+".join(p), f"{svc} {op}", a, r.replace(stack.table, "<table>")) for p, svc, op, needs in calls for a, r, _ in needs)
     for (principal, call, action, resource), count in sorted(table.items()):
         lines.append(f"  {principal:<16} {call:<32} {count:>5}x  {action} on {resource}")
     lines.append("Not judged: " + ", ".join(f"{k}: {v}" for k, v in sorted(ignored.items())))
@@ -371,7 +382,7 @@ def main():
     problems = catalogue_problems(policies, calls)
     denied, used = evaluate_all(policies, calls)
     justified = {}
-    for name in PRINCIPALS.values():
+    for name in POLICIES:
         for sid, why in (translated["Resources"][name].get("Metadata", {}).get("UnexercisedGrants") or {}).items():
             justified[(name, sid)] = why
     unused = unexercised(policies, used)
@@ -380,7 +391,7 @@ def main():
 
     # Could this check fail? Without any one statement the suite used, some call must be denied.
     blind = []
-    for principal in PRINCIPALS.values():
+    for principal in POLICIES:
         for sid in sorted({sid for p, sid, _, _ in used if p == principal}):
             reduced = dict(policies)
             reduced[principal] = {"Statement": [s for s in policies[principal]["Statement"] if s.get("Sid") != sid]}

@@ -39,6 +39,9 @@ PRACTICE = {
     "NotifyFrom": "forms@practice.example",
     "PracticeTimezone": "America/New_York",
     "BusinessHours": "Mon-Fri 09:00-17:00",
+    # Every address the stack sends to beyond staff, so doctor checks each.
+    "EscalateTo": "owner@practice.example",
+    "NotifyFallbackTo": "office@practice.example",
     # Nothing listens on the discard port: with Turnstile on, the verifier is "unreachable" and the
     # request is kept unverified, as the contract says, without any call leaving the machine.
     "TurnstileVerifyUrl": "http://127.0.0.1:9/siteverify",

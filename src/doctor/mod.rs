@@ -130,14 +130,16 @@ impl Doctor<'_> {
             Ok(account) => account,
             Err(e) => return could_not(&AwsError::of("SES", "GetAccount")(e)),
         };
+        // In the sandbox SES sends only to verified identities: every address the stack sends to
+        // (staff, escalation, fallback, the heartbeat's) must be one.
         let mut unverified = Vec::new();
         if !account.production_access_enabled() {
-            for staff in &self.config.notify_to {
+            for address in &self.addresses {
                 // The address's own identity, else its domain's (asked only when needed).
-                let domain = staff.as_str().rsplit('@').next().unwrap_or_default();
-                let verified = self.verified(staff.as_str()).await || self.verified(domain).await;
+                let domain = address.rsplit('@').next().unwrap_or_default();
+                let verified = self.verified(address).await || self.verified(domain).await;
                 if !verified {
-                    unverified.push(staff.as_str().to_owned());
+                    unverified.push(address.clone());
                 }
             }
         }

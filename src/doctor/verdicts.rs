@@ -25,7 +25,7 @@ fn fail(found: impl Into<String>, fix: impl Into<String>) -> Verdict {
 /// which go to people no one can verify).
 pub fn production_access(
     account: &GetAccountOutput,
-    unverified_staff: &[String],
+    unverified: &[String],
     acknowledgements: bool,
 ) -> Verdict {
     if !account.sending_enabled() {
@@ -37,13 +37,13 @@ pub fn production_access(
     if account.production_access_enabled() {
         return pass("out of the sandbox");
     }
-    if !unverified_staff.is_empty() {
+    if !unverified.is_empty() {
         return fail(
             format!(
                 "in the SES sandbox, and {} not verified",
-                unverified_staff.join(", ")
+                unverified.join(", ")
             ),
-            "request production access (SES console, Account dashboard), or verify each staff address until it is granted",
+            "request production access (SES console, Account dashboard), or verify each address the stack sends to (staff, escalation, fallback, heartbeat) until it is granted",
         );
     }
     if acknowledgements {
@@ -53,7 +53,7 @@ pub fn production_access(
         );
     }
     pass(
-        "in the SES sandbox, but every staff address is verified (request production access before sending acknowledgements)",
+        "in the SES sandbox, but every address the stack sends to is verified (request production access before sending acknowledgements)",
     )
 }
 

@@ -115,6 +115,9 @@ pub const WEEK_INDEX: &str = "received-by-day";
 pub const PENDING: &str = "pending";
 /// The `retry_queue` value of a request whose email to `NOTIFY_FALLBACK_TO` is not sent yet.
 pub const FALLBACK: &str = "fallback";
+/// The `retry_queue` value of a request whose staff email failed for good: `resend --failed`
+/// finds them there (the scheduled run reads only `pending`).
+pub const FAILED: &str = "failed";
 /// Requests held for review, newest first for the review digest (sparse).
 pub const HELD_INDEX: &str = "held-for-review";
 /// The `held_queue` value of a request in [`HELD_INDEX`].

@@ -10,6 +10,7 @@ mod follow_up_state;
 mod heartbeat;
 mod intake;
 pub mod item;
+mod listing;
 mod notifications;
 mod operator;
 mod read;

@@ -1,7 +1,7 @@
 //! The staff email's state on a request: claimed with a lease (so the request path and the retry
 //! path never send the same email at once), then sent, deferred or failed.
 
-use super::item::{PENDING, attr, n, request_id_of_key, request_key, rfc3339, s};
+use super::item::{FAILED, PENDING, attr, n, request_id_of_key, request_key, rfc3339, s};
 use super::{Store, StoreError, condition_failed, dynamodb};
 use crate::domain::{NotifyStatus, ReceivedRequest, SubmissionId};
 use chrono::{DateTime, Utc};
@@ -110,9 +110,10 @@ impl Store {
             .expression_attribute_values(":pending", s(NotifyStatus::Pending.as_str()));
         update = match next_attempt_at {
             None => update
-                .update_expression("SET #status = :failed REMOVE #queue, #lease")
+                .update_expression("SET #status = :failed, #queue = :failed_queue REMOVE #lease")
                 .expression_attribute_names("#queue", attr::RETRY_QUEUE)
-                .expression_attribute_values(":failed", s(NotifyStatus::Failed.as_str())),
+                .expression_attribute_values(":failed", s(NotifyStatus::Failed.as_str()))
+                .expression_attribute_values(":failed_queue", s(FAILED)),
             Some(next) => update
                 .update_expression("SET #next = :next REMOVE #lease")
                 .expression_attribute_names("#next", attr::NEXT_ATTEMPT_AT)

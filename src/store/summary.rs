@@ -2,10 +2,10 @@
 //! and what it reads: the week's requests by the day they came in (the index `received-by-day`),
 //! never a scan of the table.
 
-use super::item::{Item, WEEK_INDEX, attr, day_key, n, request_id_of_key, request_key, rfc3339, s};
+use super::item::{Item, WEEK_INDEX, attr, day_key, n, request_id_of_key, rfc3339, s};
 use super::{Store, StoreError, StoredRequest, dynamodb, summary_key};
 use crate::domain::{FollowUpState, HoldReason, Language, SubmissionId};
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -174,67 +174,29 @@ impl Store {
 }
 
 impl Store {
-    /// The language of each of these requests, read by key (at most 100 a call, only the key
-    /// and `language`): the week's index does not carry it, and an index deployed without it
-    /// cannot gain it in place. Once a week, for the summary's count by language.
+    /// The language of each of these requests, read by key (only the key and `language`): the
+    /// week's index does not carry it, and an index deployed without it cannot gain it in place.
+    /// Once a week, for the summary's count by language.
     pub async fn languages_of(
         &self,
         ids: &[SubmissionId],
     ) -> Result<HashMap<SubmissionId, Language>, StoreError> {
-        let mut languages = HashMap::new();
-        for chunk in ids.chunks(100) {
-            let keys: Vec<Item> = chunk
-                .iter()
-                .map(|id| Item::from([(attr::PK.to_owned(), s(&request_key(*id)))]))
-                .collect();
-            let mut wanted = Some(
-                KeysAndAttributes::builder()
-                    .set_keys(Some(keys))
-                    .projection_expression("#pk, #language")
-                    .expression_attribute_names("#pk", attr::PK)
-                    .expression_attribute_names("#language", attr::LANGUAGE)
-                    .build()
-                    .map_err(|e| {
-                        let cause =
-                            crate::aws::AwsError::other("DynamoDB", "BatchGetItem", e.to_string());
-                        StoreError::Unavailable(cause)
-                    })?,
-            );
-            // What DynamoDB leaves unprocessed under load is asked for again, a few times.
-            for _ in 0..5 {
-                let Some(request) = wanted.take() else { break };
-                let answer = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table_name, request)
-                    .send()
-                    .await
-                    .map_err(dynamodb("BatchGetItem"))?;
-                for item in answer
-                    .responses()
-                    .and_then(|r| r.get(&self.table_name))
-                    .into_iter()
-                    .flatten()
-                {
-                    let id =
-                        super::item::partition_key(item).and_then(|key| request_id_of_key(&key));
-                    let language = item
-                        .get(attr::LANGUAGE)
-                        .and_then(|v| v.as_s().ok())
-                        .and_then(|tag| Language::from_tag(tag))
-                        .unwrap_or_default();
-                    if let Some(id) = id {
-                        languages.insert(id, language);
-                    }
-                }
-                wanted = answer
-                    .unprocessed_keys()
-                    .and_then(|u| u.get(&self.table_name))
-                    .filter(|k| !k.keys().is_empty())
-                    .cloned();
-            }
-        }
-        Ok(languages)
+        let names = [("#pk", attr::PK), ("#language", attr::LANGUAGE)];
+        let items = self
+            .batch_get(ids, Some(("#pk, #language", &names)))
+            .await?;
+        Ok(items
+            .iter()
+            .filter_map(|item| {
+                let id = request_id_of_key(&super::item::partition_key(item)?)?;
+                let language = item
+                    .get(attr::LANGUAGE)
+                    .and_then(|v| v.as_s().ok())
+                    .and_then(|tag| Language::from_tag(tag))
+                    .unwrap_or_default();
+                Some((id, language))
+            })
+            .collect())
     }
 }
 

@@ -278,11 +278,18 @@ async fn an_unreadable_item_never_stops_list_or_export() {
         .unwrap()
         .to_owned();
     let damaged = "01JD0000000000000000000000";
+    let now = chrono::Utc::now();
     test.dynamodb
         .put_item()
         .table_name(&test.table)
         .item("pk", AttributeValue::S(format!("request#{damaged}")))
         .item("id", AttributeValue::S(damaged.into()))
+        // In the received-by-day index, which `list` reads, but missing everything else.
+        .item(
+            "received_day",
+            AttributeValue::S(now.format("%Y-%m-%d").to_string()),
+        )
+        .item("received_at", AttributeValue::S(now.to_rfc3339()))
         .send()
         .await
         .unwrap();

@@ -24,6 +24,8 @@ struct Scenario {
     sender_unverified: bool,
     /// The alarm topic's subscription still `PendingConfirmation` (moto confirms at once).
     subscription_pending: bool,
+    /// In the sandbox, the addresses verified all the same.
+    verified: Vec<String>,
 }
 
 fn json_answer(status: u16, body: &Value) -> hyper::Response<Full<Bytes>> {
@@ -107,7 +109,7 @@ fn stand_in_answer(
             200,
             &json!({
                 "IdentityType": if domain { "DOMAIN" } else { "EMAIL_ADDRESS" },
-                "FeedbackForwardingStatus": true, "VerifiedForSendingStatus": if domain { !scenario.sender_unverified } else { !scenario.sandbox },
+                "FeedbackForwardingStatus": true, "VerifiedForSendingStatus": if domain { !scenario.sender_unverified } else { !scenario.sandbox || scenario.verified.contains(&identity) },
                 "DkimAttributes": {"SigningEnabled": domain, "Status": if domain { scenario.dkim } else { "NOT_STARTED" }, "Tokens": []},
                 "VerificationStatus": "SUCCESS"
             }),
@@ -246,7 +248,13 @@ async fn disable_schedule(stack: &Value, endpoint: &str) {
 
 /// What the stack's own resources would be, where moto skipped them: a confirmed alarm
 /// subscription, the schedule, PITR and TTL, the active receipt rule set, a delivered heartbeat.
+/// Once for the stack, however many scenarios run against it.
 async fn stage(stack: &Value, endpoint: &str) {
+    static STAGED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    STAGED.get_or_init(|| stage_once(stack, endpoint)).await;
+}
+
+async fn stage_once(stack: &Value, endpoint: &str) {
     let sdk = harness_sdk_config().await;
     let name = stack["stack"].as_str().unwrap();
     let env = &stack["environment"];
@@ -388,13 +396,20 @@ async fn operator(stand_in: &str, key: &str, args: &[&str]) -> std::process::Out
         .expect("run consultation-admin")
 }
 
+/// `doctor` with the front desk's credentials; `--send-test` (which asks the scheduled run for a
+/// test email) with an operator's who also holds the records policy.
 async fn doctor(stand_in: &str, stack: &str, extra: &[&str]) -> std::process::Output {
     let args: Vec<&str> = ["--stack", stack, "doctor"]
         .iter()
         .chain(extra)
         .copied()
         .collect();
-    operator(stand_in, FRONT_DESK_ACCESS_KEY, &args).await
+    let key = if extra.contains(&"--send-test") {
+        crate::helpers::BOTH_POLICIES_ACCESS_KEY
+    } else {
+        FRONT_DESK_ACCESS_KEY
+    };
+    operator(stand_in, key, &args).await
 }
 
 /// The all-options stack, its environment, and a stand-in in front of its emulator.
@@ -489,6 +504,7 @@ async fn doctor_finds_the_stack_by_name_and_every_check_passes_or_says_the_fix()
         dkim: "PENDING",
         sender_unverified: true,
         subscription_pending: true,
+        verified: Vec::new(),
     };
     disable_schedule(&stack, &endpoint).await;
     let broken = doctor(&url, &name, &[]).await;
@@ -504,10 +520,8 @@ async fn doctor_finds_the_stack_by_name_and_every_check_passes_or_says_the_fix()
             "{check}: {report}"
         );
     };
-    failed(
-        "SES production access",
-        &format!("in the SES sandbox, and {staff} not verified"),
-    );
+    failed("SES production access", "in the SES sandbox, and ");
+    failed("SES production access", &staff);
     failed("Sender identity", "is not verified for sending");
     failed("Suppression list", &format!("{staff} (BOUNCE)"));
     failed(
@@ -583,4 +597,48 @@ async fn send_test_waits_for_ses_to_report_the_test_notification_delivered() {
         "{report}{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[tokio::test]
+async fn in_the_sandbox_every_address_the_stack_sends_to_must_be_verified_not_only_the_staffs() {
+    let Setup {
+        endpoint,
+        stack,
+        name,
+        environment,
+        scenario,
+        url,
+    } = Setup::new().await;
+    stage(&stack, &endpoint).await;
+    let staff = stack["staff"].as_str().unwrap().to_owned();
+    // The staff address is verified; the heartbeat's (the alarm address), the escalation's and
+    // the fallback's are not, nor their domain (a verified domain would cover them all): the
+    // morning's heartbeat would never arrive.
+    *scenario.lock().unwrap() = Scenario {
+        sandbox: true,
+        dkim: "SUCCESS",
+        sender_unverified: true,
+        verified: vec![staff.clone()],
+        ..Scenario::default()
+    };
+    let report = doctor(&url, &name, &[]).await;
+    let text = String::from_utf8_lossy(&report.stdout).into_owned();
+    let line = text
+        .lines()
+        .find(|l| l.contains(" SES production access: "))
+        .unwrap_or_default();
+    assert!(line.starts_with("FAIL"), "{text}");
+    assert!(
+        !line.contains(&staff),
+        "the staff address is verified: {line}"
+    );
+    for variable in ["HEARTBEAT_TO", "ESCALATE_TO", "NOTIFY_FALLBACK_TO"] {
+        let address = environment[variable].split(',').next().unwrap().trim();
+        assert!(
+            address.contains('@'),
+            "the stack sets {variable}: {environment:?}"
+        );
+        assert!(line.contains(address), "{variable} {address}: {line}");
+    }
+    assert_eq!(report.status.code(), Some(1), "{text}");
 }

@@ -145,7 +145,11 @@ async fn a_request_whose_sends_keep_failing_is_failed_only_when_its_backoff_is_s
     let item = &test.items().await[0];
     assert_eq!(item["notify_attempts"].as_n().unwrap(), "7");
     assert_eq!(s(item, "notify_status"), "failed");
-    assert!(!item.contains_key("retry_queue"));
+    assert_eq!(
+        s(item, "retry_queue"),
+        "failed",
+        "out of the pending queue, into the failed one"
+    );
     assert_eq!(
         retry(&test).await.pending,
         0,
@@ -242,6 +246,10 @@ async fn an_unreadable_stored_request_is_marked_failed_instead_of_retried_for_ev
     assert_eq!(report.failed, 1, "{report:?}");
     let item = &test.items().await[0];
     assert_eq!(s(item, "notify_status"), "failed");
-    assert!(!item.contains_key("retry_queue"));
+    assert_eq!(
+        s(item, "retry_queue"),
+        "failed",
+        "out of the pending queue, into the failed one"
+    );
     assert_eq!(retry(&test).await.pending, 0, "not looked at again");
 }

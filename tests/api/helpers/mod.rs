@@ -25,10 +25,12 @@ pub const ALLOWED_ORIGIN: &str = "https://www.practice.test";
 pub const OTHER_ORIGIN: &str = "https://evil.example";
 pub const SOURCE_IP: &str = "198.51.100.23";
 /// The access key of the tests' own AWS calls; the function's come with the environment's
-/// (`testing`), the operator tool's with [`FRONT_DESK_ACCESS_KEY`] or [`RECORDS_ACCESS_KEY`].
+/// (`testing`), the operator tool's with [`FRONT_DESK_ACCESS_KEY`], [`RECORDS_ACCESS_KEY`], or
+/// [`BOTH_POLICIES_ACCESS_KEY`] for an operator who holds both policies.
 pub const HARNESS_ACCESS_KEY: &str = "harness";
 pub const FRONT_DESK_ACCESS_KEY: &str = "front-desk";
 pub const RECORDS_ACCESS_KEY: &str = "records";
+pub const BOTH_POLICIES_ACCESS_KEY: &str = "front-desk-and-records";
 pub const CLIENT_HASH_KEY: &str = "test-client-hash-key-0123456789abcdef";
 
 /// A unique lower-case suffix, so parallel tests never share a table or a mailbox.

@@ -4,10 +4,14 @@
 //! any secret except to erase.
 
 use crate::app::App;
-use crate::domain::{EmailAddress, FollowUpState, NotifyStatus, SubmissionId};
+use crate::domain::{EmailAddress, FollowUpState, SubmissionId};
 use crate::store::{StoreError, StoredRequest, rfc3339};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::io::Write;
+
+mod export;
+
+pub use export::{COLUMNS, ExportFormat, csv_safe};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -46,68 +50,6 @@ fn reporter<'a>(progress: &'a mut dyn Write, verb: &'a str) -> impl FnMut(usize)
     }
 }
 
-/// Every exported column, in a stable order.
-pub const COLUMNS: [&str; 17] = [
-    "id",
-    "received_at",
-    "name",
-    "email",
-    "phone",
-    "preferred_contact",
-    "best_time",
-    "session_format",
-    "message",
-    "notify_status",
-    "notify_attempts",
-    "urgent",
-    "verification",
-    "consent_version",
-    "consented_at",
-    "expires_at",
-    "held_as_spam",
-];
-
-fn columns(stored: &StoredRequest) -> [String; 17] {
-    let r = &stored.received;
-    let q = &r.request;
-    let opt = |v: Option<&str>| v.unwrap_or("").to_owned();
-    [
-        r.id.to_string(),
-        rfc3339(r.received_at),
-        q.name.as_str().to_owned(),
-        q.email.as_str().to_owned(),
-        opt(q.phone.as_ref().map(|p| p.as_str())),
-        q.preferred_contact.as_str().to_owned(),
-        opt(q.best_time.as_ref().map(|b| b.as_str())),
-        opt(q.session_format.map(|f| f.as_str())),
-        opt(q.message.as_ref().map(|m| m.as_str())),
-        stored.notify_status.as_str().to_owned(),
-        stored.attempts.to_string(),
-        r.urgent.to_string(),
-        opt(r.verification.as_stored()),
-        r.consent_version.clone(),
-        rfc3339(r.received_at),
-        rfc3339(r.expires_at),
-        r.held_for_review().to_string(),
-    ]
-}
-
-/// A spreadsheet executes a cell that starts with `=`, `+`, `-` or `@` (or a tab or CR before
-/// one); such a cell is written with a leading `'` so it stays text.
-pub fn csv_safe(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Csv,
-    Json,
-}
-
 /// Which requests `list` shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
@@ -127,7 +69,9 @@ impl<'a> Admin<'a> {
     }
 
     /// The requests since a time, with their notification status: the requests staff follow up,
-    /// only those still `new` (`Listing::Open`), or those held as spam.
+    /// only those still `new` (`Listing::Open`), or those held for review. Found through the
+    /// indexes (the days they came in, the open ones, the held ones), then read by key: never a
+    /// scan, so the front desk's credentials need none.
     pub async fn list(
         &self,
         since: Option<DateTime<Utc>>,
@@ -135,13 +79,28 @@ impl<'a> Admin<'a> {
         out: &mut dyn Write,
         progress: &mut dyn Write,
     ) -> Result<usize, AdminError> {
-        let mut requests = self.requests_since(since, progress).await?;
-        requests.retain(|stored| match listing {
-            Listing::Requests => !stored.received.held_for_review(),
-            Listing::Open => stored
+        let store = self.app.store();
+        let ids = match listing {
+            Listing::Requests => self.received_since(since, true).await?,
+            Listing::Open => store.open_follow_ups().await?,
+            Listing::Spam => store
+                .held_for_review()
+                .await?
+                .iter()
+                .map(|h| h.id)
+                .collect(),
+        };
+        let mut requests = self.read(&ids, progress).await?;
+        requests.retain(|stored| {
+            let new = stored
                 .follow_up
-                .is_some_and(|(state, _)| state == FollowUpState::New),
-            Listing::Spam => stored.received.held_for_review(),
+                .is_some_and(|(state, _)| state == FollowUpState::New);
+            let wanted = match listing {
+                Listing::Requests => !stored.received.held_for_review(),
+                Listing::Open => new,
+                Listing::Spam => stored.received.held_for_review(),
+            };
+            wanted && since.is_none_or(|since| stored.received.received_at >= since)
         });
         // Held requests say why they were held: a browser's autofill (honeypot) or no captcha.
         let status_heading = if listing == Listing::Spam {
@@ -172,6 +131,44 @@ impl<'a> Admin<'a> {
             )?;
         }
         Ok(requests.len())
+    }
+
+    /// The ids of the requests received since a time (without one: as far back as requests are
+    /// kept), one query of the `received-by-day` index per day; `real_only` leaves out those held
+    /// for review.
+    async fn received_since(
+        &self,
+        since: Option<DateTime<Utc>>,
+        real_only: bool,
+    ) -> Result<Vec<SubmissionId>, AdminError> {
+        let now = Utc::now();
+        let kept = chrono::Duration::days(i64::from(self.app.config().retention_days.get()));
+        let entries = self
+            .app
+            .store()
+            .received_between(since.unwrap_or(now - kept), now)
+            .await?;
+        Ok(entries
+            .iter()
+            .filter(|entry| !real_only || entry.hold.is_none())
+            .map(|entry| entry.id)
+            .collect())
+    }
+
+    /// The requests with these ids, read by key; how many on one line of `progress`, and the
+    /// items that could not be read.
+    async fn read(
+        &self,
+        ids: &[SubmissionId],
+        progress: &mut dyn Write,
+    ) -> Result<Vec<StoredRequest>, AdminError> {
+        let (requests, unreadable) = self.app.store().requests_by_id(ids).await?;
+        reporter(progress, "read")(requests.len() + unreadable.len());
+        writeln!(progress)?;
+        for error in &unreadable {
+            writeln!(progress, "skipped: {error}")?;
+        }
+        Ok(requests)
     }
 
     /// The requests since a time (all without one), the scan's progress on one line.
@@ -217,49 +214,6 @@ impl<'a> Admin<'a> {
             .ok_or_else(|| AdminError::NotFound(id.to_owned()))
     }
 
-    pub async fn show(&self, id: &str, out: &mut dyn Write) -> Result<(), AdminError> {
-        let stored = self.stored(id).await?;
-        for (name, value) in COLUMNS.iter().zip(columns(&stored)) {
-            writeln!(out, "{name:>17}: {value}")?;
-        }
-        Ok(())
-    }
-
-    pub async fn export(
-        &self,
-        since: Option<DateTime<Utc>>,
-        format: ExportFormat,
-        out: &mut dyn Write,
-        progress: &mut dyn Write,
-    ) -> Result<usize, AdminError> {
-        let requests = self.requests_since(since, progress).await?;
-        match format {
-            ExportFormat::Csv => {
-                let mut writer = csv::Writer::from_writer(out);
-                writer.write_record(COLUMNS)?;
-                for stored in &requests {
-                    writer.write_record(columns(stored).iter().map(|v| csv_safe(v)))?;
-                }
-                writer.flush()?;
-            }
-            ExportFormat::Json => {
-                let rows: Vec<serde_json::Map<String, serde_json::Value>> = requests
-                    .iter()
-                    .map(|stored| {
-                        COLUMNS
-                            .iter()
-                            .zip(columns(stored))
-                            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v)))
-                            .collect()
-                    })
-                    .collect();
-                serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::other)?;
-                writeln!(out)?;
-            }
-        }
-        Ok(requests.len())
-    }
-
     /// Hands one request's staff email back to the function's retry path, due now, whatever its
     /// status: the next scheduled run sends it.
     pub async fn resend(&self, id: &str) -> Result<(), AdminError> {
@@ -289,14 +243,16 @@ impl<'a> Admin<'a> {
         Ok(due)
     }
 
-    /// The weekly summary's figures for the requests since a time (all without one).
+    /// The weekly summary's figures for the requests since a time (all without one), read
+    /// through the `received-by-day` index.
     pub async fn stats(
         &self,
         since: Option<DateTime<Utc>>,
         out: &mut dyn Write,
         progress: &mut dyn Write,
     ) -> Result<(), AdminError> {
-        let requests = self.requests_since(since, progress).await?;
+        let ids = self.received_since(since, false).await?;
+        let requests = self.read(&ids, progress).await?;
         for line in crate::follow_up::stats::FollowUpStats::of(&requests).lines() {
             writeln!(out, "{line}")?;
         }
@@ -320,20 +276,17 @@ impl<'a> Admin<'a> {
     /// Hands every `failed` staff email back to the retry path at once (after fixing SES), with a
     /// fresh round of attempts; returns how many.
     pub async fn resend_failed(&self, progress: &mut dyn Write) -> Result<usize, AdminError> {
-        let mut requests = self.requests_since(None, progress).await?;
-        requests.retain(|stored| stored.notify_status == NotifyStatus::Failed);
+        let store = self.app.store();
+        let failed = store.failed_notifications().await?;
         let now = Utc::now();
         let mut queued = 0;
-        for stored in &requests {
-            if self
-                .app
-                .store()
-                .requeue_notification(stored.received.id, now)
-                .await?
-            {
+        for id in failed {
+            if store.requeue_notification(id, now).await? {
                 queued += 1;
+                reporter(progress, "queued")(queued);
             }
         }
+        writeln!(progress)?;
         Ok(queued)
     }
 
@@ -378,5 +331,4 @@ impl<'a> Admin<'a> {
 }
 
 #[cfg(test)]
-#[path = "admin_tests.rs"]
 mod tests;
