@@ -24,36 +24,42 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// The catalogue files of one language, as compiled in: (file name, source).
-pub(crate) type Files = [(&'static str, &'static str); 4];
+pub(crate) type Files = Vec<(&'static str, &'static str)>;
 
-macro_rules! files_of {
-    ($lang:literal) => {
-        [
-            (
-                "fields.ftl",
-                include_str!(concat!("../../locales/", $lang, "/fields.ftl")),
-            ),
-            (
-                "pages.ftl",
-                include_str!(concat!("../../locales/", $lang, "/pages.ftl")),
-            ),
-            (
-                "form.ftl",
-                include_str!(concat!("../../locales/", $lang, "/form.ftl")),
-            ),
-            (
-                "acknowledgement.ftl",
-                include_str!(concat!("../../locales/", $lang, "/acknowledgement.ftl")),
-            ),
-        ]
+macro_rules! file_of {
+    ($lang:literal, $file:literal) => {
+        (
+            $file,
+            include_str!(concat!("../../locales/", $lang, "/", $file)),
+        )
     };
 }
 
+/// Which texts a set of catalogues holds: what a person filling in the form reads, or the staff
+/// console's (built only when the console is used, so a form post never parses them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileSet {
+    Person,
+    Console,
+}
+
 /// The compiled-in catalogue files of a language.
-pub(crate) fn files(language: Language) -> Files {
-    match language {
-        Language::English => files_of!("en"),
-        Language::Spanish => files_of!("es"),
+pub(crate) fn files(set: FileSet, language: Language) -> Files {
+    match (set, language) {
+        (FileSet::Person, Language::English) => vec![
+            file_of!("en", "fields.ftl"),
+            file_of!("en", "pages.ftl"),
+            file_of!("en", "form.ftl"),
+            file_of!("en", "acknowledgement.ftl"),
+        ],
+        (FileSet::Person, Language::Spanish) => vec![
+            file_of!("es", "fields.ftl"),
+            file_of!("es", "pages.ftl"),
+            file_of!("es", "form.ftl"),
+            file_of!("es", "acknowledgement.ftl"),
+        ],
+        (FileSet::Console, Language::English) => vec![file_of!("en", "console.ftl")],
+        (FileSet::Console, Language::Spanish) => vec![file_of!("es", "console.ftl")],
     }
 }
 
@@ -81,6 +87,7 @@ struct Bundles {
 
 /// The catalogues of every language the form speaks, each built on first use.
 pub struct Catalogues {
+    set: FileSet,
     english: OnceLock<Bundles>,
     spanish: OnceLock<Bundles>,
     /// Lookups that found no message in the language asked for. Only the tests read it: at run
@@ -103,7 +110,13 @@ impl std::fmt::Debug for Catalogues {
 impl Catalogues {
     /// The catalogues, none of them built yet.
     pub fn new() -> Self {
+        Self::of(FileSet::Person)
+    }
+
+    /// The catalogues of one set of files, none of them built yet.
+    pub fn of(set: FileSet) -> Self {
         Self {
+            set,
             english: OnceLock::new(),
             spanish: OnceLock::new(),
             misses: AtomicUsize::new(0),
@@ -112,9 +125,14 @@ impl Catalogues {
 
     /// Every language's catalogues, built now: what the tests hold to parse.
     pub fn load() -> Result<Self, CatalogueError> {
-        let catalogues = Self::new();
+        Self::load_set(FileSet::Person)
+    }
+
+    /// Every language's catalogues of `set`, built now.
+    pub fn load_set(set: FileSet) -> Result<Self, CatalogueError> {
+        let catalogues = Self::of(set);
         for language in Language::ALL {
-            let built = bundles(language)?;
+            let built = bundles(set, language)?;
             let _ = catalogues.slot(language).set(built);
         }
         Ok(catalogues)
@@ -130,7 +148,7 @@ impl Catalogues {
     fn bundles(&self, language: Language) -> &Bundles {
         self.slot(language).get_or_init(|| {
             // The files are compiled in and every one is parsed by the tests before it ships.
-            bundles(language).unwrap_or_else(|error| panic!("{error}"))
+            bundles(self.set, language).unwrap_or_else(|error| panic!("{error}"))
         })
     }
 
@@ -156,6 +174,20 @@ impl Catalogues {
         for (name, value) in args {
             fluent_args.set(*name, FluentValue::from(*value));
         }
+        self.format(language, id, Some(&fluent_args), rendering)
+    }
+
+    /// The text of `id` with a number for `name`, so plural forms are chosen by it.
+    pub fn with_count(
+        &self,
+        language: Language,
+        id: &str,
+        name: &str,
+        n: usize,
+        rendering: Rendering,
+    ) -> String {
+        let mut fluent_args = FluentArgs::new();
+        fluent_args.set(name, FluentValue::from(n));
         self.format(language, id, Some(&fluent_args), rendering)
     }
 
@@ -224,11 +256,11 @@ fn format_in(
     errors.is_empty().then(|| text.into_owned())
 }
 
-fn bundles(language: Language) -> Result<Bundles, CatalogueError> {
+fn bundles(set: FileSet, language: Language) -> Result<Bundles, CatalogueError> {
     let mut html = FluentBundle::new_concurrent(vec![language.identifier()]);
     let mut plain = FluentBundle::new_concurrent(vec![language.identifier()]);
     plain.set_use_isolating(false);
-    for (file, source) in files(language) {
+    for (file, source) in files(set, language) {
         let broken = |detail: String| CatalogueError {
             language: language.tag(),
             file,

@@ -9,7 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// message id (or id.attribute) → the placeables it needs, for each file of a language.
 fn shape(language: Language) -> BTreeMap<(&'static str, String), BTreeSet<String>> {
     let mut shape = BTreeMap::new();
-    for (file, source) in files(language) {
+    let every_file = files(FileSet::Person, language)
+        .into_iter()
+        .chain(files(FileSet::Console, language));
+    for (file, source) in every_file {
         let resource = FluentResource::try_new(source.to_owned())
             .unwrap_or_else(|(_, errors)| panic!("locales/{language}/{file}: {errors:?}"));
         let mut bundle = FluentBundle::new_concurrent(vec![language.identifier()]);
@@ -74,6 +77,7 @@ fn a_catalogue_with_a_syntax_error_is_refused() {
     // The same check the files pass: `shape` panics on a Junk entry, so a catalogue that parses
     // only in part fails the test above.
     assert!(Catalogues::load().is_ok());
+    assert!(Catalogues::load_set(FileSet::Console).is_ok());
 }
 
 #[test]

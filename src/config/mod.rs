@@ -4,6 +4,8 @@
 //! a misconfigured deployment fails loudly instead of losing requests quietly. `vars` declares
 //! every variable; this module puts their values together.
 
+mod console_vars;
+mod declare;
 mod error;
 mod mail_domains;
 mod origin;
@@ -11,6 +13,7 @@ mod secret_arn;
 mod secret_sources;
 pub mod vars;
 
+pub use console_vars::{AccessLogConfig, ConsoleConfig, StaffEmailContent};
 pub use error::ConfigError;
 pub use origin::{AllowedOrigins, Origin};
 pub use secret_arn::SecretArn;
@@ -85,6 +88,12 @@ pub struct Config {
     pub default_language: Language,
     /// Every text a person reads, in each language.
     pub catalogues: Arc<Catalogues>,
+    /// `STAFF_EMAIL_CONTENT`: what staff emails may carry.
+    pub staff_email_content: StaffEmailContent,
+    /// The staff console; `None` without `STAFF_BASE_URL`.
+    pub console: Option<ConsoleConfig>,
+    /// The access log's table; `None` without `ACCESS_LOG_TABLE_NAME`.
+    pub access_log: Option<AccessLogConfig>,
 }
 
 /// The Turnstile secret; never logged.
@@ -203,6 +212,14 @@ impl Config {
         };
         let script_url = env.required(&TURNSTILE_SCRIPT_URL)?;
         let notify_from = env.required(&NOTIFY_FROM)?;
+        let console = console_vars::console(env)?;
+        let staff_email_content = env.required(&STAFF_EMAIL_CONTENT)?;
+        if staff_email_content == StaffEmailContent::Minimal && console.is_none() {
+            return Err(ConfigError::Invalid {
+                variable: STAFF_EMAIL_CONTENT.name,
+                reason: "minimal needs the staff console (STAFF_BASE_URL): staff could read a request nowhere else".to_owned(),
+            });
+        }
         let turnstile_widget = env
             .optional(&TURNSTILE_SITE_KEY)?
             .filter(|_| turnstile.is_some())
@@ -253,6 +270,9 @@ impl Config {
             ses_identity: env.optional(&SES_IDENTITY)?,
             default_language: env.required(&DEFAULT_LANGUAGE)?,
             catalogues: Arc::new(Catalogues::new()),
+            staff_email_content,
+            console,
+            access_log: console_vars::access_log(env)?,
         })
     }
 }
