@@ -39,6 +39,13 @@ impl FollowUpState {
             .find(|state| state.as_str() == text)
     }
 
+    /// Still being worked: the console lists these first, in this order.
+    pub const OPEN: [Self; 3] = [Self::New, Self::Contacted, Self::Scheduled];
+
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
+    }
+
     /// How staff read it, in a button or a list.
     pub fn label(self) -> &'static str {
         match self {

@@ -4,6 +4,7 @@
 //! valid data, or into the contract's field errors.
 
 mod business_hours;
+mod case_notes;
 mod consent;
 mod contact;
 mod email;
@@ -22,6 +23,7 @@ mod text;
 mod urgency;
 
 pub use business_hours::BusinessHours;
+pub use case_notes::{Actor, HistoryEntry, Note, NoteProblem, NoteText};
 pub use consent::Consent;
 pub use contact::{PreferredContact, SessionFormat};
 pub use email::EmailAddress;

@@ -2,7 +2,7 @@
 //! A link carries the request's id, the state and an expiry, never anything personal; its token is
 //! an HMAC over those three, so a forged, altered or expired link changes nothing.
 
-use crate::domain::{FollowUpState, SubmissionId};
+use crate::domain::{Actor, FollowUpState, SubmissionId};
 use crate::signing::{FollowUpKey, Purpose, from_hex, to_hex};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
@@ -48,8 +48,20 @@ pub async fn record(
         .verify(id, state, token, now)
         .await
         .map_err(FollowUpError::from)?;
+    record_state(store, id, state, now, &Actor::EmailLink).await
+}
+
+/// Records `state` for a request, by whoever: the email's links and the console's buttons alike
+/// (one history, one reminder rule), and logs the line that measures time to first contact.
+pub async fn record_state(
+    store: &Store,
+    id: SubmissionId,
+    state: FollowUpState,
+    now: DateTime<Utc>,
+    by: &Actor,
+) -> Result<(), RecordError> {
     let previous = store
-        .set_follow_up(id, state, now)
+        .set_follow_up(id, state, now, by)
         .await?
         .ok_or(FollowUpError::UnknownRequest)?;
     let first_contact = (previous == FollowUpState::New && state != FollowUpState::New)

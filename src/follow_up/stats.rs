@@ -178,6 +178,7 @@ mod tests {
             attempts: 1,
             follow_up: (!spam).then_some((state, at)),
             first_contact_at: first_contact_after.map(|after| at + after),
+            reminder_due_at: None,
         }
     }
 

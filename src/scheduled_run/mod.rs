@@ -2,7 +2,8 @@
 //! `{"action": "scheduled_run"}`. Its steps, in the contract's order, each one function of the
 //! same shape ([`Step::run`]): staff notifications still pending, then fallbacks, then reminders
 //! and escalations (each oldest due first), then the review digest and the weekly summary, then
-//! the daily checks (the heartbeat's probe, the quiet form, doctor's test email). Each reads only
+//! the daily checks (the heartbeat's probe, the quiet form, doctor's test email), and last the
+//! one-time upgrade of older requests for the console. Each reads only
 //! what is due and stops starting work before the invocation's deadline, leaving the rest to the
 //! next run.
 //!
@@ -16,6 +17,7 @@ pub mod fallbacks;
 pub mod notifications;
 pub mod reminders;
 pub mod review_digest;
+pub mod upgrade;
 pub mod weekly_summary;
 
 pub use daily_checks::DailyReport;
@@ -56,17 +58,20 @@ pub enum Step {
     ReviewDigest,
     WeeklySummary,
     DailyChecks,
+    /// The one-time upgrade of requests stored before the console.
+    Upgrade,
 }
 
 impl Step {
     /// The contract's order.
-    pub const IN_ORDER: [Step; 6] = [
+    pub const IN_ORDER: [Step; 7] = [
         Step::Notifications,
         Step::Fallbacks,
         Step::Reminders,
         Step::ReviewDigest,
         Step::WeeklySummary,
         Step::DailyChecks,
+        Step::Upgrade,
     ];
 
     pub fn name(self) -> &'static str {
@@ -77,6 +82,7 @@ impl Step {
             Step::ReviewDigest => "review_digest_sent",
             Step::WeeklySummary => "weekly_summary_sent",
             Step::DailyChecks => "daily_checks",
+            Step::Upgrade => "upgrade",
         }
     }
 
@@ -92,6 +98,7 @@ impl Step {
             Step::ReviewDigest => json(review_digest::run(run).await?),
             Step::WeeklySummary => json(weekly_summary::run(run).await?),
             Step::DailyChecks => json(daily_checks::run(run).await?),
+            Step::Upgrade => json(upgrade::run(run).await?),
         })
     }
 }

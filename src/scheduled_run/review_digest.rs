@@ -63,12 +63,19 @@ async fn send(delivery: &Delivery, deadline: Deadline) -> Result<bool, StoreErro
                     .is_none_or(|listed| h.received_at > listed)
             })
             .count();
-        let email = render(&digest(
-            &held,
-            new,
-            |entry| release_link(delivery, entry, now),
-            tz,
-        ))?;
+        let settings = delivery.settings();
+        let mut digest = digest(&held, new, |entry| release_link(delivery, entry, now), tz);
+        digest.console = settings
+            .console_requests
+            .as_ref()
+            .map(|requests| requests.replace("/staff/requests", "/staff/held"));
+        if settings.content == crate::config::StaffEmailContent::Minimal {
+            // No names in a minimal email: each row by its reference.
+            for (row, entry) in digest.rows.iter_mut().zip(&held) {
+                row.name = entry.id.to_string();
+            }
+        }
+        let email = render(&digest)?;
         delivery.notifier().send_digest(&email).await?;
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(held.len())
     };
@@ -114,6 +121,7 @@ fn digest(
 ) -> ReviewDigest {
     let count = |reason| held.iter().filter(|h| h.reason == reason).count();
     ReviewDigest {
+        console: None,
         held: held.len(),
         honeypot: count(HoldReason::Honeypot),
         no_captcha: count(HoldReason::NoCaptcha),

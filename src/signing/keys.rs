@@ -48,6 +48,24 @@ impl ClientHashKey {
         self.fingerprint("email", &[&email.to_lowercase()])
     }
 
+    /// The keyed fingerprint of a phone number as stored (E.164).
+    pub fn phone_hash(&self, phone: &str) -> String {
+        self.fingerprint("phone", &[phone])
+    }
+
+    /// The fingerprints a phone number may be stored under (current key, then previous).
+    pub fn phone_hashes(&self, phone: &str) -> Vec<String> {
+        let purpose = Purpose::Fingerprint {
+            label: "phone",
+            parts: &[phone],
+        };
+        self.keys
+            .sign_each(&purpose)
+            .iter()
+            .map(|tag| to_hex(tag))
+            .collect()
+    }
+
     /// The fingerprints an address may be stored under: with the current key and, after a
     /// rotation, the previous one (so erasure still finds what was stored before it).
     pub fn email_hashes(&self, email: &str) -> Vec<String> {

@@ -24,6 +24,8 @@ pub struct DuplicateGuard {
     /// The person's keyed email fingerprint, on every item about them, so that erasure finds all of
     /// them with one query and without the address in any key.
     pub email_hash: String,
+    /// The keyed fingerprint of their phone (E.164), for the console's search by phone.
+    pub phone_hash: Option<String>,
 }
 
 impl DuplicateGuard {
@@ -96,6 +98,10 @@ impl DuplicateGuard {
             payload_hash,
             window,
             email_hash: secret.email_hash(request.email.as_str()),
+            phone_hash: request
+                .phone
+                .as_ref()
+                .map(|p| secret.phone_hash(p.as_str())),
         }
     }
 }

@@ -6,8 +6,8 @@ use super::item::{
     Item, OPEN_INDEX, REMINDER_DUE, REMINDERS_INDEX, attr, n, request_id_of_key, rfc3339, s,
 };
 use super::{Store, StoreError, StoredRequest, condition_failed, dynamodb};
-use crate::domain::{FollowUpState, Reminder, SubmissionId};
-use aws_sdk_dynamodb::types::ReturnValue;
+use crate::domain::{Actor, FollowUpState, Reminder, SubmissionId};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use chrono::{DateTime, Utc};
 
 impl Store {
@@ -19,9 +19,10 @@ impl Store {
         id: SubmissionId,
         state: FollowUpState,
         at: DateTime<Utc>,
+        by: &Actor,
     ) -> Result<Option<FollowUpState>, StoreError> {
         let update = self
-            .follow_up_update(id, state, at)
+            .follow_up_update(id, state, at, by)
             .condition_expression("attribute_exists(#state)")
             .return_values(ReturnValue::UpdatedOld);
         match update.send().await {
@@ -45,36 +46,51 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         Self::claim(
-            self.follow_up_update(id, FollowUpState::Contacted, at)
+            self.follow_up_update(id, FollowUpState::Contacted, at, &Actor::Reply)
                 .condition_expression("#state = :new")
                 .expression_attribute_values(":new", s(FollowUpState::New.as_str())),
         )
         .await
     }
 
-    /// The update that records `state` at `at`, without its condition.
+    /// The update that records `state` at `at` by `by`, without its condition: the state, its
+    /// line in the follow-up history, and the open-requests index (`follow_up_open` holds the
+    /// state while it is `new`, `contacted` or `scheduled`).
     fn follow_up_update(
         &self,
         id: SubmissionId,
         state: FollowUpState,
         at: DateTime<Utc>,
+        by: &Actor,
     ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
         let update = self
             .update_request(id)
             .expression_attribute_names("#state", attr::FOLLOW_UP)
             .expression_attribute_names("#at", attr::FOLLOW_UP_AT)
             .expression_attribute_names("#open", attr::FOLLOW_UP_OPEN)
+            .expression_attribute_names("#history", attr::HISTORY)
             .expression_attribute_values(":state", s(state.as_str()))
-            .expression_attribute_values(":at", s(&rfc3339(at)));
+            .expression_attribute_values(":at", s(&rfc3339(at)))
+            .expression_attribute_values(":entry", super::case_notes::history_entry(state, at, by))
+            .expression_attribute_values(":none", AttributeValue::L(Vec::new()));
+        let history = "#history = list_append(if_not_exists(#history, :none), :entry)";
         if state == FollowUpState::New {
-            update.update_expression("SET #state = :state, #at = :at, #open = :state")
+            update.update_expression(format!(
+                "SET #state = :state, #at = :at, #open = :state, {history}"
+            ))
         } else {
             // The first move away from `new` is the first contact: kept for time-to-contact.
+            let open = if state.is_open() {
+                "#open = :state,"
+            } else {
+                ""
+            };
+            let remove_open = if state.is_open() { "" } else { "#open, " };
             update
-                .update_expression(
-                    "SET #state = :state, #at = :at, #first = if_not_exists(#first, :at) \
-                     REMOVE #open, #queue, #due, #stage, #lease",
-                )
+                .update_expression(format!(
+                    "SET #state = :state, #at = :at, {open} #first = if_not_exists(#first, :at), \
+                     {history} REMOVE {remove_open}#queue, #due, #stage, #lease"
+                ))
                 .expression_attribute_names("#first", attr::FIRST_CONTACT_AT)
                 .expression_attribute_names("#queue", attr::REMINDER_QUEUE)
                 .expression_attribute_names("#due", attr::REMINDER_DUE_AT)

@@ -71,7 +71,8 @@ impl Store {
         lease_until: DateTime<Utc>,
         first_reminder_at: Option<DateTime<Utc>>,
     ) -> Result<InsertOutcome, StoreError> {
-        let item = request_item(received, &guard.email_hash, lease_until, first_reminder_at);
+        let hashes = (guard.email_hash.as_str(), guard.phone_hash.as_deref());
+        let item = request_item(received, hashes, lease_until, first_reminder_at);
         let request = Put::builder()
             .table_name(&self.table_name)
             .set_item(Some(item))

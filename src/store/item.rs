@@ -5,7 +5,7 @@
 //! - `dup#key#<hmac>` / `dup#content#<hmac>`: which request a repeat belongs to, for 24 hours or 10
 //!   minutes;
 //! - `rate#<hmac>#<yyyymmddhh>`: a client's count of accepted requests in one clock hour;
-//! - `summary#<week>`, `review#digest`, `quiet-check`: the scheduled run's records of what it sent;
+//! - `summary#<week>`, `review#digest`, `quiet-check`, `upgrade#console`: the scheduled run's records;
 //! - `heartbeat-state`, `heartbeat#<id>`, `doctor-test#<id>`: the daily checks'.
 //!
 //! While a request's staff email is not yet sent it carries `retry_queue = "pending"`, the key of
@@ -99,6 +99,11 @@ pub mod attr {
     pub const DONE_DAY: &str = "done_day";
     /// On `quiet-check`: when the quiet form's clock started (its first check).
     pub const SINCE: &str = "since";
+    /// A request's follow-up history and staff notes (lists of maps; `store/case_notes.rs`).
+    pub const HISTORY: &str = "history";
+    pub const NOTES: &str = "notes";
+    /// The keyed fingerprint of the person's phone: the key of [`super::PHONE_INDEX`].
+    pub const PHONE_HASH: &str = "phone_hash";
 }
 
 /// The sparse index of requests whose staff email is not yet sent.
@@ -107,6 +112,8 @@ pub const PENDING_INDEX: &str = "pending-notifications";
 pub const OPEN_INDEX: &str = "open-follow-ups";
 /// Every item about a person, by the keyed fingerprint of their address (for erasure).
 pub const EMAIL_INDEX: &str = "by-email";
+/// Requests by the keyed fingerprint of the person's phone (the console's search).
+pub const PHONE_INDEX: &str = "by-phone";
 /// Requests with a reminder or escalation still to send, by when it is due (sparse).
 pub const REMINDERS_INDEX: &str = "reminders-due";
 /// Requests by the UTC day they came in: the weekly summary reads its week from it.
@@ -161,6 +168,8 @@ pub const HEARTBEAT_STATE_KEY: &str = "heartbeat-state";
 pub const DIGEST_KEY: &str = "review#digest";
 /// The once-a-day quiet-form check's record.
 pub const QUIET_CHECK_KEY: &str = "quiet-check";
+/// How far the one-time upgrade of older requests for the console has come (`store/upgrade.rs`).
+pub const UPGRADE_KEY: &str = "upgrade#console";
 
 /// A heartbeat probe's id, accepted once (kept two days).
 pub fn probe_key(id: SubmissionId) -> String {
@@ -217,7 +226,7 @@ pub(super) fn partition_key(item: &Item) -> Option<String> {
 /// enters the retry queue.
 pub fn request_item(
     received: &ReceivedRequest,
-    email_hash: &str,
+    (email_hash, phone_hash): (&str, Option<&str>),
     lease_until: DateTime<Utc>,
     first_reminder_at: Option<DateTime<Utc>>,
 ) -> Item {
@@ -283,6 +292,7 @@ pub fn request_item(
         ),
         (attr::MESSAGE, request.message.as_ref().map(Message::as_str)),
         (attr::PUBLIC_BASE_URL, received.public_base_url.as_deref()),
+        (attr::PHONE_HASH, phone_hash),
     ];
     fields.extend(
         optional
@@ -296,93 +306,5 @@ pub fn request_item(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::{ConsultationRequest, Field, SubmissionRules, SubmittedForm, Verification};
-    use crate::store::read::stored_request;
-
-    #[test]
-    fn an_item_reads_back_as_the_request_it_was_written_from() {
-        let form = SubmittedForm::new()
-            .with(Field::Name, "Ana Lima")
-            .with(Field::Email, "ana@example.com")
-            .with(Field::Phone, "+44 20 7946 0958")
-            .with(Field::PreferredContact, "phone")
-            .with(Field::BestTime, "mornings")
-            .with(Field::SessionFormat, "either")
-            .with(Field::Message, "line one\nline two")
-            .with(Field::Consent, "on");
-        let request = ConsultationRequest::parse(&form, SubmissionRules::default())
-            .unwrap()
-            .request;
-        let at: DateTime<Utc> = "2026-11-26T14:05:00.123Z".parse().unwrap();
-        let received = ReceivedRequest {
-            consent_version: "3".into(),
-            urgent: true,
-            verification: Verification::Unverified,
-            language: crate::domain::Language::Spanish,
-            ..ReceivedRequest::example(request, at)
-        };
-        let item = request_item(&received, "hash", at, None);
-        let stored = stored_request("k", &item).unwrap();
-        assert_eq!(stored.received, received);
-        assert_eq!(stored.notify_status, NotifyStatus::Pending);
-        assert_eq!(stored.attempts, 1);
-
-        let spam = ReceivedRequest {
-            hold: Some(crate::domain::HoldReason::Honeypot),
-            ..received
-        };
-        let item = request_item(&spam, "hash", at, Some(at));
-        assert!(
-            !item.contains_key(attr::RETRY_QUEUE),
-            "spam is never emailed"
-        );
-        let stored = stored_request("k", &item).unwrap();
-        assert_eq!(stored.received, spam);
-        assert_eq!(stored.notify_status, NotifyStatus::Held);
-    }
-
-    #[test]
-    fn an_item_that_todays_rules_refuse_still_reads_back_as_it_was_kept() {
-        let form = SubmittedForm::new()
-            .with(Field::Name, "Ana Lima")
-            .with(Field::Email, "ana@example.com")
-            .with(Field::Consent, "on");
-        let request = ConsultationRequest::parse(&form, SubmissionRules::default())
-            .unwrap()
-            .request;
-        let at: DateTime<Utc> = "2026-11-26T14:05:00.123Z".parse().unwrap();
-        let mut item = request_item(&ReceivedRequest::example(request, at), "hash", at, None);
-        // Stored before zero-width joiners and doubled dots were refused.
-        item.insert(attr::NAME.to_owned(), s("Ana\u{200D}Lima"));
-        item.insert(attr::EMAIL.to_owned(), s("ana..lima@example.com"));
-        item.insert(attr::PREFERRED_CONTACT.to_owned(), s("carrier-pigeon"));
-        let stored = stored_request("k", &item).unwrap();
-        assert_eq!(stored.received.request.name.as_str(), "Ana\u{200D}Lima");
-        assert_eq!(
-            stored.received.request.email.as_str(),
-            "ana..lima@example.com"
-        );
-        assert_eq!(stored.received.request.preferred_contact.as_str(), "email");
-    }
-
-    #[test]
-    fn a_damaged_item_names_the_attribute_not_the_value() {
-        let mut item = HashMap::new();
-        item.insert("id".to_owned(), s("not-an-id-but-a-secret"));
-        let error = stored_request("request#x", &item).unwrap_err().to_string();
-        assert!(error.contains("request#x"));
-        assert!(!error.contains("secret"));
-    }
-
-    #[test]
-    fn keys_name_their_kind_and_requests_round_trip() {
-        let id = SubmissionId::new(Utc::now());
-        assert_eq!(request_id_of_key(&request_key(id)), Some(id));
-        assert_eq!(request_id_of_key(&duplicate_key_by_content("ab")), None);
-        assert_eq!(duplicate_key_by_idempotency_key("ab"), "dup#key#ab");
-        let hour: DateTime<Utc> = "2026-11-26T14:00:00Z".parse().unwrap();
-        assert_eq!(rate_key("cd", hour), "rate#cd#2026112614");
-    }
-}
+#[path = "item_tests.rs"]
+mod tests;

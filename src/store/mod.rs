@@ -4,6 +4,8 @@
 //! DynamoDB's TTL deletes lazily (up to days late), so every condition compares `expires_at` or
 //! `lease_until` with the current time itself.
 
+mod case_notes;
+mod console_lists;
 mod delivery;
 mod duplicates;
 mod follow_up_state;
@@ -16,7 +18,10 @@ mod operator;
 mod read;
 mod review;
 mod summary;
+mod upgrade;
 
+pub use case_notes::RequestDetail;
+pub use console_lists::{Fingerprint, PageCursor};
 pub use delivery::{ClaimedFallback, DeliveryRecord};
 pub use duplicates::{CONTENT_WINDOW, DuplicateGuard, KEY_WINDOW};
 pub use follow_up_state::DueReminder;
@@ -27,6 +32,7 @@ pub use notifications::ClaimedNotification;
 pub use read::{StoredRequest, stored_request};
 pub use review::{DigestState, HeldEntry, Released};
 pub use summary::WeekEntry;
+pub use upgrade::{DayUpgraded, UpgradeState};
 
 use crate::aws::AwsError;
 use crate::domain::SubmissionId;

@@ -20,6 +20,8 @@ pub struct StoredRequest {
     pub follow_up: Option<(FollowUpState, DateTime<Utc>)>,
     /// When its follow-up first left `new`.
     pub first_contact_at: Option<DateTime<Utc>>,
+    /// When its next reminder or escalation is due, while one is.
+    pub reminder_due_at: Option<DateTime<Utc>>,
 }
 
 /// Reads a request item back into the domain types, as it was kept: without today's field rules
@@ -84,6 +86,10 @@ pub fn stored_request(key: &str, item: &Item) -> Result<StoredRequest, StoreErro
         first_contact_at: reader
             .optional_string(attr::FIRST_CONTACT_AT)
             .and_then(parse_time),
+        reminder_due_at: reader
+            .optional_string(attr::REMINDER_QUEUE)
+            .and_then(|_| reader.number(attr::REMINDER_DUE_AT).ok())
+            .and_then(DateTime::from_timestamp_millis),
     })
 }
 
