@@ -43,6 +43,13 @@ async fn serve() -> Result<(), lambda_http::Error> {
             "CLIENT_HASH_KEY is not set: using a random key, so rate limits and duplicate detection hold per instance only"
         );
     }
+    if config.staff_email_content == consultation_form::config::StaffEmailContent::Minimal
+        && config.reply_tracking_domain.is_some()
+    {
+        tracing::warn!(
+            "STAFF_EMAIL_CONTENT is minimal: staff emails carry no Reply-To, so reply tracking (REPLY_TRACKING_DOMAIN) is off; contact is recorded in the console"
+        );
+    }
     if config.follow_up_key.is_none() {
         tracing::warn!("FOLLOW_UP_KEY is not set: staff emails carry no follow-up links");
     }

@@ -3,9 +3,13 @@
 //! the time in the practice's zone, the signed follow-up links, and where replies go.
 
 use crate::catalogues::Catalogues;
+use crate::config::StaffEmailContent;
 use crate::domain::{EmailAddress, FollowUpState, Language, ReceivedRequest, Verification};
 use crate::follow_up::reply_address;
-use crate::notify::{FollowUpLink, MessageShown, PersonDetails, StaffEmail, StaffEmailKind};
+use crate::notify::{
+    FollowUpLink, MessageShown, MinimalStaffEmail, PersonDetails, StaffEmail, StaffEmailKind,
+    StaffMessage,
+};
 use crate::signing::FollowUpKey;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -29,6 +33,10 @@ pub struct EmailSettings {
     pub default_language: Language,
     /// For what the person reads: the acknowledgement.
     pub catalogues: Arc<Catalogues>,
+    /// `STAFF_EMAIL_CONTENT`: everything, or the reference and a console link only.
+    pub content: StaffEmailContent,
+    /// The console's requests, `<STAFF_BASE_URL>/staff/requests`: a minimal email links there.
+    pub console_requests: Option<String>,
 }
 
 impl From<&crate::config::Config> for EmailSettings {
@@ -40,14 +48,26 @@ impl From<&crate::config::Config> for EmailSettings {
             reply_tracking_domain: config.reply_tracking_domain.clone(),
             default_language: config.default_language,
             catalogues: Arc::clone(&config.catalogues),
+            content: config.staff_email_content,
+            console_requests: config.console.as_ref().map(|console| {
+                format!(
+                    "{}{}/staff/requests",
+                    console.base.as_str(),
+                    console.base_path
+                )
+            }),
         }
     }
 }
 
 impl EmailSettings {
     /// Where staff's replies about a request go: the person, and with reply tracking the signed
-    /// address that records the reply as contact.
+    /// address that records the reply as contact. In `minimal` mode nowhere: the email names
+    /// nobody, and contact is recorded in the console.
     pub fn reply_to(&self, received: &ReceivedRequest) -> Vec<EmailAddress> {
+        if self.content == StaffEmailContent::Minimal {
+            return Vec::new();
+        }
         let tracking = self
             .follow_up_key
             .as_ref()
@@ -58,9 +78,32 @@ impl EmailSettings {
             .collect()
     }
 
-    /// The staff email of `kind` about a request, sent at `sent_at` (its links work for 30 days
-    /// from then).
+    /// The staff email of `kind` about a request, sent at `sent_at`, in the practice's mode.
     pub fn staff_email(
+        &self,
+        received: &ReceivedRequest,
+        kind: StaffEmailKind,
+        sent_at: DateTime<Utc>,
+    ) -> StaffMessage {
+        match (self.content, &self.console_requests) {
+            (StaffEmailContent::Minimal, Some(requests)) => {
+                StaffMessage::Minimal(MinimalStaffEmail {
+                    kind,
+                    reference: received.id.to_string(),
+                    received: self.received(received),
+                    urgent: received.urgent,
+                    unverified: received.verification == Verification::Unverified,
+                    language: received.language.name_in_english(),
+                    assigned_to: None,
+                    console_link: format!("{requests}/{}", received.id),
+                })
+            }
+            _ => StaffMessage::Full(Box::new(self.full_email(received, kind, sent_at))),
+        }
+    }
+
+    /// The whole staff email (its links work for 30 days from `sent_at`).
+    pub fn full_email(
         &self,
         received: &ReceivedRequest,
         kind: StaffEmailKind,
@@ -127,7 +170,7 @@ impl EmailSettings {
         received: &ReceivedRequest,
         escalation: bool,
         sent_at: DateTime<Utc>,
-    ) -> StaffEmail {
+    ) -> StaffMessage {
         let since = received
             .received_at
             .with_timezone(&self.timezone)
@@ -149,6 +192,11 @@ impl EmailSettings {
             self.timezone.name()
         )
     }
+}
+
+/// A `mailto:` link to an address, percent-encoded (an address may legally hold `?` or `&`).
+pub fn mailto(address: &str) -> String {
+    format!("mailto:{}", link_encode(address))
 }
 
 /// Percent-encodes a value for a URI's path: everything but letters, digits and `@ . - _ +`.

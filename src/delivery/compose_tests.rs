@@ -37,6 +37,8 @@ fn settings(include_message: bool) -> EmailSettings {
         reply_tracking_domain: None,
         default_language: crate::domain::Language::English,
         catalogues: std::sync::Arc::new(crate::catalogues::Catalogues::load().unwrap()),
+        content: crate::config::StaffEmailContent::Full,
+        console_requests: None,
     }
 }
 

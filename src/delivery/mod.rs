@@ -8,7 +8,7 @@ mod fallback;
 mod ses_events;
 
 pub use backoff::{RETRY_AFTER, next_attempt};
-pub use compose::EmailSettings;
+pub use compose::{EmailSettings, mailto};
 pub use fallback::FallbackOutcome;
 
 pub use ses_events::{SesEventDetail, SesEventReport};

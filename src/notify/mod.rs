@@ -3,13 +3,16 @@
 //! the HTML templates extend one layout and askama escapes every value in them. [`render`] turns
 //! any of them into an [`Email`]; `ses` sends it.
 
+mod account;
 mod acknowledgement;
 mod checks;
 mod review_digest;
 mod ses;
 mod staff;
+mod staff_minimal;
 mod weekly_summary;
 
+pub use account::AccountEmail;
 pub use acknowledgement::Acknowledgement;
 pub use checks::{HeartbeatEmail, TestEmail};
 pub use review_digest::{DigestRow, ReviewDigest, defanged_name};
@@ -17,6 +20,7 @@ pub use ses::{EmailKind, KIND_TAG, NotifyError, SUBMISSION_TAG, SesNotifier};
 pub use staff::{
     FollowUpLink, MessageShown, PersonDetails, SUBJECT_NAME_CHARS, StaffEmail, StaffEmailKind,
 };
+pub use staff_minimal::{MinimalStaffEmail, StaffMessage};
 pub use weekly_summary::WeeklySummary;
 
 /// An email as SES sends it: a subject and two parts.

@@ -27,6 +27,8 @@ pub struct DigestRow {
 /// The digest: how many are held, by reason, and the newest rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewDigest {
+    /// The console's page of held requests, when there is a console.
+    pub console: Option<String>,
     pub held: usize,
     pub honeypot: usize,
     pub no_captcha: usize,
@@ -130,6 +132,7 @@ mod tests {
             })
             .collect();
         let digest = ReviewDigest {
+            console: None,
             held: 55,
             honeypot: 28,
             no_captcha: 27,

@@ -13,6 +13,8 @@ pub enum NotifyError {
     Ses(#[from] AwsError),
     #[error("the email could not be built")]
     Build(#[source] aws_sdk_sesv2::error::BuildError),
+    #[error("the email could not be rendered")]
+    Render(#[source] askama::Error),
 }
 
 /// Which email a message is, carried in its `email_kind` tag so that SES's events about it can be
@@ -34,6 +36,8 @@ pub enum EmailKind {
     Heartbeat,
     /// To staff: `consultation-admin doctor --send-test`'s notification.
     Test,
+    /// To a staff member and the admins: an invite, a passkey added or removed.
+    Account,
 }
 
 impl EmailKind {
@@ -48,6 +52,7 @@ impl EmailKind {
             Self::Digest => "digest",
             Self::Heartbeat => "heartbeat",
             Self::Test => "test",
+            Self::Account => "account",
         }
     }
 
@@ -62,6 +67,7 @@ impl EmailKind {
             Self::Digest,
             Self::Heartbeat,
             Self::Test,
+            Self::Account,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == tag)
@@ -113,7 +119,8 @@ impl SesNotifier {
             EmailKind::Acknowledgement
             | EmailKind::Summary
             | EmailKind::Digest
-            | EmailKind::Heartbeat => &[],
+            | EmailKind::Heartbeat
+            | EmailKind::Account => &[],
         }
     }
 
@@ -201,6 +208,16 @@ impl SesNotifier {
     /// Sends `doctor --send-test`'s notification to staff, tagged with its id.
     pub async fn send_test(&self, email: &Email, id: SubmissionId) -> Result<String, NotifyError> {
         self.send_email(&self.to, &[], email, Some(id), EmailKind::Test)
+            .await
+    }
+
+    /// Sends an account email (an invite, a notice) to staff members' own addresses.
+    pub async fn send_account(
+        &self,
+        to: &[EmailAddress],
+        email: &Email,
+    ) -> Result<String, NotifyError> {
+        self.send_email(to, &[], email, None, EmailKind::Account)
             .await
     }
 
