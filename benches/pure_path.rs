@@ -22,6 +22,8 @@ fn pure_path(c: &mut Criterion) {
         reply_tracking_domain: None,
         default_language: Language::English,
         catalogues: Arc::new(Catalogues::load().expect("the catalogues parse")),
+        content: consultation_form::config::StaffEmailContent::Full,
+        console_requests: None,
     };
     c.bench_function("parse, validate and render one request", |b| {
         b.iter(|| {

@@ -9,6 +9,7 @@
 //! - API Gateway HTTP API (payload 2.0): every request.
 
 use crate::app::App;
+use crate::console::ConsoleCell;
 use crate::deadline::Deadline;
 use crate::delivery::SesEventDetail;
 use crate::http::envelope::{guard_body_encoding, guard_uri};
@@ -54,20 +55,38 @@ pub enum ActionName {
     ScheduledRun,
 }
 
+/// The function as one instance runs it: the app built at cold start, and the staff console,
+/// built on its first request (a form post never builds it).
+pub struct Function {
+    pub app: Arc<App>,
+    pub console: Arc<ConsoleCell>,
+}
+
+impl Function {
+    pub fn new(app: Arc<App>) -> Self {
+        Self {
+            app,
+            console: Arc::new(ConsoleCell::new()),
+        }
+    }
+}
+
 /// Runs the Lambda runtime loop until the process ends.
 pub async fn run(app: Arc<App>) -> Result<(), lambda_http::Error> {
+    let function = Arc::new(Function::new(app));
     lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<Invocation>| {
-        let app = Arc::clone(&app);
-        async move { dispatch(&app, event).await }
+        let function = Arc::clone(&function);
+        async move { dispatch(&function, event).await }
     }))
     .await
 }
 
 /// Hands one invocation to its entry.
 pub async fn dispatch(
-    app: &Arc<App>,
+    function: &Function,
     event: LambdaEvent<Invocation>,
 ) -> Result<Value, lambda_http::Error> {
+    let app = &function.app;
     let LambdaEvent { payload, context } = event;
     match payload {
         Invocation::Scheduled(action) => {
@@ -93,9 +112,11 @@ pub async fn dispatch(
             guard_body_encoding(&mut request);
             guard_uri(&mut request);
             let handler = Arc::clone(app);
+            let console = Arc::clone(&function.console);
             let mut adapter = Adapter::from(service_fn(move |request: Request| {
                 let app = Arc::clone(&handler);
-                async move { Ok::<_, Infallible>(crate::http::handle(&app, request).await) }
+                let console = Arc::clone(&console);
+                async move { Ok::<_, Infallible>(route(&app, &console, request).await) }
             }));
             let response = adapter
                 .call(LambdaEvent::new(request, context))
@@ -103,6 +124,21 @@ pub async fn dispatch(
                 .map_err(|never: Infallible| match never {})?;
             Ok(serde_json::to_value(response)?)
         }
+    }
+}
+
+/// A request on the console's host goes to the console; every other to the form's API (where
+/// `/staff` is not found).
+pub async fn route(
+    app: &App,
+    console: &ConsoleCell,
+    request: Request,
+) -> lambda_http::Response<lambda_http::Body> {
+    match &app.config().console {
+        Some(config) if crate::console::is_console_host(&request, config) => {
+            crate::console::handle(app, console, request).await
+        }
+        _ => crate::http::handle(app, request).await,
     }
 }
 

@@ -7,6 +7,7 @@
 
 // The entries: the kinds of invocation, and the operator tool's commands.
 pub mod lambda;
+pub mod console;
 pub mod http;
 pub mod admin;
 pub mod doctor;
@@ -19,6 +20,8 @@ pub mod app;
 pub mod delivery;
 pub mod follow_up;
 pub mod heartbeat;
+pub mod staff;
+pub mod access_log;
 pub mod notify;
 pub mod hosted_form;
 pub mod turnstile;

@@ -33,6 +33,8 @@ use std::sync::Arc;
 /// Everything one invocation needs, built once per cold start.
 pub struct App {
     config: Config,
+    /// The DynamoDB client, shared with what is built later (the staff console's tables).
+    dynamodb: aws_sdk_dynamodb::Client,
     store: Store,
     delivery: Delivery,
     turnstile: Option<TurnstileVerifier>,
@@ -84,10 +86,8 @@ impl App {
     /// Builds the store, the delivery and (when configured) the Turnstile client; the AWS clients
     /// share one SDK configuration.
     pub fn from_sdk_config(config: Config, sdk: &aws_config::SdkConfig) -> Self {
-        let store = Store::new(
-            aws_sdk_dynamodb::Client::new(sdk),
-            config.table_name.clone(),
-        );
+        let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+        let store = Store::new(dynamodb.clone(), config.table_name.clone());
         let notifier = SesNotifier::new(
             aws_sdk_sesv2::Client::new(sdk),
             config.notify_from.clone(),
@@ -110,6 +110,7 @@ impl App {
         let delivery = Delivery::new(store.clone(), notifier, settings, policy, clock.clone());
         Self {
             config,
+            dynamodb,
             store,
             delivery,
             turnstile,
@@ -148,6 +149,11 @@ impl App {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The DynamoDB client every table is read through.
+    pub fn dynamodb(&self) -> &aws_sdk_dynamodb::Client {
+        &self.dynamodb
     }
 
     pub fn delivery(&self) -> &Delivery {
