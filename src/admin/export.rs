@@ -62,6 +62,17 @@ pub fn csv_safe(value: &str) -> String {
     }
 }
 
+/// Every stored field of one request as a JSON object (the console's export of one request too).
+pub fn json_of(stored: &StoredRequest) -> serde_json::Value {
+    serde_json::Value::Object(
+        COLUMNS
+            .iter()
+            .zip(columns(stored))
+            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v)))
+            .collect(),
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     Csv,
@@ -72,6 +83,8 @@ impl Admin<'_> {
     /// Every stored field of one request.
     pub async fn show(&self, id: &str, out: &mut dyn Write) -> Result<(), AdminError> {
         let stored = self.stored(id).await?;
+        self.record(crate::access_log::Action::Viewed, [stored.received.id])
+            .await?;
         for (name, value) in COLUMNS.iter().zip(columns(&stored)) {
             writeln!(out, "{name:>17}: {value}")?;
         }
@@ -88,6 +101,11 @@ impl Admin<'_> {
         progress: &mut dyn Write,
     ) -> Result<usize, AdminError> {
         let requests = self.requests_since(since, progress).await?;
+        self.record(
+            crate::access_log::Action::Exported,
+            requests.iter().map(|r| r.received.id),
+        )
+        .await?;
         match format {
             ExportFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
@@ -98,16 +116,7 @@ impl Admin<'_> {
                 writer.flush()?;
             }
             ExportFormat::Json => {
-                let rows: Vec<serde_json::Map<String, serde_json::Value>> = requests
-                    .iter()
-                    .map(|stored| {
-                        COLUMNS
-                            .iter()
-                            .zip(columns(stored))
-                            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v)))
-                            .collect()
-                    })
-                    .collect();
+                let rows: Vec<serde_json::Value> = requests.iter().map(json_of).collect();
                 serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::other)?;
                 writeln!(out)?;
             }

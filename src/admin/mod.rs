@@ -3,15 +3,21 @@
 //! function's retry path instead of sending it itself, so the operator tool needs neither SES nor
 //! any secret except to erase.
 
+use crate::access_log::Action;
 use crate::app::App;
-use crate::domain::{EmailAddress, FollowUpState, SubmissionId};
+use crate::domain::{Actor, EmailAddress, FollowUpState, SubmissionId};
 use crate::store::{StoreError, StoredRequest, rfc3339};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::io::Write;
 
-mod export;
+mod access_log;
+pub mod export;
+mod operator_log;
+mod staff;
 
+pub use access_log::LogFilter;
 pub use export::{COLUMNS, ExportFormat, csv_safe};
+pub use operator_log::{OperatorLog, caller_arn};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -25,6 +31,8 @@ pub enum AdminError {
     Usage(String),
     #[error("no request with id {0}")]
     NotFound(String),
+    #[error(transparent)]
+    Staff(#[from] crate::staff::StaffError),
 }
 
 /// A `--since` value: a date (`2026-11-01`, midnight UTC) or an RFC 3339 time.
@@ -61,11 +69,19 @@ pub enum Listing {
 
 pub struct Admin<'a> {
     app: &'a App,
+    /// The access log the operator's views and changes go to.
+    log: Option<OperatorLog>,
 }
 
 impl<'a> Admin<'a> {
     pub fn new(app: &'a App) -> Self {
-        Self { app }
+        Self { app, log: None }
+    }
+
+    /// Writes what this operator does to the access log.
+    pub fn with_log(mut self, log: OperatorLog) -> Self {
+        self.log = Some(log);
+        self
     }
 
     /// The requests since a time, with their notification status: the requests staff follow up,
@@ -102,6 +118,8 @@ impl<'a> Admin<'a> {
             };
             wanted && since.is_none_or(|since| stored.received.received_at >= since)
         });
+        self.record(Action::Listed, requests.iter().map(|r| r.received.id))
+            .await?;
         // Held requests say why they were held: a browser's autofill (honeypot) or no captcha.
         let status_heading = if listing == Listing::Spam {
             "held"
@@ -217,10 +235,12 @@ impl<'a> Admin<'a> {
     /// Hands one request's staff email back to the function's retry path, due now, whatever its
     /// status: the next scheduled run sends it.
     pub async fn resend(&self, id: &str) -> Result<(), AdminError> {
+        let id_parsed = parse_id(id)?;
+        self.record(Action::Resent, [id_parsed]).await?;
         if self
             .app
             .store()
-            .requeue_notification(parse_id(id)?, Utc::now())
+            .requeue_notification(id_parsed, Utc::now())
             .await?
         {
             Ok(())
@@ -235,7 +255,10 @@ impl<'a> Admin<'a> {
         let store = self.app.store();
         let now = Utc::now();
         let mut due = 0;
-        for (id, _) in store.pending_notifications(usize::MAX).await? {
+        let pending = store.pending_notifications(usize::MAX).await?;
+        self.record(Action::Resent, pending.iter().map(|(id, _)| *id))
+            .await?;
+        for (id, _) in pending {
             if store.make_due_now(id, now).await? {
                 due += 1;
             }
@@ -268,7 +291,7 @@ impl<'a> Admin<'a> {
     ) -> Result<FollowUpState, AdminError> {
         self.app
             .store()
-            .set_follow_up(parse_id(id)?, state, Utc::now())
+            .set_follow_up(parse_id(id)?, state, Utc::now(), &Actor::Operator)
             .await?
             .ok_or_else(|| AdminError::NotFound(id.to_owned()))
     }
@@ -278,6 +301,7 @@ impl<'a> Admin<'a> {
     pub async fn resend_failed(&self, progress: &mut dyn Write) -> Result<usize, AdminError> {
         let store = self.app.store();
         let failed = store.failed_notifications().await?;
+        self.record(Action::Resent, failed.iter().copied()).await?;
         let now = Utc::now();
         let mut queued = 0;
         for id in failed {
@@ -311,6 +335,10 @@ impl<'a> Admin<'a> {
         for hash in config.client_hash_key.email_hashes(&address) {
             keys.extend(self.app.store().keys_for_email(&hash).await?);
         }
+        let requests = keys
+            .iter()
+            .filter_map(|k| crate::store::item::request_id_of_key(k));
+        self.record(Action::Erased, requests).await?;
         self.delete(&keys, None, "erased", progress).await
     }
 

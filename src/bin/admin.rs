@@ -1,11 +1,14 @@
 //! `consultation-admin`: operator tools for the stored consultation requests.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use consultation_form::admin::{Admin, AdminError, ExportFormat, Listing, parse_since};
+use consultation_form::access_log::AccessLog;
+use consultation_form::admin::{
+    Admin, AdminError, ExportFormat, Listing, LogFilter, OperatorLog, caller_arn, parse_since,
+};
 use consultation_form::app::App;
 use consultation_form::aws::load_sdk_config;
 use consultation_form::config::{SecretArns, vars};
-use consultation_form::doctor::{self, Doctor};
+use consultation_form::doctor;
 use consultation_form::domain::FollowUpState;
 use consultation_form::secrets;
 use consultation_form::stack::{DEFAULT_STACK, StackSettings};
@@ -14,7 +17,8 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Operator tools for consultation requests: list, show, export, resend, erase, purge, doctor.
+/// Operator tools for consultation requests: list, show, export, resend, erase, purge, staff,
+/// access-log, doctor.
 ///
 /// Finds its stack by name (--stack, default consultation-form): the stack's outputs and the
 /// function's environment, so it needs only AWS credentials (the stack's FrontDeskPolicy or
@@ -97,6 +101,26 @@ enum Command {
     },
     /// Delete every item past its expiry now (DynamoDB's TTL can lag by days).
     PurgeExpired,
+    /// The staff console's accounts: invite (the first admin too), list, remove.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+    /// Read the access log: who saw or changed which request, newest first.
+    AccessLog {
+        /// Every entry naming this request (list views that showed it included).
+        #[arg(long, conflicts_with = "staff")]
+        request: Option<String>,
+        /// A staff member's entries (their address), or an operator's (operator:<ARN>).
+        #[arg(long)]
+        staff: Option<String>,
+        /// From this date (default: 30 days ago).
+        #[arg(long, value_parser = parse_since)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// As CSV.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Check the deployed stack is ready for real requests: one line per check, with the fix.
     /// Exit status 0 when every check passed, 1 when one failed, 3 when none failed but some
     /// could not be checked.
@@ -108,6 +132,27 @@ enum Command {
         #[arg(long, default_value_t = 300)]
         wait: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Invite someone by email: a link valid 24 hours to create their passkey. An active
+    /// member gets a new invite (a lost device); older invites stop working.
+    Invite {
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// front-desk, clinician or admin.
+        #[arg(long)]
+        role: String,
+        /// Print the link (instead of emailing it): for the first admin before email works.
+        #[arg(long)]
+        print_link: bool,
+    },
+    /// Every account, with its role, status and number of passkeys.
+    List,
+    /// Remove someone: their sessions, invite and passkeys end at once.
+    Remove { email: String },
 }
 
 fn parse_state(text: &str) -> Result<FollowUpState, String> {
@@ -175,9 +220,24 @@ async fn main() -> ExitCode {
     };
     let app = App::from_sdk_config(config, &sdk);
     if let Command::Doctor { send_test, wait } = cli.command {
-        return doctor(&app, &sdk, &stack, &lookup, send_test, wait).await;
+        let status = doctor::from_command_line(&app, &sdk, &stack, &lookup, send_test, wait).await;
+        return ExitCode::from(status);
     }
-    match run(cli.command, &Admin::new(&app)).await {
+    // What the operator sees and changes goes to the access log, under their AWS identity.
+    let mut admin = Admin::new(&app);
+    if let Some(log) = &app.config().access_log {
+        match caller_arn(&sdk).await {
+            Ok(arn) => {
+                let log = AccessLog::new(app.dynamodb().clone(), log.table.clone(), log.days);
+                admin = admin.with_log(OperatorLog { log, arn });
+            }
+            Err(error) => {
+                eprintln!("consultation-admin: {error} (needed for the access log)");
+                return ExitCode::from(78);
+            }
+        }
+    }
+    match run(cli.command, &admin).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("consultation-admin: {error}");
@@ -277,77 +337,40 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
             let count = admin.purge_expired(chrono::Utc::now(), &mut stderr).await?;
             writeln!(stdout, "purged {count} expired item(s)")?;
         }
+        Command::Staff { command } => match command {
+            StaffCommand::Invite {
+                email,
+                name,
+                role,
+                print_link,
+            } => {
+                admin
+                    .staff_invite(&email, &name, &role, print_link, &mut stdout)
+                    .await?
+            }
+            StaffCommand::List => {
+                let count = admin.staff_list(&mut stdout).await?;
+                writeln!(stderr, "{count} account(s)")?;
+            }
+            StaffCommand::Remove { email } => admin.staff_remove(&email, &mut stdout).await?,
+        },
+        Command::AccessLog {
+            request,
+            staff,
+            since,
+            csv,
+        } => {
+            let filter = LogFilter {
+                request,
+                staff,
+                since,
+                csv,
+            };
+            let count = admin.access_log(&filter, &mut stdout).await?;
+            writeln!(stderr, "{count} entr(ies)")?;
+        }
         // Answered before: it reports lines of its own and its own exit status.
         Command::Doctor { .. } => {}
     }
     Ok(())
-}
-
-/// `doctor`: every check's line, then (with `--send-test`) the test notification's.
-async fn doctor(
-    app: &App,
-    sdk: &aws_config::SdkConfig,
-    stack: &StackSettings,
-    lookup: &dyn Fn(&str) -> Option<String>,
-    send_test: bool,
-    wait: u64,
-) -> ExitCode {
-    let config = app.config();
-    let heartbeat_to = lookup(vars::HEARTBEAT_TO.name).unwrap_or_default();
-    let mut addresses: Vec<String> = config
-        .notify_to
-        .iter()
-        .chain(&config.escalate_to)
-        .chain(&config.notify_fallback_to)
-        .map(|a| a.as_str().to_owned())
-        .chain(
-            heartbeat_to
-                .split(',')
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .map(str::to_owned),
-        )
-        .collect();
-    addresses.sort();
-    addresses.dedup();
-    let checks = Doctor {
-        config,
-        stack,
-        store: app.store(),
-        addresses,
-        heartbeat_on: !heartbeat_to.trim().is_empty(),
-        sesv2: aws_sdk_sesv2::Client::new(sdk),
-        ses: aws_sdk_ses::Client::new(sdk),
-        sns: aws_sdk_sns::Client::new(sdk),
-        scheduler: aws_sdk_scheduler::Client::new(sdk),
-        secrets: aws_sdk_secretsmanager::Client::new(sdk),
-        dynamodb: aws_sdk_dynamodb::Client::new(sdk),
-    };
-    let mut lines = checks.run(app.now()).await;
-    if send_test {
-        let verdict = match doctor::send_test(
-            app.store(),
-            app.now(),
-            std::time::Duration::from_secs(wait),
-            std::time::Duration::from_secs(2),
-        )
-        .await
-        {
-            Ok((id, at)) => {
-                doctor::Verdict::Pass(format!("test {id} delivered at {}", at.to_rfc3339()))
-            }
-            Err(error) => doctor::Verdict::Fail {
-                found: error.to_string(),
-                fix: "fix what the lines above say, then run doctor --send-test again".to_owned(),
-            },
-        };
-        lines.push(doctor::CheckLine {
-            name: "Test notification",
-            verdict,
-        });
-    }
-    for line in &lines {
-        println!("{line}");
-    }
-    ExitCode::from(doctor::exit_status(&lines))
 }

@@ -3,11 +3,14 @@
 //! as a pass). Each verdict is a pure function of what AWS answered (`verdicts`); this module
 //! only asks.
 
+mod command;
+mod console;
 mod send_test;
 #[cfg(test)]
 mod tests;
 pub mod verdicts;
 
+pub use command::from_command_line;
 pub use send_test::{SendTestError, send_test};
 
 use crate::aws::AwsError;
@@ -112,8 +115,14 @@ impl Doctor<'_> {
             line("Secrets", self.secrets().await),
             line("Table backups and expiry", self.table().await),
         ];
+        let minimal = self.config.staff_email_content == crate::config::StaffEmailContent::Minimal;
         if let Some(domain) = &self.config.reply_tracking_domain {
-            lines.push(line("Reply tracking", self.receipt_rule(domain).await));
+            let verdict = if minimal {
+                console::reply_tracking_off()
+            } else {
+                self.receipt_rule(domain).await
+            };
+            lines.push(line("Reply tracking", verdict));
         }
         if self.heartbeat_on {
             let verdict = match self.store.probe_state().await {
@@ -121,6 +130,9 @@ impl Doctor<'_> {
                 Err(error) => Verdict::CouldNotCheck(error.to_string()),
             };
             lines.push(line("Heartbeat", verdict));
+        }
+        if let Some(verdict) = self.console().await {
+            lines.push(line("Staff console", verdict));
         }
         lines
     }
