@@ -18,6 +18,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "template.yaml"
 TABLE_RESOURCE = "ConsultationsTable"
+# The staff console's two tables, made beside the requests' (`<table>-staff`, `<table>-access-log`).
+CONSOLE_TABLES = {"StaffTable": "-staff", "AccessLogTable": "-access-log"}
 
 
 class CfnLoader(yaml.SafeLoader):
@@ -45,10 +47,10 @@ def load_template():
     return yaml.load(TEMPLATE.read_text(), Loader=CfnLoader)
 
 
-def table_spec():
-    """The table's keys, indexes and TTL attribute, as declared once in the template."""
+def table_spec(resource=TABLE_RESOURCE):
+    """A table's keys, indexes and TTL attribute, as declared once in the template."""
     template = load_template()
-    props = template["Resources"][TABLE_RESOURCE]["Properties"]
+    props = template["Resources"][resource]["Properties"]
     spec = {
         "AttributeDefinitions": props["AttributeDefinitions"],
         "KeySchema": props["KeySchema"],
@@ -77,8 +79,8 @@ def clients():
     return boto3_client("dynamodb"), boto3_client("sesv2")
 
 
-def create_table(dynamodb, name):
-    spec = table_spec()
+def create_table(dynamodb, name, resource=TABLE_RESOURCE):
+    spec = table_spec(resource)
     existing = dynamodb.list_tables().get("TableNames", [])
     if name not in existing:
         args = {
@@ -97,7 +99,9 @@ def create_table(dynamodb, name):
 
 
 def cmd_table_spec(args):
-    json.dump(table_spec(), sys.stdout, indent=2)
+    """Every table's spec by its logical id (the tests create their own tables from it)."""
+    specs = {name: table_spec(name) for name in [TABLE_RESOURCE, *CONSOLE_TABLES]}
+    json.dump(specs, sys.stdout, indent=2)
     print()
 
 
@@ -109,6 +113,8 @@ def cmd_template_json(args):
 def cmd_setup(args):
     dynamodb, ses = clients()
     create_table(dynamodb, args.table)
+    for resource, suffix in CONSOLE_TABLES.items():
+        create_table(dynamodb, args.table + suffix, resource)
     verified = [i["IdentityName"] for i in ses.list_email_identities().get("EmailIdentities", [])]
     if args.sender not in verified:
         ses.create_email_identity(EmailIdentity=args.sender)
