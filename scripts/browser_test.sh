@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The website side, tested in a real browser: serves web/ on http://localhost:<port> (a different
-# origin from the function) and on a second, not allowed origin, runs the function with
-# `cargo lambda watch` against moto, with Turnstile checked by a local stand-in
+# origin from the function) and on a second, not allowed origin, runs the function under
+# cargo-lambda's Runtime API against moto (the staff console on http://localhost, the form on
+# 127.0.0.1), with Turnstile checked by a local stand-in
 # (scripts/turnstile_standin.py), and drives headless Chromium (Debian's, through playwright-core).
 # Installs Chromium with apt-get and the npm packages when they are missing.
 set -euo pipefail
@@ -49,6 +50,12 @@ RUST_LOG=warn
 RATE_LIMIT_PER_HOUR=50
 # The staff email's follow-up links point at this run's function.
 PUBLIC_BASE_URL="http://127.0.0.1:$lambda_port/lambda-url/consultation-form"
+# The staff console on its own host, as deployed: http://localhost (browsers allow passkeys there;
+# WebAuthn refuses an IP address as relying party), the form staying on 127.0.0.1.
+STAFF_BASE_URL="http://localhost:$lambda_port/lambda-url/consultation-form"
+STAFF_RP_ID=localhost
+STAFF_TABLE_NAME="$TABLE_NAME-staff"
+ACCESS_LOG_TABLE_NAME="$TABLE_NAME-access-log"
 set +a
 "$VENV/bin/python" scripts/local_aws.py setup --table "$TABLE_NAME" --sender "$NOTIFY_FROM" > /dev/null
 
@@ -63,8 +70,21 @@ cp -r web "$site"
 PIDS+=($!)
 "$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory "$site" "$other_port" > "$STATE/web-other.log" 2>&1 &
 PIDS+=($!)
-"$VENV/bin/cargo-lambda" lambda watch --invoke-address 127.0.0.1 --invoke-port "$lambda_port" \
+# The operator tool, which the console's tests invite people with and read the access log by, and
+# the function itself: built once and run under cargo-lambda's Runtime API (its function URLs and
+# nothing else: cargo-lambda's own build would run the compiler under the moved clock).
+cargo build --quiet --bin consultation-form --bin consultation-admin
+"$VENV/bin/cargo-lambda" lambda watch --only-lambda-apis --invoke-address 127.0.0.1 --invoke-port "$lambda_port" \
   --disable-cors > "$STATE/lambda-browser.log" 2>&1 &
+PIDS+=($!)
+# The function's clock, which the console's idle-limit test moves (libfaketime, re-read at every
+# call; the function alone runs under it).
+faketime_file="$STATE/faketime-browser"
+echo "+0" > "$faketime_file"
+AWS_LAMBDA_FUNCTION_NAME=consultation-form AWS_LAMBDA_FUNCTION_VERSION=1 AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256 \
+  AWS_LAMBDA_RUNTIME_API="http://127.0.0.1:$lambda_port/.rt/consultation-form" \
+  LD_PRELOAD="$(faketime_library)" FAKETIME_TIMESTAMP_FILE="$faketime_file" FAKETIME_NO_CACHE=1 \
+  FAKETIME_DONT_FAKE_MONOTONIC=1 "$ROOT/target/debug/consultation-form" > "$STATE/function-browser.log" 2>&1 &
 PIDS+=($!)
 
 function_url="http://127.0.0.1:$lambda_port/lambda-url/consultation-form/consultations"
@@ -74,9 +94,14 @@ for _ in $(seq 1 600); do
   [ "$code" = "204" ] && break
   sleep 1
 done
-[ "$code" = "204" ] || { echo "the function did not come up; see $STATE/lambda-browser.log" >&2; exit 1; }
+[ "$code" = "204" ] || { echo "the function did not come up; see $STATE/function-browser.log" >&2; exit 1; }
 
 echo "==> browser tests"
+# UPDATE_SCREENSHOTS=1 writes the console's request page into docs/ as well.
+docs_dir=""
+[ "${UPDATE_SCREENSHOTS:-}" = "1" ] && docs_dir="$ROOT/docs"
 FUNCTION_URL="$function_url" WEB_URL="http://localhost:$web_port" OTHER_URL="http://127.0.0.1:$other_port" \
+  CONSOLE_URL="$STAFF_BASE_URL" ADMIN_COMMAND="$ROOT/target/debug/consultation-admin" FAKETIME_FILE="$faketime_file" \
+  DOCS_DIR="$docs_dir" \
   SITE_DIR="$site" SCREENSHOTS="$STATE/screenshots" STATE_COMMAND="$VENV/bin/python $ROOT/scripts/local_aws.py state --table $TABLE_NAME" \
   node --test --test-concurrency=1 ${BROWSER_TESTS:-tests/browser/}

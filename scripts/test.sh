@@ -60,5 +60,5 @@ echo "==> IAM coverage: every recorded call against the translated stack's polic
   --report "$STATE/iam-coverage.txt"
 kill "$test_moto" "$stack_moto" 2>/dev/null || true
 
-# The website side, in a real browser, against its own emulator and `cargo lambda watch`.
+# The website side and the staff console, in a real browser, against their own emulator.
 bash scripts/browser_test.sh

@@ -264,6 +264,18 @@ async fn stage_once(stack: &Value, endpoint: &str) {
             .endpoint_url(endpoint)
             .build(),
     );
+    // The practice's first admin, with a passkey for the console's relying party.
+    let staff = consultation_form::staff::Staff::new(
+        dynamodb.clone(),
+        env["STAFF_TABLE_NAME"].as_str().unwrap().to_owned(),
+    );
+    crate::console::admin_with_passkey(
+        &staff,
+        env["STAFF_RP_ID"].as_str().unwrap(),
+        env["STAFF_BASE_URL"].as_str().unwrap(),
+        "owner@practice.example",
+    )
+    .await;
     dynamodb
         .update_continuous_backups()
         .table_name(table)
@@ -468,6 +480,7 @@ async fn doctor_finds_the_stack_by_name_and_every_check_passes_or_says_the_fix()
         "SES events to the function",
         "Alarm subscription",
         "Scheduled run",
+        "Staff console",
         "Secrets",
         "Table backups and expiry",
         "Reply tracking",

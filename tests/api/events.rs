@@ -36,9 +36,13 @@ fn sample_events_in(folder: &str) -> Vec<(String, u16, String)> {
 async fn every_sample_event_yields_the_status_its_name_promises() {
     let test = TestApp::spawn().await;
     let runtime = RuntimeApi::start().await;
+    let staff_table = format!("{}-staff", test.table);
+    let access_log = format!("{}-access-log", test.table);
     let _function = runtime.spawn_function(&local_env(&[
         ("TABLE_NAME", &test.table),
         ("NOTIFY_TO", &test.staff),
+        ("STAFF_TABLE_NAME", &staff_table),
+        ("ACCESS_LOG_TABLE_NAME", &access_log),
     ]));
 
     let events = sample_events();

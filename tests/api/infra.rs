@@ -30,10 +30,15 @@ pub(crate) fn resources_of_type<'a>(
         .collect()
 }
 
-fn the_table(template: &Value) -> &Value {
+pub(crate) fn the_table(template: &Value) -> &Value {
     let tables = resources_of_type(template, "AWS::DynamoDB::Table");
-    assert_eq!(tables.len(), 1, "one table");
-    tables[0].1
+    let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["AccessLogTable", "ConsultationsTable", "StaffTable"],
+        "the requests', the staff's and the access log's"
+    );
+    &template["Resources"]["ConsultationsTable"]
 }
 
 #[test]

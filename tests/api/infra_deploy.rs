@@ -76,11 +76,14 @@ fn secrets_are_named_by_arn_and_never_resolved_into_the_environment() {
 fn every_path_and_method_reaches_the_function_deployed() {
     // The translated template: the routes API Gateway is given, as `sam deploy` writes them.
     let translated = translated();
+    // The form's API (SAM's, with its routes in a Body) and the console's (plain resources).
     let apis = resources_of_type(&translated, "AWS::ApiGatewayV2::Api");
-    assert_eq!(apis.len(), 1);
-    let paths = apis[0].1["Properties"]["Body"]["paths"]
-        .as_object()
-        .unwrap();
+    assert_eq!(apis.len(), 2);
+    let form = apis
+        .iter()
+        .find(|(_, a)| !a["Properties"]["Body"].is_null())
+        .expect("the form's API");
+    let paths = form.1["Properties"]["Body"]["paths"].as_object().unwrap();
     let routes: Vec<&String> = paths.keys().collect();
     assert_eq!(
         routes,
@@ -104,6 +107,24 @@ fn every_path_and_method_reaches_the_function_deployed() {
         resources_of_type(&translated, "AWS::Lambda::Permission")
             .iter()
             .any(|(_, p)| p["Properties"]["Principal"] == "apigateway.amazonaws.com")
+    );
+    // The console's API: every path to the same function, on its own host.
+    let resources = &translated["Resources"];
+    assert_eq!(
+        resources["StaffApiRoute"]["Properties"]["RouteKey"],
+        "$default"
+    );
+    let staff = &resources["StaffApiIntegration"]["Properties"];
+    assert_eq!(staff["IntegrationType"], "AWS_PROXY");
+    assert_eq!(staff["PayloadFormatVersion"], "2.0");
+    assert_eq!(
+        staff["IntegrationUri"],
+        json!({"Fn::GetAtt": ["ConsultationFunction", "Arn"]})
+    );
+    assert!(
+        resources["StaffApiPermission"]["Properties"]["SourceArn"]
+            .to_string()
+            .contains("${StaffApi}/*")
     );
 }
 
@@ -139,7 +160,7 @@ fn glob(pattern: &str, key: &str) -> bool {
 }
 
 #[test]
-fn the_function_can_delete_no_request_and_scans_nothing() {
+fn the_function_deletes_nothing_but_a_request_an_admin_erases_and_scans_nothing() {
     let template = template();
     let request = consultation_form::store::request_key(
         consultation_form::domain::SubmissionId::new(chrono::Utc::now()),
@@ -156,18 +177,24 @@ fn the_function_can_delete_no_request_and_scans_nothing() {
             !actions.iter().any(|a| a == "dynamodb:Scan"),
             "the scheduled run reads what is due, never the whole table: {statement}"
         );
-        if actions.iter().any(|a| a == "dynamodb:DeleteItem") {
-            // Allowed only under a LeadingKeys condition that no request's key can match.
+        let on_requests = statement["Resource"]
+            .to_string()
+            .contains("ConsultationsTable");
+        if on_requests && actions.iter().any(|a| a == "dynamodb:DeleteItem") {
+            // A request's own item only (an admin's erase in the console): never a duplicate
+            // record, a rate counter or the scheduled run's records.
             let keys =
                 strings(&statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]);
-            assert!(
-                !keys.is_empty(),
-                "DeleteItem without a LeadingKeys condition: {statement}"
-            );
-            assert!(
-                keys.iter().all(|k| !glob(k, &request)),
-                "{keys:?} allow deleting {request}"
-            );
+            assert_eq!(keys, ["request#*"], "{statement}");
+            assert!(keys.iter().all(|k| glob(k, &request)));
+            for other in [
+                "dup#content#ab",
+                "rate#ab#2026120310",
+                "heartbeat-state",
+                "summary#2026-W48",
+            ] {
+                assert!(keys.iter().all(|k| !glob(k, other)), "{other}");
+            }
         }
     }
     assert!(glob("summary#*", "summary#2026-W48") && !glob("summary#*", "request#01"));

@@ -4,6 +4,7 @@
 mod abuse;
 mod admin;
 mod clock_moved;
+mod console;
 mod cors;
 mod deadline;
 mod doctor;
@@ -21,6 +22,7 @@ mod hostile;
 mod hostile_answers;
 mod http_surface;
 mod infra;
+mod infra_console;
 mod infra_deploy;
 mod languages;
 mod lost_answer;

@@ -5,6 +5,7 @@
 use crate::helpers::{TestApp, full_submission, s, sent_emails_to, unique};
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use consultation_form::deadline::Deadline;
+use consultation_form::domain::Actor;
 use consultation_form::domain::{FollowUpState, SubmissionId};
 use consultation_form::scheduled_run::ReminderReport;
 use consultation_form::scheduled_run::{Run, reminders, weekly_summary};
@@ -111,7 +112,12 @@ async fn a_contacted_request_gets_no_reminder() {
     let id = SubmissionId::parse(&id).unwrap();
     test.app
         .store()
-        .set_follow_up(id, FollowUpState::Contacted, ny("2026-11-23 11:00"))
+        .set_follow_up(
+            id,
+            FollowUpState::Contacted,
+            ny("2026-11-23 11:00"),
+            &Actor::Operator,
+        )
         .await
         .unwrap();
 
@@ -194,6 +200,7 @@ async fn staff_get_one_weekly_summary_on_monday_morning_without_any_message() {
             SubmissionId::parse(&contacted).unwrap(),
             FollowUpState::Contacted,
             ny("2026-11-24 11:30"),
+            &Actor::Operator,
         )
         .await
         .unwrap();

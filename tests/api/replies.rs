@@ -6,6 +6,7 @@
 
 use crate::helpers::{CLIENT_HASH_KEY, TestApp, full_submission, s};
 use crate::runtime_api::{RuntimeApi, local_env};
+use consultation_form::domain::Actor;
 use consultation_form::domain::{FollowUpState, SubmissionId};
 use serde_json::Value;
 use std::path::Path;
@@ -105,10 +106,12 @@ async fn a_verified_reply_from_staff_records_contact_and_nothing_else_does() {
     let item = test.item(&id).await;
     assert_eq!(s(&item, "follow_up"), "contacted");
     assert_eq!(s(&item, "first_contact_at"), REPLIED_AT, "the reply's time");
-    assert!(
-        !item.contains_key("follow_up_open") && !item.contains_key("reminder_queue"),
-        "no longer open, no reminder"
+    assert_eq!(
+        s(&item, "follow_up_open"),
+        "contacted",
+        "still worked, listed as contacted"
     );
+    assert!(!item.contains_key("reminder_queue"), "no reminder");
 
     // Scheduled later by a link: a later reply never moves it back.
     test.app
@@ -117,6 +120,7 @@ async fn a_verified_reply_from_staff_records_contact_and_nothing_else_does() {
             SubmissionId::parse(&id).unwrap(),
             FollowUpState::Scheduled,
             chrono::Utc::now(),
+            &Actor::Operator,
         )
         .await
         .unwrap();

@@ -204,7 +204,8 @@ async fn store_by_hand(
         .unwrap()
         .request;
     let received = ReceivedRequest::example(request, now);
-    let mut item = consultation_form::store::item::request_item(&received, "hash", now, None);
+    let mut item =
+        consultation_form::store::item::request_item(&received, ("hash", None), now, None);
     edit(&mut item);
     test.dynamodb
         .put_item()

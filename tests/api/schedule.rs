@@ -11,6 +11,7 @@ use crate::reminders::{ny, reminders_to, run, set_clock, spawn, weekly_summary};
 use crate::runtime_api::{RuntimeApi, test_env};
 use chrono::Duration;
 use consultation_form::deadline::Deadline;
+use consultation_form::domain::Actor;
 use consultation_form::domain::Reminder;
 use consultation_form::domain::{FollowUpState, SubmissionId};
 use serde_json::Value;
@@ -142,7 +143,7 @@ async fn an_erase_between_a_claim_and_its_release_leaves_nothing_behind() {
     assert!(!store.make_due_now(sid, now).await.unwrap());
     assert!(
         store
-            .set_follow_up(sid, FollowUpState::Contacted, now)
+            .set_follow_up(sid, FollowUpState::Contacted, now, &Actor::Operator)
             .await
             .unwrap()
             .is_none()

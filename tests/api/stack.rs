@@ -37,8 +37,8 @@ fn every_condition_combination_was_created_and_what_moto_skipped_is_named() {
     let stacks = stacks();
     assert_eq!(
         stacks.len(),
-        32,
-        "custom domain × sender domain × alarm topic × Turnstile × reply tracking"
+        64,
+        "custom domain × sender domain × alarm topic × Turnstile × reply tracking × staff domain"
     );
     for stack in &stacks {
         let created: Vec<&str> = stack["created"]

@@ -80,6 +80,7 @@ async fn a_json_submission_is_stored_and_staff_are_emailed() {
             "notify_attempts",
             "notify_status",
             "phone",
+            "phone_hash",
             "pk",
             "preferred_contact",
             "public_base_url",

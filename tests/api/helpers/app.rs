@@ -3,7 +3,9 @@
 use super::{
     CLIENT_HASH_KEY, HARNESS_ACCESS_KEY, RequestSpec, SENDER, TestClock, TestResponse, unique,
 };
-use super::{create_table, scan, send_email_requests_to, sent_emails_to, verify_sender};
+use super::{
+    create_table, create_table_of, scan, send_email_requests_to, sent_emails_to, verify_sender,
+};
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::types::AttributeValue;
 use consultation_form::app::App;
@@ -49,6 +51,12 @@ impl TestApp {
         let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
         let ses = aws_sdk_sesv2::Client::new(&sdk);
         create_table(&dynamodb, &config.table_name).await;
+        if let Some(log) = &config.access_log {
+            create_table_of(&dynamodb, "AccessLogTable", &log.table).await;
+        }
+        if let Some(table) = vars.get("STAFF_TABLE_NAME").filter(|t| !t.is_empty()) {
+            create_table_of(&dynamodb, "StaffTable", table).await;
+        }
         verify_sender(&ses, SENDER).await;
         let clock = Arc::new(TestClock::default());
         let app = App::from_sdk_config(config, app_sdk).with_clock(clock.clone());
@@ -161,6 +169,8 @@ pub struct TestConfig {
 pub fn test_config(overrides: &[(&str, &str)]) -> TestConfig {
     let suffix = unique();
     let table = format!("consultations-{suffix}");
+    let access_log = format!("{table}-access-log");
+    let staff_table = format!("{table}-staff");
     let staff = format!("staff-{suffix}@practice.test");
     let mut vars: HashMap<String, String> = [
         ("TABLE_NAME", table.as_str()),
@@ -172,6 +182,10 @@ pub fn test_config(overrides: &[(&str, &str)]) -> TestConfig {
         ),
         ("PRACTICE_TIMEZONE", "America/New_York"),
         ("CLIENT_HASH_KEY", CLIENT_HASH_KEY),
+        // The access log and the staff tables beside the requests' (the operator tool writes
+        // the access log; the console needs STAFF_BASE_URL as well, which console tests set).
+        ("ACCESS_LOG_TABLE_NAME", access_log.as_str()),
+        ("STAFF_TABLE_NAME", staff_table.as_str()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -31,8 +31,15 @@ pub fn suite_variable(name: &str) -> String {
 /// Creates a table the way the local set-up does: keys, indexes and TTL from infra/template.yaml
 /// (exported as JSON by `scripts/local_aws.py table-spec`).
 pub async fn create_table(dynamodb: &aws_sdk_dynamodb::Client, name: &str) {
+    create_table_of(dynamodb, "ConsultationsTable", name).await;
+}
+
+/// Creates a table as the template declares `resource` (`ConsultationsTable`, `StaffTable`,
+/// `AccessLogTable`).
+pub async fn create_table_of(dynamodb: &aws_sdk_dynamodb::Client, resource: &str, name: &str) {
     let path = suite_variable("CONSULTATION_TABLE_SPEC");
-    let spec: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let specs: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let spec = &specs[resource];
     let keys = |v: &Value| -> Vec<KeySchemaElement> {
         v.as_array()
             .unwrap()

@@ -18,6 +18,8 @@ pub struct RequestSpec {
     pub request_id: String,
     /// The query string, without `?`.
     pub query: String,
+    /// The host API Gateway received it on (`requestContext.domainName`).
+    pub domain: String,
 }
 
 impl RequestSpec {
@@ -31,7 +33,14 @@ impl RequestSpec {
             source_ip: SOURCE_IP.to_owned(),
             request_id: format!("test-{}", unique()),
             query: String::new(),
+            domain: "test.execute-api.us-east-1.amazonaws.com".to_owned(),
         }
+    }
+
+    /// The request as received on another host (the staff console's API).
+    pub fn on(mut self, domain: &str) -> Self {
+        self.domain = domain.to_owned();
+        self
     }
 
     /// The event API Gateway would make of an HTTP request that reached it (no `Origin` unless
@@ -81,11 +90,13 @@ impl RequestSpec {
     }
 
     pub fn event_json(&self) -> String {
-        let headers: serde_json::Map<String, Value> = self
+        let mut headers: serde_json::Map<String, Value> = self
             .headers
             .iter()
             .map(|(k, v)| (k.clone(), json!(v)))
             .collect();
+        // API Gateway passes the Host it routed by, which is the domain it received the request on.
+        headers.entry("host").or_insert_with(|| json!(self.domain));
         let body = self.body.as_ref().map(|b| {
             if self.base64 {
                 base64::engine::general_purpose::STANDARD.encode(b)
@@ -102,7 +113,7 @@ impl RequestSpec {
             "requestContext": {
                 "accountId": "123456789012",
                 "apiId": "test",
-                "domainName": "test.execute-api.us-east-1.amazonaws.com",
+                "domainName": self.domain,
                 "http": {
                     "method": self.method,
                     "path": self.path,

@@ -7,6 +7,7 @@ mod emulator;
 mod endpoints;
 mod event;
 mod logs;
+mod passkey;
 mod proxy;
 
 pub use app::*;
@@ -15,6 +16,7 @@ pub use emulator::*;
 pub use endpoints::*;
 pub use event::*;
 pub use logs::*;
+pub use passkey::*;
 pub use proxy::*;
 
 use aws_sdk_dynamodb::types::AttributeValue;
