@@ -40,6 +40,10 @@ set +a
 WEB_PID=$!
 
 url="http://127.0.0.1:$LAMBDA_PORT/lambda-url/consultation-form/consultations"
+# The first admin of the local console, invited the way a deployment's first admin is.
+cargo build --quiet --bin consultation-admin
+invite="$("$ROOT/target/debug/consultation-admin" staff invite admin@practice.test --name "Local Admin" \
+  --role admin --print-link | tail -n 1)"
 cat <<MSG
 
   Emulated AWS (moto):  $AWS_ENDPOINT_URL
@@ -57,6 +61,10 @@ cat <<MSG
 
   See what was stored and which emails were sent:
     make show
+
+  The staff console:    $STAFF_BASE_URL/staff
+    Register the local admin's passkey (the browser's own, or its developer tools' virtual one):
+    $invite
 
   Ctrl-C stops the function and the emulator.
 
