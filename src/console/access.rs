@@ -133,6 +133,18 @@ pub async fn log(
     console.log.write(&entry).await.map_err(ConsoleError::from)
 }
 
+/// Logs `action` by the visitor about one request, before it is shown or done.
+pub async fn log_about(
+    app: &App,
+    console: &Console,
+    req: &ConsoleRequest,
+    visitor: &Visitor,
+    action: Action,
+    id: crate::domain::SubmissionId,
+) -> Result<(), ConsoleError> {
+    log(app, console, req, entry(app, visitor, action).about([id])).await
+}
+
 /// An entry by the visitor, now.
 pub fn entry(app: &App, visitor: &Visitor, action: Action) -> Entry {
     Entry::new(visitor.actor(), action, app.now())

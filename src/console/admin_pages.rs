@@ -160,22 +160,8 @@ pub async fn remove(
         access::entry(app, visitor, Action::StaffRemoved).detail(id.to_string()),
     )
     .await?;
-    match console.staff.remove_member(id, app.now()).await {
-        Ok(()) => Ok(pages::see_other(&console.link("/staff/staff"))),
-        Err(StaffError::LastAdmin) => {
-            let t = console.texts(app);
-            staff(
-                app,
-                console,
-                req,
-                visitor,
-                vec![("#invite".to_owned(), t.get("last-admin"))],
-            )
-            .await
-        }
-        Err(StaffError::NoSuchMember(_)) => Err(ConsoleError::NotFound),
-        Err(e) => Err(e.into()),
-    }
+    let outcome = console.staff.remove_member(id, app.now()).await;
+    after_change(app, console, req, visitor, outcome).await
 }
 
 pub async fn role(
@@ -198,18 +184,25 @@ pub async fn role(
         access::entry(app, visitor, Action::RoleChanged).detail(format!("{id} {}", role.as_str())),
     )
     .await?;
-    match console.staff.change_role(id, role).await {
+    let outcome = console.staff.change_role(id, role).await;
+    after_change(app, console, req, visitor, outcome).await
+}
+
+/// Back to the staff page after a change to someone's account, or the page again saying why
+/// the last admin stays.
+async fn after_change(
+    app: &App,
+    console: &Console,
+    req: &ConsoleRequest,
+    visitor: &Visitor,
+    outcome: Result<(), StaffError>,
+) -> Result<Response<Body>, ConsoleError> {
+    match outcome {
         Ok(()) => Ok(pages::see_other(&console.link("/staff/staff"))),
         Err(StaffError::LastAdmin) => {
             let t = console.texts(app);
-            staff(
-                app,
-                console,
-                req,
-                visitor,
-                vec![("#invite".to_owned(), t.get("last-admin"))],
-            )
-            .await
+            let problems = vec![("#invite".to_owned(), t.get("last-admin"))];
+            staff(app, console, req, visitor, problems).await
         }
         Err(StaffError::NoSuchMember(_)) => Err(ConsoleError::NotFound),
         Err(e) => Err(e.into()),

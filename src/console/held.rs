@@ -68,13 +68,7 @@ pub async fn release(
     if !visitor.member.role.sees_every_request() {
         return Err(ConsoleError::Forbidden);
     }
-    access::log(
-        app,
-        console,
-        req,
-        access::entry(app, visitor, Action::Released).about([id]),
-    )
-    .await?;
+    access::log_about(app, console, req, visitor, Action::Released, id).await?;
     match crate::app::release::release_now(app, id).await? {
         Released::Gone => Err(ConsoleError::Erased),
         Released::Now | Released::StoppedHolding | Released::Already => {

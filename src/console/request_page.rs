@@ -34,13 +34,7 @@ pub async fn show(
     if !may_see(visitor, &detail.stored) {
         return Err(ConsoleError::NotFound);
     }
-    access::log(
-        app,
-        console,
-        req,
-        access::entry(app, visitor, Action::Viewed).about([id]),
-    )
-    .await?;
+    access::log_about(app, console, req, visitor, Action::Viewed, id).await?;
     let viewed = console
         .log
         .read(&LogQuery::Request(id), app.now(), 50)
@@ -286,13 +280,7 @@ pub async fn note(
             return show(app, console, req, visitor, id, vec![(problem, t.get(key))]).await;
         }
     };
-    access::log(
-        app,
-        console,
-        req,
-        access::entry(app, visitor, Action::NoteAdded).about([id]),
-    )
-    .await?;
+    access::log_about(app, console, req, visitor, Action::NoteAdded, id).await?;
     let note = Note {
         at: app.now(),
         by: crate::domain::Actor::Staff(visitor.member.id.to_string()),
@@ -317,13 +305,7 @@ pub async fn erase(
     if req.field("confirm") != Some("yes") {
         return show(app, console, req, visitor, id, Vec::new()).await;
     }
-    access::log(
-        app,
-        console,
-        req,
-        access::entry(app, visitor, Action::Erased).about([id]),
-    )
-    .await?;
+    access::log_about(app, console, req, visitor, Action::Erased, id).await?;
     if !app.store().erase_request(id).await? {
         return Err(ConsoleError::Erased);
     }
@@ -344,13 +326,7 @@ pub async fn export(
         .request_detail(id)
         .await?
         .ok_or(ConsoleError::Erased)?;
-    access::log(
-        app,
-        console,
-        req,
-        access::entry(app, visitor, Action::Exported).about([id]),
-    )
-    .await?;
+    access::log_about(app, console, req, visitor, Action::Exported, id).await?;
     let body = crate::admin::export::json_of(&detail.stored);
     let mut response = pages::json(StatusCode::OK, &body);
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"request-{id}.json\""))
