@@ -62,14 +62,7 @@ impl Staff {
             .await;
         match counted {
             Ok(_) => Ok(Ok(())),
-            Err(e)
-                if matches!(
-                    e.as_service_error(),
-                    Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(Err(seconds_until(end, now)))
-            }
+            Err(e) if crate::store::condition_failed(&e) => Ok(Err(seconds_until(end, now))),
             Err(e) => Err(dynamodb("UpdateItem")(e)),
         }
     }

@@ -149,7 +149,7 @@ impl Staff {
                 },
                 member,
             )))),
-            Err(e) if conditional(&e) => Ok(SessionCheck::None),
+            Err(e) if crate::store::condition_failed(&e) => Ok(SessionCheck::None),
             Err(e) => Err(dynamodb("UpdateItem")(e)),
         }
     }
@@ -269,18 +269,6 @@ impl Staff {
             return_to: text(&item, "return_to"),
         }))
     }
-}
-
-fn conditional<R>(
-    error: &aws_sdk_dynamodb::error::SdkError<
-        aws_sdk_dynamodb::operation::update_item::UpdateItemError,
-        R,
-    >,
-) -> bool {
-    matches!(
-        error.as_service_error(),
-        Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(_))
-    )
 }
 
 fn session(item: &Item) -> Result<Session, StaffError> {

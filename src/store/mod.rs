@@ -67,7 +67,7 @@ where
 }
 
 /// Whether an update was refused by its condition (someone else's state won).
-pub(super) fn condition_failed<R>(error: &SdkError<UpdateItemError, R>) -> bool {
+pub(crate) fn condition_failed<R>(error: &SdkError<UpdateItemError, R>) -> bool {
     matches!(
         error.as_service_error(),
         Some(UpdateItemError::ConditionalCheckFailedException(_))
