@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    questions_file();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
 
     // By code, not by region: the non-geographic codes (+800, +882, ...) share the region "001".
@@ -132,4 +133,19 @@ fn same_descriptor(a: &Descriptor, b: Option<&Descriptor>) -> bool {
 /// the crate compiles in verbose mode, where a `#` would comment out the rest of the line.
 fn anchored(pattern: &str) -> String {
     format!("^(?:{}\n)", pattern.replace("\\d", "[0-9]"))
+}
+
+/// The practice's questions compiled into the function: `questions.toml`, or for a test build the
+/// file `CONSULTATION_QUESTIONS` names (relative to this directory).
+fn questions_file() {
+    println!("cargo:rerun-if-env-changed=CONSULTATION_QUESTIONS");
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let path = match std::env::var_os("CONSULTATION_QUESTIONS") {
+        Some(path) if !path.is_empty() => manifest.join(path),
+        _ => manifest.join("questions.toml"),
+    };
+    println!(
+        "cargo:rustc-env=CONSULTATION_QUESTIONS_FILE={}",
+        path.display()
+    );
 }

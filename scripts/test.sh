@@ -10,6 +10,10 @@ cd "$ROOT"
 
 ensure_venv
 bash scripts/check_infra.sh
+# The region list of the practice's questions, against the ISO 3166 data pycountry keeps.
+"$VENV/bin/python" scripts/regions.py check
+# The build under test asks four of the practice's questions (the shipped file asks none).
+export CONSULTATION_QUESTIONS=tests/fixtures/questions.toml
 mkdir -p "$STATE"
 port="$(free_port)"
 start_moto "$port" "$STATE/moto-test.log" "$STATE/moto-test-recording.jsonl"

@@ -38,6 +38,7 @@ pub mod config;
 pub mod catalogues;
 pub mod signing;
 pub mod domain;
+pub mod questions;
 pub mod deadline;
 pub mod clock;
 pub mod aws;

@@ -146,9 +146,17 @@
 
   function body() {
     var data = {};
+    var answers = {};
     new FormData(form).forEach(function (value, name) {
-      if (typeof value === "string" && value.trim() !== "") data[name] = value;
+      if (typeof value !== "string" || value.trim() === "") return;
+      if (name.indexOf("q_") !== 0) { data[name] = value; return; }
+      // The practice's own questions go in `answers`; a group of checkboxes as a list.
+      var id = name.slice(2);
+      var field = form.querySelector('[name="' + name + '"]');
+      if (field && field.type === "checkbox") (answers[id] = answers[id] || []).push(value);
+      else answers[id] = value;
     });
+    if (Object.keys(answers).length) data.answers = answers;
     data.consent = form.elements.consent.checked;
     return JSON.stringify(data);
   }

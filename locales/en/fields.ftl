@@ -18,6 +18,8 @@ label-consent = Consent
 label-website = Website
 label-cf-turnstile-response = Security check
 label-idempotency_key = Submission key
+label-answers = Answers
+field-answers-invalid = Send the answers as an object of question ids and answers
 
 ## Messages for one field.
 

@@ -16,6 +16,8 @@ label-consent = Consentimiento
 label-website = Sitio web
 label-cf-turnstile-response = Verificación de seguridad
 label-idempotency_key = Clave de envío
+label-answers = Respuestas
+field-answers-invalid = Envíe las respuestas como un objeto de identificadores de pregunta y respuestas
 
 ## Mensajes de un campo.
 

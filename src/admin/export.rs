@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use std::io::Write;
 
 /// Every exported column, in a stable order.
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 18] = [
     "id",
     "received_at",
     "name",
@@ -25,9 +25,11 @@ pub const COLUMNS: [&str; 17] = [
     "consented_at",
     "expires_at",
     "held_as_spam",
+    // Each answer to the practice's own questions on a line: `question = answer`.
+    "answers",
 ];
 
-fn columns(stored: &StoredRequest) -> [String; 17] {
+fn columns(stored: &StoredRequest) -> [String; 18] {
     let r = &stored.received;
     let q = &r.request;
     let opt = |v: Option<&str>| v.unwrap_or("").to_owned();
@@ -49,6 +51,11 @@ fn columns(stored: &StoredRequest) -> [String; 17] {
         rfc3339(r.received_at),
         rfc3339(r.expires_at),
         r.held_for_review().to_string(),
+        r.answers
+            .iter()
+            .map(|a| format!("{} = {}", a.label, a.shown))
+            .collect::<Vec<_>>()
+            .join("\n"),
     ]
 }
 
@@ -69,8 +76,28 @@ pub fn json_of(stored: &StoredRequest) -> serde_json::Value {
             .iter()
             .zip(columns(stored))
             .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v)))
+            .chain([("answers".to_owned(), answers_json(stored))])
             .collect(),
     )
+}
+
+/// The answers as JSON: each with its id, the question and the answer as they read when it was
+/// stored, and the values chosen.
+fn answers_json(stored: &StoredRequest) -> serde_json::Value {
+    stored
+        .received
+        .answers
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "id": a.id,
+                "question": a.label,
+                "answer": a.shown,
+                "values": a.values,
+                "personal": a.personal,
+            })
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

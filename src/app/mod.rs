@@ -181,7 +181,7 @@ impl App {
             self.hold_for_review(
                 id,
                 now,
-                parsed.request,
+                parsed,
                 HoldReason::Honeypot,
                 public_base_url,
                 submission.language,
@@ -195,7 +195,7 @@ impl App {
             self.hold_for_review(
                 id,
                 now,
-                parsed.request,
+                parsed,
                 HoldReason::NoCaptcha,
                 public_base_url,
                 submission.language,
@@ -205,7 +205,7 @@ impl App {
             ReceivedRequest {
                 verification,
                 public_base_url,
-                ..self.receive(id, now, parsed.request, submission.language)
+                ..self.receive(id, now, parsed, submission.language)
             }
         };
         let rate_limit = submission.source_ip.map(|ip| {

@@ -2,7 +2,7 @@
 
 use super::App;
 use crate::domain::{
-    ConsultationRequest, HoldReason, Language, ReceivedRequest, SubmissionId, Verification,
+    HoldReason, Language, ParsedSubmission, ReceivedRequest, SubmissionId, Verification,
 };
 use chrono::{DateTime, Duration, Utc};
 
@@ -12,9 +12,22 @@ impl App {
         &self,
         id: SubmissionId,
         now: DateTime<Utc>,
-        request: ConsultationRequest,
+        parsed: ParsedSubmission,
         language: Language,
     ) -> ReceivedRequest {
+        let ParsedSubmission {
+            request, answers, ..
+        } = parsed;
+        let practice = self.config.default_language;
+        let answers = answers
+            .iter()
+            .map(|answer| {
+                answer.keep(
+                    |id| self.config.catalogues.plain(practice, id),
+                    practice.tag(),
+                )
+            })
+            .collect();
         let urgent = request
             .message
             .as_ref()
@@ -30,6 +43,7 @@ impl App {
             hold: None,
             public_base_url: None,
             language,
+            answers,
         }
     }
 
@@ -38,7 +52,7 @@ impl App {
         &self,
         id: SubmissionId,
         now: DateTime<Utc>,
-        request: ConsultationRequest,
+        parsed: ParsedSubmission,
         reason: HoldReason,
         public_base_url: Option<String>,
         language: Language,
@@ -48,7 +62,7 @@ impl App {
             hold: Some(reason),
             expires_at: now + Duration::days(days),
             public_base_url,
-            ..self.receive(id, now, request, language)
+            ..self.receive(id, now, parsed, language)
         }
     }
 

@@ -4,6 +4,7 @@
 
 use super::{Catalogues, Language, Rendering, number};
 use crate::domain::{Field, FieldError};
+use crate::questions::compiled;
 
 /// What to do about `error` on `field`, in `language`. Never repeats what was typed.
 pub fn field_message(
@@ -19,7 +20,15 @@ pub fn field_message(
     } else {
         format!("field-{}", error.code())
     };
-    let label = catalogues.plain(language, &format!("label-{}", field.as_str()));
+    // A question is named by its own words: "Select one of the options for “Who is the
+    // therapy for?”".
+    let label_id = match field {
+        Field::Answer(index) => compiled()
+            .get(index)
+            .map_or_else(String::new, |q| q.message_id(None)),
+        _ => format!("label-{}", field.as_str()),
+    };
+    let label = catalogues.plain(language, &label_id);
     let max = match error {
         FieldError::TooLong { max } => number(language, max),
         _ => String::new(),

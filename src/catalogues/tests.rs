@@ -95,7 +95,7 @@ fn every_field_message_and_error_renders_in_every_language() {
         FieldError::CaptchaExpired,
     ];
     for language in Language::ALL {
-        for field in Field::ALL {
+        for field in Field::every().chain([Field::Answers]) {
             for error in errors {
                 let text = field_message(&catalogues, language, field, error, Rendering::Plain);
                 assert!(!text.is_empty() && !text.contains('{'), "{text}");
@@ -167,4 +167,39 @@ fn a_missing_message_falls_back_to_english_and_is_counted() {
     let catalogues = Catalogues::load().unwrap();
     assert_eq!(catalogues.plain(Language::Spanish, "no-such-message"), "");
     assert_eq!(catalogues.misses(), 1);
+}
+
+/// Every question declared in the shipped file and in the one this build was compiled with,
+/// switched on or not, has its words in every language: the question and each choice.
+#[test]
+fn every_question_has_its_words_in_every_language() {
+    use crate::questions::{QuestionSet, SHIPPED_SOURCE, compiled};
+    let catalogues = Catalogues::load().unwrap();
+    let shipped = QuestionSet::parse(SHIPPED_SOURCE).unwrap();
+    let mut missing = Vec::new();
+    for question in shipped.all().iter().chain(compiled().all()) {
+        let choices = question.kind.choices().iter().map(|c| Some(c.as_str()));
+        for part in std::iter::once(None).chain(choices) {
+            let id = question.message_id(part);
+            for language in Language::ALL {
+                if !catalogues.has(language, &id) {
+                    missing.push(format!("locales/{language}/questions.ftl: {id}"));
+                }
+            }
+        }
+    }
+    for id in [
+        "answer-yes",
+        "answer-no",
+        "region-choose",
+        "region-group-us",
+        "region-group-outside",
+    ] {
+        for language in Language::ALL {
+            if !catalogues.has(language, id) {
+                missing.push(format!("locales/{language}/questions.ftl: {id}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "missing words: {missing:#?}");
 }

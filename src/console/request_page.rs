@@ -189,6 +189,12 @@ fn facts(
             None,
         ));
     }
+    // The practice's own questions, in the words they had when answered.
+    facts.extend(received.answers.iter().map(|answer| Fact {
+        label: answer.label.clone(),
+        value: answer.shown.clone(),
+        href: None,
+    }));
     if let Some(message) = &request.message {
         facts.push(fact("field-message", message.as_str().to_owned(), None));
     }

@@ -7,8 +7,8 @@ use crate::config::StaffEmailContent;
 use crate::domain::{EmailAddress, FollowUpState, Language, ReceivedRequest, Verification};
 use crate::follow_up::reply_address;
 use crate::notify::{
-    FollowUpLink, MessageShown, MinimalStaffEmail, PersonDetails, StaffEmail, StaffEmailKind,
-    StaffMessage,
+    AnswerLine, FollowUpLink, MessageShown, MinimalStaffEmail, PersonDetails, StaffEmail,
+    StaffEmailKind, StaffMessage,
 };
 use crate::signing::FollowUpKey;
 use chrono::{DateTime, Utc};
@@ -95,6 +95,7 @@ impl EmailSettings {
                     unverified: received.verification == Verification::Unverified,
                     language: received.language.name_in_english(),
                     assigned_to: None,
+                    answers: answer_lines(received, false),
                     console_link: format!("{requests}/{}", received.id),
                 })
             }
@@ -160,6 +161,7 @@ impl EmailSettings {
                 session_format: request.session_format.map_or(NOT_GIVEN, |f| f.label()),
                 message,
             },
+            answers: answer_lines(received, true),
             follow_up,
         }
     }
@@ -192,6 +194,19 @@ impl EmailSettings {
             self.timezone.name()
         )
     }
+}
+
+/// The answers an email may show: every one, or only those that are not personal.
+fn answer_lines(received: &ReceivedRequest, personal_too: bool) -> Vec<AnswerLine> {
+    received
+        .answers
+        .iter()
+        .filter(|answer| personal_too || !answer.personal)
+        .map(|answer| AnswerLine {
+            label: answer.label.clone(),
+            shown: answer.shown.clone(),
+        })
+        .collect()
 }
 
 /// A `mailto:` link to an address, percent-encoded (an address may legally hold `?` or `&`).

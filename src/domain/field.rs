@@ -1,6 +1,7 @@
 //! The contract's field names and field error codes. What each says to a person is in the
 //! catalogues (`crate::catalogues::field_message`).
 
+use crate::questions::{QuestionIndex, compiled};
 use std::collections::BTreeMap;
 
 /// A field of the consultation form, in the contract's words.
@@ -12,6 +13,11 @@ pub enum Field {
     PreferredContact,
     BestTime,
     SessionFormat,
+    /// One of the practice's own questions that the form asks (`q_<id>`), by its place in the
+    /// compiled questions file; after the standard fields, as the form shows them.
+    Answer(QuestionIndex),
+    /// A JSON body's `answers` object itself (an error when it is not an object).
+    Answers,
     Message,
     Consent,
     Website,
@@ -34,9 +40,18 @@ impl Field {
         Field::IdempotencyKey,
     ];
 
+    /// Every field a form may hold: the standard ones, then each question asked.
+    pub fn every() -> impl Iterator<Item = Field> {
+        Field::ALL
+            .into_iter()
+            .chain(compiled().asked().map(|(index, _)| Field::Answer(index)))
+    }
+
     /// The name used on the wire and in storage.
     pub fn as_str(self) -> &'static str {
         match self {
+            Field::Answer(index) => compiled().get(index).map_or("q_", |q| q.wire_name()),
+            Field::Answers => "answers",
             Field::Name => "name",
             Field::Email => "email",
             Field::Phone => "phone",
@@ -51,7 +66,13 @@ impl Field {
         }
     }
 
+    /// A standard field or an asked question by its form name; an undeclared question is none.
     pub fn from_wire(name: &str) -> Option<Field> {
+        if name.starts_with("q_") {
+            return compiled()
+                .asked_by_wire(name)
+                .map(|(index, _)| Field::Answer(index));
+        }
         Field::ALL.into_iter().find(|f| f.as_str() == name)
     }
 }

@@ -3,6 +3,7 @@
 //! Everything in here is pure: it turns what the website submitted into values that can only hold
 //! valid data, or into the contract's field errors.
 
+mod answers;
 mod business_hours;
 mod case_notes;
 mod consent;
@@ -22,6 +23,7 @@ mod submission;
 mod text;
 mod urgency;
 
+pub use answers::{Answer, AnswerValue, KeptAnswer, parse_answers};
 pub use business_hours::BusinessHours;
 pub use case_notes::{Actor, HistoryEntry, Note, NoteProblem, NoteText};
 pub use consent::Consent;

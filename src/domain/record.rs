@@ -1,6 +1,6 @@
 //! A request as received and kept: the parsed request plus what the service adds to it.
 
-use super::{ConsultationRequest, Language};
+use super::{ConsultationRequest, KeptAnswer, Language};
 use chrono::{DateTime, Utc};
 use ulid::Ulid;
 
@@ -180,6 +180,8 @@ pub struct ReceivedRequest {
     /// The language the person wrote in (the form's `lang`, else their browser's): the
     /// acknowledgement is written in it, and staff answer in it.
     pub language: Language,
+    /// The answers to the practice's own questions, in the practice's language as they were.
+    pub answers: Vec<KeptAnswer>,
 }
 
 /// Why a request is held for review instead of sent to staff.
@@ -239,6 +241,7 @@ impl ReceivedRequest {
             hold: None,
             public_base_url: None,
             language: Language::English,
+            answers: Vec::new(),
         }
     }
 }

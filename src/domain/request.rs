@@ -2,8 +2,9 @@
 
 use super::text::{as_pasted, normalize};
 use super::{
-    BestTime, Consent, EmailAddress, Field, FieldError, FieldErrors, FieldInput, IdempotencyKey,
-    Message, PersonName, PhoneNumber, PhoneRegion, PreferredContact, SessionFormat, SubmittedForm,
+    Answer, BestTime, Consent, EmailAddress, Field, FieldError, FieldErrors, FieldInput,
+    IdempotencyKey, Message, PersonName, PhoneNumber, PhoneRegion, PreferredContact, SessionFormat,
+    SubmittedForm, parse_answers,
 };
 
 /// A request for a free consultation, valid by construction.
@@ -33,6 +34,8 @@ pub struct ParsedSubmission {
     pub honeypot_filled: bool,
     pub turnstile_token: Option<String>,
     pub idempotency_key: Option<IdempotencyKey>,
+    /// The answers to the practice's own questions that the form asks.
+    pub answers: Vec<Answer>,
 }
 
 impl ConsultationRequest {
@@ -46,7 +49,7 @@ impl ConsultationRequest {
             None => false,
             Some(FieldInput::Text(text)) => normalize(text).is_some(),
             Some(FieldInput::Flag(flag)) => *flag,
-            Some(FieldInput::Malformed) => true,
+            Some(FieldInput::Malformed | FieldInput::List(_)) => true,
         };
         let mut errors = FieldErrors::new();
         let mut take = |field: Field| -> Option<String> {
@@ -57,7 +60,7 @@ impl ConsultationRequest {
                     normalize(&as_pasted(raw))
                 }
                 Some(FieldInput::Text(raw)) => normalize(raw),
-                Some(FieldInput::Flag(_) | FieldInput::Malformed) => {
+                Some(FieldInput::Flag(_) | FieldInput::List(_) | FieldInput::Malformed) => {
                     errors.add(field, FieldError::Invalid);
                     None
                 }
@@ -102,6 +105,7 @@ impl ConsultationRequest {
         let idempotency_key = optional(&mut errors, Field::IdempotencyKey, idempotency_key, |k| {
             IdempotencyKey::parse(&k)
         });
+        let answers = parse_answers(form, &mut errors);
 
         match (
             name,
@@ -138,6 +142,7 @@ impl ConsultationRequest {
                 honeypot_filled,
                 turnstile_token,
                 idempotency_key,
+                answers,
             }),
             _ => Err(errors),
         }

@@ -3,15 +3,18 @@
 //! snippet. The same template, in the same words from the catalogues, also writes the drop-in
 //! files in `web/` (`make web-forms`; a test fails when they are out of date).
 
+mod questions;
 #[cfg(test)]
 mod tests;
 mod texts;
 
+pub use questions::{QuestionView, question_views};
 pub use texts::FormTexts;
 
 use crate::catalogues::{Catalogues, Rendering, Texts, field_message};
 use crate::config::AllowedOrigins;
 use crate::domain::{Field, FieldErrors, FieldInput, Language, SubmittedForm};
+use crate::questions::{compiled, shipped};
 use askama::Template;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -38,13 +41,15 @@ pub struct Problem {
 pub struct Typed(HashMap<String, String>);
 
 impl Typed {
-    /// The submitted fields the form shows, never the honeypot or the token.
+    /// The submitted fields the form shows, never the honeypot or the token. The values of a
+    /// question that takes several are kept one per line.
     pub fn of_form(form: &SubmittedForm) -> Self {
-        let typed = Field::ALL
+        let typed = form
             .iter()
-            .filter(|f| !matches!(f, Field::Website | Field::TurnstileToken))
-            .filter_map(|field| match form.get(*field) {
-                Some(FieldInput::Text(value)) => Some((field.as_str().to_owned(), value.clone())),
+            .filter(|(f, _)| !matches!(f, Field::Website | Field::TurnstileToken))
+            .filter_map(|(field, input)| match input {
+                FieldInput::Text(value) => Some((field.as_str().to_owned(), value.clone())),
+                FieldInput::List(values) => Some((field.as_str().to_owned(), values.join("\n"))),
                 _ => None,
             })
             .collect();
@@ -94,6 +99,7 @@ pub struct FormPage {
     problems: Vec<Problem>,
     errors: HashMap<&'static str, String>,
     typed: Typed,
+    questions: Vec<QuestionView>,
 }
 
 impl FormPage {
@@ -104,6 +110,13 @@ impl FormPage {
             .find(|l| *l != language)
             .unwrap_or(language);
         let mut page = Self {
+            questions: question_views(
+                match mode {
+                    Mode::Hosted { .. } => compiled(),
+                    Mode::DropIn { .. } => shipped(),
+                },
+                texts,
+            ),
             lang: language.tag(),
             t: FormTexts::new(texts),
             hosted: false,
@@ -197,7 +210,7 @@ impl FormPage {
 
     fn chosen(&self, name: &str, option: &str) -> bool {
         match self.typed.0.get(name) {
-            Some(value) => value == option,
+            Some(value) => value.split('\n').any(|v| v.trim() == option),
             None => name == "preferred_contact" && option == "email",
         }
     }

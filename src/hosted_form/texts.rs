@@ -43,12 +43,18 @@ pub struct FormTexts {
     pub thanks_reply: String,
     pub thanks_once: String,
     pub crisis: String,
+    pub region_choose: String,
+    pub region_us: String,
+    pub region_outside: String,
 }
 
 impl FormTexts {
     pub fn new(texts: Texts<'_>) -> Self {
         let t = |id: &str| texts.html(id);
         Self {
+            region_choose: t("region-choose"),
+            region_us: t("region-group-us"),
+            region_outside: t("region-group-outside"),
             page_title: t("form-page-title"),
             title: t("form-title"),
             intro: t("form-intro"),

@@ -77,20 +77,64 @@ fn parse_json(body: &[u8]) -> Result<ReadBody, IntakeError> {
     };
     let mut read = ReadBody::default();
     for (key, value) in object {
+        if key == "answers" {
+            read_answers(&mut read.form, value);
+            continue;
+        }
         let Some(field) = Field::from_wire(&key) else {
             read.note(&key, value.as_str());
             continue;
         };
-        let input = match value {
-            serde_json::Value::String(s) => FieldInput::Text(s),
-            serde_json::Value::Bool(b) => FieldInput::Flag(b),
-            // `null` is how many scripts say "left empty".
-            serde_json::Value::Null => continue,
-            _ => FieldInput::Malformed,
-        };
-        read.form.insert(field, input);
+        if let Some(input) = json_input(value) {
+            // Only a question that takes several answers takes a list.
+            let input = match (field, input) {
+                (Field::Answer(_), input) => input,
+                (_, FieldInput::List(_)) => FieldInput::Malformed,
+                (_, input) => input,
+            };
+            read.form.insert(field, input);
+        }
     }
     Ok(read)
+}
+
+/// A JSON value as a field's input; `None` for `null`, which many scripts send for "left empty".
+fn json_input(value: serde_json::Value) -> Option<FieldInput> {
+    Some(match value {
+        serde_json::Value::String(s) => FieldInput::Text(s),
+        serde_json::Value::Bool(b) => FieldInput::Flag(b),
+        serde_json::Value::Null => return None,
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                serde_json::Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect::<Option<Vec<String>>>()
+            .map_or(FieldInput::Malformed, FieldInput::List),
+        _ => FieldInput::Malformed,
+    })
+}
+
+/// The JSON `answers` object: each asked question's answer by its id. An id the form does not
+/// ask is dropped unread, like any unknown field.
+fn read_answers(form: &mut SubmittedForm, value: serde_json::Value) {
+    let answers = match value {
+        serde_json::Value::Object(answers) => answers,
+        serde_json::Value::Null => return,
+        _ => {
+            form.insert(Field::Answers, FieldInput::Malformed);
+            return;
+        }
+    };
+    for (id, value) in answers {
+        let Some(field) = Field::from_wire(&format!("q_{id}")) else {
+            continue;
+        };
+        if let Some(input) = json_input(value) {
+            form.insert(field, input);
+        }
+    }
 }
 
 fn parse_form(body: &[u8]) -> Result<ReadBody, IntakeError> {

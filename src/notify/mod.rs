@@ -18,7 +18,8 @@ pub use checks::{HeartbeatEmail, TestEmail};
 pub use review_digest::{DigestRow, ReviewDigest, defanged_name};
 pub use ses::{EmailKind, KIND_TAG, NotifyError, SUBMISSION_TAG, SesNotifier};
 pub use staff::{
-    FollowUpLink, MessageShown, PersonDetails, SUBJECT_NAME_CHARS, StaffEmail, StaffEmailKind,
+    AnswerLine, FollowUpLink, MessageShown, PersonDetails, SUBJECT_NAME_CHARS, StaffEmail,
+    StaffEmailKind,
 };
 pub use staff_minimal::{MinimalStaffEmail, StaffMessage};
 pub use weekly_summary::WeeklySummary;

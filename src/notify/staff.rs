@@ -44,6 +44,13 @@ pub enum MessageShown {
     NotWritten,
 }
 
+/// One answer to the practice's own questions: the question and the answer, as kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerLine {
+    pub label: String,
+    pub shown: String,
+}
+
 /// One follow-up link of a staff email.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FollowUpLink {
@@ -67,6 +74,8 @@ pub struct StaffEmail {
     /// The person's language, in English, when it is not the practice's.
     pub language: Option<&'static str>,
     pub details: PersonDetails,
+    /// Every answer to the practice's own questions.
+    pub answers: Vec<AnswerLine>,
     pub follow_up: Vec<FollowUpLink>,
 }
 

@@ -3,7 +3,7 @@
 //! marks, the person's language, who it is assigned to, and one link to the request's page in
 //! the console. Nothing the person wrote, nothing that identifies them, no `Reply-To` of theirs.
 
-use super::staff::{StaffEmail, StaffEmailKind};
+use super::staff::{AnswerLine, StaffEmail, StaffEmailKind};
 use super::{Composed, templates};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +17,8 @@ pub struct MinimalStaffEmail {
     pub language: &'static str,
     /// The assigned clinician's name, when there is one.
     pub assigned_to: Option<String>,
+    /// The answers that are not personal (the region, the payer, who the therapy is for).
+    pub answers: Vec<AnswerLine>,
     /// The request's page in the console.
     pub console_link: String,
 }

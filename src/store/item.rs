@@ -104,6 +104,8 @@ pub mod attr {
     pub const NOTES: &str = "notes";
     /// The keyed fingerprint of the person's phone: the key of [`super::PHONE_INDEX`].
     pub const PHONE_HASH: &str = "phone_hash";
+    /// The answers to the practice's own questions (`store/answers.rs`).
+    pub const ANSWERS: &str = "answers";
 }
 
 /// The sparse index of requests whose staff email is not yet sent.
@@ -299,6 +301,9 @@ pub fn request_item(
             .into_iter()
             .filter_map(|(name, value)| Some((name, s(value?)))),
     );
+    if let Some(answers) = super::answers::answers_value(&received.answers) {
+        fields.push((attr::ANSWERS, answers));
+    }
     fields
         .into_iter()
         .map(|(name, value)| (name.to_owned(), value))

@@ -4,6 +4,7 @@
 //! DynamoDB's TTL deletes lazily (up to days late), so every condition compares `expires_at` or
 //! `lease_until` with the current time itself.
 
+mod answers;
 mod case_notes;
 mod console_lists;
 mod delivery;

@@ -72,6 +72,7 @@ pub fn stored_request(key: &str, item: &Item) -> Result<StoredRequest, StoreErro
                 .optional_string(attr::LANGUAGE)
                 .and_then(Language::from_tag)
                 .unwrap_or_default(),
+            answers: super::answers::read_answers(item, attr::ANSWERS),
         },
         notify_status,
         attempts: u32::try_from(reader.number(attr::NOTIFY_ATTEMPTS).unwrap_or(0)).unwrap_or(0),

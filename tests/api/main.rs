@@ -28,6 +28,7 @@ mod languages;
 mod lost_answer;
 mod notification;
 mod pasted;
+mod questions;
 mod reminders;
 mod replies;
 mod resend;

@@ -10,8 +10,9 @@ use consultation_form::deadline::Deadline;
 use serde_json::{Value, json};
 use std::path::Path;
 
-const MARKERS: [&str; 6] = [
+const MARKERS: [&str; 7] = [
     "zqxname",
+    "zqxguardian",
     "zqxmail",
     "0199",
     "zqxbest",
@@ -50,7 +51,9 @@ async fn no_staff_email_in_minimal_mode_carries_anything_the_person_wrote() {
         "best_time": "zqxbest mornings",
         "session_format": "telehealth",
         "message": "zqxmessage: I want to end my life",
-        "consent": true
+        "consent": true,
+        // A personal answer never leaves the console; the others may.
+        "answers": {"state": "IL", "payment": "bcbs", "client_type": "child", "guardian_name": "Zqxguardian Person"}
     });
     let sent = test.post_json(&person).await;
     assert_eq!(sent.status, 201, "{}", sent.body);
@@ -111,6 +114,10 @@ async fn no_staff_email_in_minimal_mode_carries_anything_the_person_wrote() {
                     subject.contains(&id) && subject.starts_with("Urgent: "),
                     "{kind}: {subject}"
                 );
+                // The answers that are not personal are there to route by.
+                for shown in ["Illinois", "Blue Cross Blue Shield", "My child"] {
+                    assert!(html.contains(shown), "{kind}: {shown}");
+                }
             }
         }
     }
