@@ -114,11 +114,12 @@ class Stack:
 
     def table_of(self, name):
         """The stack's table a call's TableName stands for: the tests make their own tables,
-        named like the stack's (`…-staff`, `…-access-log` beside the requests')."""
+        named like the stack's (`…-staff`, `…-access-log` beside the requests'), and each emulated
+        stack names its own (`<stack>-StaffTable-<id>`)."""
         name = name or ""
-        if name.endswith("-access-log") or name == self.tables["AccessLogTable"].rsplit("/", 1)[-1]:
+        if name.endswith("-access-log") or "-AccessLogTable-" in name or name == self.tables["AccessLogTable"].rsplit("/", 1)[-1]:
             return self.tables["AccessLogTable"]
-        if name.endswith("-staff") or name == self.tables["StaffTable"].rsplit("/", 1)[-1]:
+        if name.endswith("-staff") or "-StaffTable-" in name or name == self.tables["StaffTable"].rsplit("/", 1)[-1]:
             return self.tables["StaffTable"]
         return self.table
 

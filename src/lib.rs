@@ -17,6 +17,7 @@ pub mod scheduled_run;
 pub mod app;
 
 // The capabilities the pipeline and the scheduled run are made of.
+pub mod routing;
 pub mod delivery;
 pub mod follow_up;
 pub mod heartbeat;

@@ -213,6 +213,13 @@
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.status === 201) {
           form.hidden = true;
+          // A notice (no clinician licensed where the person will be) goes after the first line.
+          if (answer.notice && answer.notice.message) {
+            var notice = document.createElement("p");
+            notice.className = "cf-notice";
+            notice.textContent = answer.notice.message;
+            thanks.insertBefore(notice, thanks.querySelector("h2").nextSibling);
+          }
           thanks.hidden = false;
           thanks.focus();
           return;

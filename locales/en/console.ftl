@@ -237,3 +237,33 @@ notice-passkey-removed-body = A passkey was removed from the console account of 
 notice-admin-invited-subject = { $name } was invited as an admin
 notice-admin-invited-body = { $name } ({ $email }) was invited to the console as an admin.
 notice-not-you = If this was not expected, tell an admin of the practice at once.
+
+## Routing among clinicians
+
+action-profile_changed = Changed a clinician's profile
+history-assigned = Assigned to { $name }
+history-unassigned = Back to the front desk
+by-routing = Routing
+assigned-to = Assigned to { $name }
+routing-reason = Routing: { $reason }
+assign-label = Assign to
+assign-nobody = Nobody (the front desk)
+assign-button = Change the assignment
+hand-back-button = Hand back to the front desk
+profile-heading = Profile
+profile-title = { $name }'s profile
+profile-lead = Routing gives a new request to a clinician who accepts new clients and matches every answer the practice routes on.
+profile-regions = Licensed in
+profile-regions-hint = The US states and territories, by their two-letter codes, separated by commas (IL, WI).
+profile-payers = Payers they take
+profile-client_types = Clients they see
+profile-languages = Languages
+profile-accepting = Accepting new clients
+profile-save = Save the profile
+profile-edit = Profile
+profile-unknown = { $field }: not one the practice uses: { $values }
+profile-none = none
+account-accepting-on = You accept new clients: new requests can be given to you.
+account-accepting-off = You do not accept new clients now: no new request is given to you.
+account-accepting-stop = Stop accepting new clients
+account-accepting-start = Accept new clients again

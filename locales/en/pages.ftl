@@ -19,6 +19,8 @@ crisis = If you are in crisis or thinking about harming yourself, don't wait for
 
 thank-you-title = Thank you, we received your request
 thank-you-reply = Someone from the practice will get back to you, usually within one business day, in the way you asked us to.
+# When no clinician is licensed in the region the person will be in (the practice may change it).
+notice-out_of_area = We could not find a clinician at the practice who is licensed where you will be during sessions. Someone will still read your request and get back to you, and can suggest where to turn.
 thank-you-once = You do not need to send the form again.
 
 ## Errors: the value is the sentence, .title the page's heading.

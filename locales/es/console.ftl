@@ -237,3 +237,33 @@ notice-passkey-removed-body = Se quitó una llave de acceso de la cuenta de la c
 notice-admin-invited-subject = Se invitó a { $name } como administrador
 notice-admin-invited-body = Se invitó a { $name } ({ $email }) a la consola como administrador.
 notice-not-you = Si no lo esperaba, avise enseguida a un administrador de la práctica.
+
+## Routing among clinicians
+
+action-profile_changed = Cambió el perfil de un terapeuta
+history-assigned = Asignada a { $name }
+history-unassigned = Devuelta a recepción
+by-routing = Asignación automática
+assigned-to = Asignada a { $name }
+routing-reason = Asignación: { $reason }
+assign-label = Asignar a
+assign-nobody = Nadie (recepción)
+assign-button = Cambiar la asignación
+hand-back-button = Devolver a recepción
+profile-heading = Perfil
+profile-title = Perfil de { $name }
+profile-lead = Una solicitud nueva se asigna a un terapeuta que acepta clientes nuevos y coincide con cada respuesta por la que la consulta asigna.
+profile-regions = Con licencia en
+profile-regions-hint = Los estados y territorios de EE. UU., por su código de dos letras, separados por comas (IL, WI).
+profile-payers = Seguros que acepta
+profile-client_types = Clientes que atiende
+profile-languages = Idiomas
+profile-accepting = Acepta clientes nuevos
+profile-save = Guardar el perfil
+profile-edit = Perfil
+profile-unknown = { $field }: no es uno que use la consulta: { $values }
+profile-none = ninguno
+account-accepting-on = Usted acepta clientes nuevos: se le pueden asignar solicitudes nuevas.
+account-accepting-off = Ahora no acepta clientes nuevos: no se le asigna ninguna solicitud nueva.
+account-accepting-stop = Dejar de aceptar clientes nuevos
+account-accepting-start = Volver a aceptar clientes nuevos

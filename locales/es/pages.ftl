@@ -19,6 +19,8 @@ crisis = Si está en crisis o piensa en hacerse daño, no espere nuestra respues
 
 thank-you-title = Gracias, recibimos su solicitud
 thank-you-reply = Alguien de la consulta se comunicará con usted, normalmente en un día hábil, de la forma que nos indicó.
+# When no clinician is licensed in the region the person will be in (the practice may change it).
+notice-out_of_area = No encontramos en la consulta un terapeuta con licencia donde usted estará durante las sesiones. Aun así, alguien leerá su solicitud y se pondrá en contacto con usted, y podrá sugerirle a dónde acudir.
 thank-you-once = No hace falta que envíe el formulario otra vez.
 
 ## Errores: el valor es la frase, .title el título de la página.

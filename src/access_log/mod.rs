@@ -67,6 +67,8 @@ pub enum Action {
     FollowUpChanged,
     NoteAdded,
     AssignmentChanged,
+    /// A clinician's profile (regions, payers, clients, languages, accepting) was changed.
+    ProfileChanged,
     Released,
     Erased,
     Exported,
@@ -75,7 +77,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::SignedIn,
         Self::SignInFailed,
         Self::SignedOut,
@@ -91,6 +93,7 @@ impl Action {
         Self::FollowUpChanged,
         Self::NoteAdded,
         Self::AssignmentChanged,
+        Self::ProfileChanged,
         Self::Released,
         Self::Erased,
         Self::Exported,
@@ -115,6 +118,7 @@ impl Action {
             Self::FollowUpChanged => "follow_up_changed",
             Self::NoteAdded => "note_added",
             Self::AssignmentChanged => "assignment_changed",
+            Self::ProfileChanged => "profile_changed",
             Self::Released => "released",
             Self::Erased => "erased",
             Self::Exported => "exported",

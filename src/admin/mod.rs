@@ -13,6 +13,7 @@ use std::io::Write;
 mod access_log;
 pub mod export;
 mod operator_log;
+pub mod profile;
 mod staff;
 
 pub use access_log::LogFilter;

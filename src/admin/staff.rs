@@ -8,11 +8,11 @@ use crate::access_log::Action;
 use crate::catalogues::{Catalogues, FileSet};
 use crate::domain::EmailAddress;
 use crate::staff::inviting::{self, Mailer};
-use crate::staff::{NewMember, Role, Staff, StaffError, staff_name};
+use crate::staff::{Member, NewMember, Role, Staff, StaffError, staff_name};
 use std::io::Write;
 
 impl Admin<'_> {
-    fn staff_table(&self) -> Result<Staff, AdminError> {
+    pub(super) fn staff_table(&self) -> Result<Staff, AdminError> {
         let console = self.app.config().console.as_ref().ok_or_else(|| {
             AdminError::Usage("the stack has no staff console (STAFF_BASE_URL is not set)".into())
         })?;
@@ -106,20 +106,34 @@ impl Admin<'_> {
         Ok(members.len())
     }
 
-    pub async fn staff_remove(&self, email: &str, out: &mut dyn Write) -> Result<(), AdminError> {
-        let staff = self.staff_table()?;
+    /// The active member with this address, when `wanted` says they are the one; else the usage
+    /// error naming `whom` ("nobody active", "no active clinician").
+    pub(super) async fn active_member(
+        &self,
+        staff: &Staff,
+        email: &str,
+        wanted: impl Fn(&Member) -> bool,
+        whom: &str,
+    ) -> Result<Member, AdminError> {
         let email = EmailAddress::parse(email.trim())
             .map_err(|_| AdminError::Usage("that is not an email address".into()))?;
-        let member = staff
+        staff
             .member_by_email(&email)
             .await?
-            .filter(|m| m.active())
-            .ok_or_else(|| {
-                AdminError::Usage(format!("nobody active has the address {}", email.as_str()))
-            })?;
+            .filter(|m| m.active() && wanted(m))
+            .ok_or_else(|| AdminError::Usage(format!("{whom} has the address {}", email.as_str())))
+    }
+
+    pub async fn staff_remove(&self, email: &str, out: &mut dyn Write) -> Result<(), AdminError> {
+        let staff = self.staff_table()?;
+        let member = self
+            .active_member(&staff, email, |_| true, "nobody active")
+            .await?;
+        let email = member.email.clone();
         self.record_with(Action::StaffRemoved, [], Some(&member.id.to_string()))
             .await?;
-        match staff.remove_member(member.id, chrono::Utc::now()).await {
+        let now = chrono::Utc::now();
+        match staff.remove_member(member.id, now).await {
             Ok(()) => writeln!(
                 out,
                 "removed {}: their sessions, invite and passkeys are gone",
@@ -131,6 +145,20 @@ impl Admin<'_> {
                 ));
             }
             Err(e) => return Err(e.into()),
+        }
+        // Their open requests go back to the front desk.
+        if let Some(routing) = self.app.routing() {
+            let by = crate::domain::Actor::Operator;
+            let moved = routing
+                .unassign_all(&member.id.to_string(), &by, now)
+                .await
+                .map_err(|e| AdminError::Usage(format!("their open requests: {e}")))?;
+            if moved > 0 {
+                writeln!(
+                    out,
+                    "{moved} open request(s) of theirs went back to the front desk"
+                )?;
+            }
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! digest (`release`), a reply to a staff email (`replies`). It sees no headers and builds no
 //! responses; the HTTP edge (`http`) does both.
 
+mod assign;
 pub mod probe;
 mod receive;
 pub mod release;
@@ -24,6 +25,8 @@ use crate::follow_up::FollowUpPolicy;
 use crate::hosted_form::HostedPolicy;
 use crate::intake::{ReadBody, read_submission};
 use crate::notify::SesNotifier;
+use crate::routing::Routing;
+use crate::staff::Staff;
 use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Store, StoreError};
 use crate::tls::HttpsClient;
 use crate::turnstile::{Challenge, TurnstileVerifier};
@@ -44,6 +47,24 @@ pub struct App {
     /// The function's own HTTPS client (Turnstile, the heartbeat's probe): built only when one
     /// of them is configured.
     https: Option<HttpsClient>,
+    /// Routing among clinicians: with the staff console, whose table lists them.
+    routing: Option<Routing>,
+}
+
+/// What a thank-you adds for the person, by its stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// No clinician is licensed in the region the person will be in: the request is kept, and
+    /// the person is told kindly that the practice may not be able to see them itself.
+    OutOfArea,
+}
+
+impl Notice {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::OutOfArea => "out_of_area",
+        }
+    }
 }
 
 /// One submission as the pipeline sees it: the body and what the edge learnt around it.
@@ -75,6 +96,8 @@ pub enum Accepted {
     Stored {
         id: SubmissionId,
         notify: NotifyStatus,
+        /// What the thank-you adds: no clinician is licensed where the person will be.
+        notice: Option<Notice>,
     },
     /// A repeat of a stored request: the first answer again.
     Replayed { id: SubmissionId },
@@ -107,8 +130,17 @@ impl App {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let settings = EmailSettings::from(&config);
         let policy = follow_up_policy(&config);
-        let delivery = Delivery::new(store.clone(), notifier, settings, policy, clock.clone());
+        let staff = config
+            .console
+            .as_ref()
+            .map(|console| Staff::new(dynamodb.clone(), console.staff_table.clone()));
+        let mut delivery = Delivery::new(store.clone(), notifier, settings, policy, clock.clone());
+        if let Some(staff) = &staff {
+            delivery = delivery.with_staff(staff.clone(), config.notify_front_desk_on_assigned);
+        }
+        let routing = staff.map(|staff| Routing::new(staff, store.clone()));
         Self {
+            routing,
             config,
             dynamodb,
             store,
@@ -122,13 +154,18 @@ impl App {
 
     /// Replaces the clock (tests make time controllable with it).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.delivery = Delivery::new(
+        let mut delivery = Delivery::new(
             self.store.clone(),
             self.delivery.notifier().clone(),
             EmailSettings::from(&self.config),
             follow_up_policy(&self.config),
             clock.clone(),
         );
+        if let Some(routing) = &self.routing {
+            let copy = self.config.notify_front_desk_on_assigned;
+            delivery = delivery.with_staff(routing.staff().clone(), copy);
+        }
+        self.delivery = delivery;
         self.clock = clock;
         self
     }
@@ -237,12 +274,13 @@ impl App {
         match inserted {
             InsertOutcome::Inserted if !followed_up => Ok(Accepted::Spam { id }),
             InsertOutcome::Inserted => {
+                let (received, notice) = self.route(received, deadline).await;
                 let acknowledge = self.config.send_acknowledgement;
                 let notify = self
                     .delivery
                     .announce(&received, deadline, acknowledge)
                     .await;
-                Ok(Accepted::Stored { id, notify })
+                Ok(Accepted::Stored { id, notify, notice })
             }
             InsertOutcome::Duplicate {
                 submission_id,

@@ -44,6 +44,7 @@ impl App {
             public_base_url: None,
             language,
             answers,
+            assignee: None,
         }
     }
 

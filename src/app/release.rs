@@ -59,6 +59,12 @@ pub async fn release_now(app: &App, id: SubmissionId) -> Result<Released, StoreE
     match released {
         Released::Now => {
             tracing::info!(event = "released_from_review", submission_id = %id, "a held request was released to staff");
+            // Routed now, before the retry path sends its staff email (to the assignee).
+            if let Some(routing) = app.routing()
+                && let Err(error) = routing.route(id, &received.answers, now).await
+            {
+                tracing::warn!(event = "routing_failed", submission_id = %id, error = %error, "released request left for the front desk");
+            }
         }
         Released::StoppedHolding => {
             tracing::info!(event = "released_from_review", submission_id = %id, resent = false, "a held request staff already had stopped being held; nothing sent again");

@@ -1,6 +1,9 @@
 //! `consultation-admin`: operator tools for the stored consultation requests.
 
 use clap::{Parser, Subcommand, ValueEnum};
+#[path = "admin_cli/staff.rs"]
+mod staff_cli;
+
 use consultation_form::access_log::AccessLog;
 use consultation_form::admin::{
     Admin, AdminError, ExportFormat, Listing, LogFilter, OperatorLog, caller_arn, parse_since,
@@ -104,7 +107,7 @@ enum Command {
     /// The staff console's accounts: invite (the first admin too), list, remove.
     Staff {
         #[command(subcommand)]
-        command: StaffCommand,
+        command: staff_cli::StaffCommand,
     },
     /// Read the access log: who saw or changed which request, newest first.
     AccessLog {
@@ -132,27 +135,6 @@ enum Command {
         #[arg(long, default_value_t = 300)]
         wait: u64,
     },
-}
-
-#[derive(Subcommand)]
-enum StaffCommand {
-    /// Invite someone by email: a link valid 24 hours to create their passkey. An active
-    /// member gets a new invite (a lost device); older invites stop working.
-    Invite {
-        email: String,
-        #[arg(long)]
-        name: String,
-        /// front-desk, clinician or admin.
-        #[arg(long)]
-        role: String,
-        /// Print the link (instead of emailing it): for the first admin before email works.
-        #[arg(long)]
-        print_link: bool,
-    },
-    /// Every account, with its role, status and number of passkeys.
-    List,
-    /// Remove someone: their sessions, invite and passkeys end at once.
-    Remove { email: String },
 }
 
 fn parse_state(text: &str) -> Result<FollowUpState, String> {
@@ -337,23 +319,9 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
             let count = admin.purge_expired(chrono::Utc::now(), &mut stderr).await?;
             writeln!(stdout, "purged {count} expired item(s)")?;
         }
-        Command::Staff { command } => match command {
-            StaffCommand::Invite {
-                email,
-                name,
-                role,
-                print_link,
-            } => {
-                admin
-                    .staff_invite(&email, &name, &role, print_link, &mut stdout)
-                    .await?
-            }
-            StaffCommand::List => {
-                let count = admin.staff_list(&mut stdout).await?;
-                writeln!(stderr, "{count} account(s)")?;
-            }
-            StaffCommand::Remove { email } => admin.staff_remove(&email, &mut stdout).await?,
-        },
+        Command::Staff { command } => {
+            staff_cli::run(admin, command, &mut stdout, &mut stderr).await?
+        }
         Command::AccessLog {
             request,
             staff,

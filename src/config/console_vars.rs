@@ -1,6 +1,6 @@
 //! The variables of the staff console, its access log and what staff emails may carry.
 
-use super::declare::{Env, Need, Var, positive, table_name, var};
+use super::declare::{Env, Need, Var, boolean, positive, table_name, var};
 use super::error::ConfigError;
 use super::origin::Origin;
 use std::num::NonZeroU32;
@@ -21,6 +21,10 @@ pub const STAFF_EMAIL_CONTENT: Var<StaffEmailContent> =
         "minimal" => Ok(StaffEmailContent::Minimal),
         _ => Err("expected full or minimal".to_owned()),
     });
+/// With routing: the front desk (`NOTIFY_TO`) gets a copy of the email to the assigned
+/// clinician, and of their reminders.
+pub const NOTIFY_FRONT_DESK_ON_ASSIGNED: Var<bool> =
+    var("NOTIFY_FRONT_DESK_ON_ASSIGNED", Default("true"), boolean);
 /// The console's own origin (its HTTP API's host, or the practice's `staff.` domain); unset:
 /// no console.
 pub const STAFF_BASE_URL: Var<(Origin, String)> = var("STAFF_BASE_URL", Optional, staff_base);

@@ -90,6 +90,8 @@ pub struct Config {
     pub catalogues: Arc<Catalogues>,
     /// `STAFF_EMAIL_CONTENT`: what staff emails may carry.
     pub staff_email_content: StaffEmailContent,
+    /// `NOTIFY_FRONT_DESK_ON_ASSIGNED`: `NOTIFY_TO` gets a copy of an assigned request's email.
+    pub notify_front_desk_on_assigned: bool,
     /// The staff console; `None` without `STAFF_BASE_URL`.
     pub console: Option<ConsoleConfig>,
     /// The access log's table; `None` without `ACCESS_LOG_TABLE_NAME`.
@@ -271,6 +273,7 @@ impl Config {
             default_language: env.required(&DEFAULT_LANGUAGE)?,
             catalogues: Arc::new(Catalogues::new()),
             staff_email_content,
+            notify_front_desk_on_assigned: env.required(&NOTIFY_FRONT_DESK_ON_ASSIGNED)?,
             console,
             access_log: console_vars::access_log(env)?,
         })

@@ -48,8 +48,9 @@ impl Visitor {
 
 /// Whether the visitor may see this request: front desk and admins every one, a clinician only
 /// those assigned to them.
-pub fn may_see(visitor: &Visitor, _stored: &crate::store::StoredRequest) -> bool {
+pub fn may_see(visitor: &Visitor, stored: &crate::store::StoredRequest) -> bool {
     visitor.member.role.sees_every_request()
+        || stored.received.assignee.as_deref() == Some(visitor.member.id.to_string().as_str())
 }
 
 /// The visitor the session cookie names, if its session is still good.

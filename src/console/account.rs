@@ -30,6 +30,8 @@ pub async fn show(
     chrome.notice = notice;
     let never = t.get("never");
     let page = AccountPage {
+        accepting: (visitor.member.role == crate::staff::Role::Clinician)
+            .then_some(visitor.member.profile.accepting),
         chrome,
         passkeys: passkeys
             .iter()

@@ -45,12 +45,7 @@ pub async fn staff(
     let members = console.staff.members().await?;
     let mut chrome = Chrome::new(t, &console.config.base_path, t.get("staff-title"));
     chrome.nav = Some(visitor.nav());
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    chrome.problems = problems;
+    let status = chrome.with_problems(problems);
     let role_label = |role: Role| t.get(&format!("role-{}", role.as_str()));
     let page = StaffPage {
         chrome,
@@ -69,6 +64,12 @@ pub async fn staff(
                     t.get("status-active")
                 },
                 active: m.active(),
+                profile: (m.active() && m.role == Role::Clinician).then(|| {
+                    (
+                        crate::admin::profile::describe(&m.profile),
+                        console.link(&format!("/staff/staff/{}/profile", m.id)),
+                    )
+                }),
             })
             .collect(),
         roles: Role::ALL
@@ -161,6 +162,18 @@ pub async fn remove(
     )
     .await?;
     let outcome = console.staff.remove_member(id, app.now()).await;
+    // A removed clinician's open requests go back to the front desk.
+    if outcome.is_ok()
+        && let Some(routing) = app.routing()
+    {
+        routing
+            .unassign_all(
+                &id.to_string(),
+                &crate::domain::Actor::Staff(visitor.member.id.to_string()),
+                app.now(),
+            )
+            .await?;
+    }
     after_change(app, console, req, visitor, outcome).await
 }
 

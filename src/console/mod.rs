@@ -11,9 +11,11 @@
 mod access;
 mod account;
 mod admin_pages;
+mod assignment;
 mod ceremonies;
 mod held;
 mod pages;
+mod profile;
 mod request;
 mod request_page;
 mod requests;
@@ -218,6 +220,7 @@ async fn signed_in(
         Route::Request(id) => request_page::show(app, console, req, visitor, *id, Vec::new()).await,
         Route::FollowUp(id) => request_page::follow_up(app, console, req, visitor, *id).await,
         Route::Note(id) => request_page::note(app, console, req, visitor, *id).await,
+        Route::Assign(id) => assignment::assign(app, console, req, visitor, *id).await,
         Route::Erase(id) => request_page::erase(app, console, req, visitor, *id).await,
         Route::Export(id) => request_page::export(app, console, req, visitor, *id).await,
         Route::Held => held::list(app, console, req, visitor).await,
@@ -236,6 +239,9 @@ async fn signed_in(
         Route::Invite => admin_pages::invite(app, console, req, visitor).await,
         Route::StaffRemove(id) => admin_pages::remove(app, console, req, visitor, *id).await,
         Route::StaffRole(id) => admin_pages::role(app, console, req, visitor, *id).await,
+        Route::StaffProfile(id) => profile::show(app, console, visitor, *id, None, vec![]).await,
+        Route::StaffProfileSave(id) => profile::save(app, console, req, visitor, *id).await,
+        Route::Accepting => profile::accepting(app, console, req, visitor).await,
         Route::AccessLog => admin_pages::access_log(app, console, req, visitor).await,
         _ => Err(ConsoleError::NotFound),
     }
@@ -250,6 +256,7 @@ fn route_name(route: &Route) -> &'static str {
         Route::Request(_) => "request",
         Route::FollowUp(_) => "follow_up",
         Route::Note(_) => "note",
+        Route::Assign(_) => "assign",
         Route::Erase(_) => "erase",
         Route::Export(_) => "export",
         Route::Held => "held",
@@ -264,6 +271,9 @@ fn route_name(route: &Route) -> &'static str {
         Route::Invite => "invite",
         Route::StaffRemove(_) => "staff_remove",
         Route::StaffRole(_) => "staff_role",
+        Route::StaffProfile(_) => "staff_profile",
+        Route::StaffProfileSave(_) => "staff_profile_save",
+        Route::Accepting => "accepting",
         Route::AccessLog => "access_log",
         Route::SignInOptions => "sign_in_options",
         Route::SignIn => "sign_in",

@@ -86,6 +86,17 @@ pub struct Chrome<'a> {
 }
 
 impl<'a> Chrome<'a> {
+    /// The error summary's problems, and the status they give the page (`422` with any).
+    pub fn with_problems(&mut self, problems: Vec<(String, String)>) -> StatusCode {
+        let status = if problems.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        self.problems = problems;
+        status
+    }
+
     pub fn new(t: Texts<'a>, base: &str, title: String) -> Self {
         Self {
             t,

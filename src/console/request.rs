@@ -119,6 +119,15 @@ impl ConsoleRequest {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of a field given several times (a group of checkboxes).
+    pub fn fields(&self, name: &str) -> Vec<String> {
+        self.form
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
     pub fn param(&self, name: &str) -> Option<&str> {
         self.query
             .iter()

@@ -11,7 +11,9 @@ use super::templates::{Fact, RequestPage};
 use super::{Console, ConsoleError};
 use crate::access_log::{Action, Actor, LogQuery};
 use crate::app::App;
-use crate::domain::{FollowUpState, Note, NoteProblem, NoteText, SubmissionId, Verification};
+use crate::domain::{
+    Change, FollowUpState, Note, NoteProblem, NoteText, SubmissionId, Verification,
+};
 use crate::follow_up::{FollowUpError, RecordError, record_state};
 use crate::store::{RequestDetail, StoredRequest};
 use lambda_http::http::{HeaderValue, StatusCode, header};
@@ -32,6 +34,8 @@ pub async fn show(
         .await?
         .ok_or(ConsoleError::NotFound)?;
     if !may_see(visitor, &detail.stored) {
+        // Ids only: who asked for which request that is not theirs.
+        tracing::warn!(event = "console_not_theirs", member = %visitor.member.id, submission_id = %id, "a request assigned to someone else was asked for");
         return Err(ConsoleError::NotFound);
     }
     access::log_about(app, console, req, visitor, Action::Viewed, id).await?;
@@ -61,6 +65,7 @@ pub async fn show(
         crate::domain::Actor::EmailLink => t.get("by-email-link"),
         crate::domain::Actor::Reply => t.get("by-reply"),
         crate::domain::Actor::Operator => t.get("by-operator"),
+        crate::domain::Actor::Routing => t.get("by-routing"),
     };
     let RequestDetail {
         stored,
@@ -86,7 +91,17 @@ pub async fn show(
             .unwrap_or_default(),
         history: history
             .iter()
-            .map(|h| vec![practice_time(app, h.at), who(&h.by), state_label(t, h.to)])
+            .map(|h| {
+                let change = match &h.change {
+                    Change::State(state) => state_label(t, *state),
+                    Change::Assigned(Some(staff)) => {
+                        let name = names.get(staff).cloned().unwrap_or_else(|| staff.clone());
+                        t.with("history-assigned", &[("name", &name)])
+                    }
+                    Change::Assigned(None) => t.get("history-unassigned"),
+                };
+                vec![practice_time(app, h.at), who(&h.by), change]
+            })
             .collect(),
         notes: notes
             .iter()
@@ -104,7 +119,7 @@ pub async fn show(
             .unwrap_or_default()
             .to_owned(),
         note_error: problems.first().map(|(_, m)| m.clone()),
-        assignment: t.get("unassigned"),
+        assignment: super::assignment::assignment_of(console, visitor, &stored, &names).await?,
         viewed_by: viewed
             .iter()
             .map(|e| {

@@ -30,20 +30,34 @@ pub async fn list(
     let filter = req.param("state").and_then(FollowUpState::parse);
     let cursor = req.param("after").and_then(PageCursor::decode);
     let store = app.store();
-    let (ids, next) = match filter {
-        Some(state) if !state.is_open() => (closed_in(app, state).await?, None),
-        Some(state) => {
+    // A clinician's list is their own requests: the open ones they are assigned.
+    let mine = (!visitor.member.role.sees_every_request()).then(|| visitor.member.id.to_string());
+    let (ids, next) = match (filter, &mine) {
+        (Some(state), _) if !state.is_open() => (closed_in(app, state).await?, None),
+        (_, Some(me)) => {
+            let mut ids = store
+                .open_assignments()
+                .await?
+                .remove(&Some(me.clone()))
+                .unwrap_or_default();
+            ids.sort_unstable();
+            (ids, None)
+        }
+        (Some(state), None) => {
             store
                 .open_requests(&[state], cursor.as_ref(), PAGE_SIZE)
                 .await?
         }
-        None => {
+        (None, None) => {
             store
                 .open_requests(&FollowUpState::OPEN, cursor.as_ref(), PAGE_SIZE)
                 .await?
         }
     };
-    let requests = visible(app, visitor, &ids).await?;
+    let mut requests = visible(app, visitor, &ids).await?;
+    if let Some(state) = filter.filter(|s| s.is_open()) {
+        requests.retain(|r| r.follow_up.is_some_and(|(s, _)| s == state));
+    }
     access::log(
         app,
         console,
@@ -62,6 +76,7 @@ pub async fn list(
         Some(state) => t.with("requests-in-state", &[("state", &state_label(t, state))]),
         None => t.get("requests-open"),
     };
+    let names = super::request_page::names_of(console).await?;
     Ok(page(
         app,
         console,
@@ -71,6 +86,7 @@ pub async fn list(
         filter,
         next,
         String::new(),
+        &names,
     ))
 }
 
@@ -109,8 +125,9 @@ pub async fn search(
     )
     .await?;
     let heading = t.count("search-results", "count", requests.len());
+    let names = super::request_page::names_of(console).await?;
     Ok(page(
-        app, console, visitor, heading, &requests, None, None, term,
+        app, console, visitor, heading, &requests, None, None, term, &names,
     ))
 }
 
@@ -157,6 +174,7 @@ fn page(
     filter: Option<FollowUpState>,
     next: Option<String>,
     search_value: String,
+    names: &std::collections::HashMap<String, String>,
 ) -> Response<Body> {
     let t = console.texts(app);
     let rows = requests
@@ -173,7 +191,10 @@ fn page(
                 state: stored
                     .follow_up
                     .map_or_else(|| t.get("state-held"), |(state, _)| state_label(t, state)),
-                assignee: t.get("unassigned"),
+                assignee: received.assignee.as_ref().map_or_else(
+                    || t.get("unassigned"),
+                    |id| names.get(id).cloned().unwrap_or_else(|| id.clone()),
+                ),
                 reminder: stored
                     .reminder_due_at
                     .map(|at| practice_time(app, at))

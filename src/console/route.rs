@@ -13,6 +13,8 @@ pub enum Route {
     Request(SubmissionId),
     FollowUp(SubmissionId),
     Note(SubmissionId),
+    /// `POST /staff/requests/{id}/assign`: to a clinician, or back to nobody.
+    Assign(SubmissionId),
     Erase(SubmissionId),
     Export(SubmissionId),
     Held,
@@ -27,6 +29,11 @@ pub enum Route {
     Invite,
     StaffRemove(StaffId),
     StaffRole(StaffId),
+    /// A clinician's profile: the form (`GET`) and its save (`POST`), admins only.
+    StaffProfile(StaffId),
+    StaffProfileSave(StaffId),
+    /// `POST /staff/account/accepting`: a clinician accepts new clients, or stops.
+    Accepting,
     AccessLog,
     SignInOptions,
     SignIn,
@@ -70,6 +77,7 @@ impl Route {
                 let route = match *action {
                     "follow-up" => Self::FollowUp(r),
                     "notes" => Self::Note(r),
+                    "assign" => Self::Assign(r),
                     "erase" => Self::Erase(r),
                     "export" => Self::Export(r),
                     _ => return Self::NotFound,
@@ -87,6 +95,7 @@ impl Route {
             ["account", "passkeys", c, "remove"] => (Self::PasskeyRemove((*c).to_owned()), false),
             ["account", "passkeys", c, "name"] => (Self::PasskeyRename((*c).to_owned()), false),
             ["account", "sessions", s, "end"] => (Self::SessionEnd((*s).to_owned()), false),
+            ["account", "accepting"] => (Self::Accepting, false),
             ["staff"] => (Self::Staff, true),
             ["staff", "invite"] => (Self::Invite, false),
             ["staff", m, action] => {
@@ -96,6 +105,8 @@ impl Route {
                 match *action {
                     "remove" => (Self::StaffRemove(m), false),
                     "role" => (Self::StaffRole(m), false),
+                    "profile" if get => (Self::StaffProfile(m), true),
+                    "profile" => (Self::StaffProfileSave(m), false),
                     _ => return Self::NotFound,
                 }
             }

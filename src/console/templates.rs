@@ -90,11 +90,42 @@ pub struct RequestPage<'a> {
     pub notes: Vec<Line>,
     pub note_value: String,
     pub note_error: Option<String>,
-    pub assignment: String,
+    pub assignment: Assignment,
     pub viewed_by: Vec<Line>,
     pub admin: bool,
     pub action: String,
     pub csrf: String,
+}
+
+/// One list of a clinician's profile, as checkboxes: (value, words, chosen).
+pub struct ProfileField {
+    pub name: &'static str,
+    pub label: String,
+    pub options: Vec<(String, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "console/profile.html")]
+pub struct ProfilePage<'a> {
+    pub chrome: Chrome<'a>,
+    pub action: String,
+    /// The regions as typed: USPS codes, comma-separated.
+    pub regions: String,
+    pub fields: Vec<ProfileField>,
+    pub accepting: bool,
+    pub csrf: String,
+}
+
+/// A request's assignment as its page shows it.
+pub struct Assignment {
+    /// The assignee's name; `None`: the front desk's.
+    pub assignee: Option<String>,
+    /// Routing's reason, when routing decided.
+    pub reason: Option<String>,
+    /// For the front desk and admins: (staff id or `nobody`, name, chosen) of each choice.
+    pub choices: Vec<(String, String, bool)>,
+    /// The clinician it is assigned to may hand it back.
+    pub hand_back: bool,
 }
 
 #[derive(Template)]
@@ -121,6 +152,8 @@ pub struct AccountPage<'a> {
     pub sessions: Vec<Owned>,
     pub add: Ceremony,
     pub csrf: String,
+    /// A clinician's "accepting new clients", which they switch themselves.
+    pub accepting: Option<bool>,
 }
 
 /// A staff member's line on the staff page.
@@ -131,6 +164,8 @@ pub struct MemberRow {
     pub role: String,
     pub status: String,
     pub active: bool,
+    /// A clinician's profile on one line, with the link to edit it.
+    pub profile: Option<(String, String)>,
 }
 
 #[derive(Template)]

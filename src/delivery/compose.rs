@@ -162,6 +162,7 @@ impl EmailSettings {
                 message,
             },
             answers: answer_lines(received, true),
+            assigned_to: None,
             follow_up,
         }
     }

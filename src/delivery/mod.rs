@@ -2,11 +2,13 @@
 //! retry run that sends what failed. Every staff email, from the request path, the retry run or
 //! the operator's `resend`, goes through [`Delivery::send_staff_email`].
 
+mod assignee;
 mod backoff;
 mod compose;
 mod fallback;
 mod ses_events;
 
+pub use assignee::Recipients;
 pub use backoff::{RETRY_AFTER, next_attempt};
 pub use compose::{EmailSettings, mailto};
 pub use fallback::FallbackOutcome;
@@ -17,7 +19,8 @@ use crate::clock::Clock;
 use crate::deadline::Deadline;
 use crate::domain::{NotifyStatus, ReceivedRequest};
 use crate::follow_up::FollowUpPolicy;
-use crate::notify::{Acknowledgement, NotifyError, SesNotifier, StaffEmailKind, render};
+use crate::notify::{Acknowledgement, EmailKind, NotifyError, SesNotifier, StaffEmailKind, render};
+use crate::staff::Staff;
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -37,6 +40,10 @@ pub struct Delivery {
     pub(crate) settings: EmailSettings,
     pub(crate) follow_up: FollowUpPolicy,
     pub(crate) clock: Arc<dyn Clock>,
+    /// The staff table, to find who a request is assigned to (with the console).
+    staff: Option<Staff>,
+    /// `NOTIFY_FRONT_DESK_ON_ASSIGNED`.
+    front_desk_copy: bool,
 }
 
 impl Delivery {
@@ -53,6 +60,8 @@ impl Delivery {
             settings,
             follow_up,
             clock,
+            staff: None,
+            front_desk_copy: true,
         }
     }
 
@@ -84,15 +93,23 @@ impl Delivery {
         received: &ReceivedRequest,
     ) -> Result<String, DeliveryError> {
         let now = self.clock.now();
+        let recipients = self.recipients(received).await;
         let email = render(
             &self
                 .settings
-                .staff_email(received, StaffEmailKind::Notification, now),
+                .staff_email(received, StaffEmailKind::Notification, now)
+                .with_assignee(recipients.assigned_to.as_deref()),
         )
         .map_err(DeliveryError::Render)?;
         let message_id = self
             .notifier
-            .send(&email, &self.settings.reply_to(received), received.id)
+            .send_to(
+                EmailKind::Staff,
+                &recipients.to,
+                &email,
+                &self.settings.reply_to(received),
+                received.id,
+            )
             .await?;
         if let Err(e) = self
             .store

@@ -85,7 +85,7 @@ pub struct Doctor<'a> {
     pub config: &'a Config,
     pub stack: &'a StackSettings,
     pub store: &'a Store,
-    /// Every address the stack sends to: staff, escalation, fallback, heartbeat.
+    /// Every address the stack sends to: staff, clinicians, escalation, fallback, heartbeat.
     pub addresses: Vec<String>,
     /// `HEARTBEAT_TO` is set: the last probe's fate is a check.
     pub heartbeat_on: bool,

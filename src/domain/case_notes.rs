@@ -57,6 +57,8 @@ pub enum Actor {
     Reply,
     /// The operator tool.
     Operator,
+    /// Routing, when the request was stored or released.
+    Routing,
 }
 
 impl Actor {
@@ -66,6 +68,7 @@ impl Actor {
             Self::EmailLink => "email-link".to_owned(),
             Self::Reply => "reply".to_owned(),
             Self::Operator => "operator".to_owned(),
+            Self::Routing => "routing".to_owned(),
         }
     }
 
@@ -74,6 +77,7 @@ impl Actor {
             "email-link" => Self::EmailLink,
             "reply" => Self::Reply,
             "operator" => Self::Operator,
+            "routing" => Self::Routing,
             other => Self::Staff(other.strip_prefix("staff:").unwrap_or(other).to_owned()),
         }
     }
@@ -86,12 +90,21 @@ pub struct Note {
     pub text: NoteText,
 }
 
-/// One change of the follow-up state (the state before is the entry before it).
+/// One line of the follow-up history: a change of state (the state before is the entry before
+/// it) or of who the request is assigned to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     pub by: Actor,
-    pub to: FollowUpState,
+    pub change: Change,
+}
+
+/// What a history line records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    State(FollowUpState),
+    /// Assigned to a staff member (by id), or back to nobody (the front desk).
+    Assigned(Option<String>),
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ mod urgency;
 
 pub use answers::{Answer, AnswerValue, KeptAnswer, parse_answers};
 pub use business_hours::BusinessHours;
-pub use case_notes::{Actor, HistoryEntry, Note, NoteProblem, NoteText};
+pub use case_notes::{Actor, Change, HistoryEntry, Note, NoteProblem, NoteText};
 pub use consent::Consent;
 pub use contact::{PreferredContact, SessionFormat};
 pub use email::EmailAddress;

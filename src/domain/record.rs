@@ -182,6 +182,8 @@ pub struct ReceivedRequest {
     pub language: Language,
     /// The answers to the practice's own questions, in the practice's language as they were.
     pub answers: Vec<KeptAnswer>,
+    /// The staff id of the clinician it is assigned to; `None`: the front desk's.
+    pub assignee: Option<String>,
 }
 
 /// Why a request is held for review instead of sent to staff.
@@ -242,6 +244,7 @@ impl ReceivedRequest {
             public_base_url: None,
             language: Language::English,
             answers: Vec::new(),
+            assignee: None,
         }
     }
 }

@@ -179,6 +179,7 @@ mod tests {
             follow_up: (!spam).then_some((state, at)),
             first_contact_at: first_contact_after.map(|after| at + after),
             reminder_due_at: None,
+            routing_reason: None,
         }
     }
 

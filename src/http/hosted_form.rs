@@ -5,7 +5,7 @@
 use super::page::Page;
 use super::request::Inbound;
 use super::response::{Responder, html_headers};
-use crate::app::App;
+use crate::app::{App, Notice};
 use crate::config::{AllowedOrigins, Origin};
 use crate::domain::FieldErrors;
 use crate::error::RequestError;
@@ -124,8 +124,15 @@ pub fn answer(
 
 /// The hosted form's thank-you page: shown inside the frame, never a redirect to a page that
 /// may refuse to be framed.
-pub fn thank_you(app: &App, responder: &Responder, id: &str) -> Response<Body> {
-    let page = Page::thank_you(responder.texts()).with_reference(responder.texts(), id);
+pub fn thank_you(
+    app: &App,
+    responder: &Responder,
+    id: &str,
+    notice: Option<Notice>,
+) -> Response<Body> {
+    let page = Page::thank_you(responder.texts())
+        .with_notice(responder.texts(), notice)
+        .with_reference(responder.texts(), id);
     let mut response = responder.page(200, &page);
     with_ancestors(&app.config().allowed_origins, &mut response);
     response

@@ -148,14 +148,16 @@ async fn answer(
     let thank_you_url = app.config().thank_you_url.as_deref();
     match app.accept(submission).await {
         Ok(accepted) => {
-            let (outcome, id, notify) = match accepted {
-                Accepted::Stored { id, notify } => ("stored", id, Some(notify.as_str())),
-                Accepted::Spam { id } => ("spam", id, None),
-                Accepted::Replayed { id } => ("duplicate", id, None),
+            let (outcome, id, notify, notice) = match accepted {
+                Accepted::Stored { id, notify, notice } => {
+                    ("stored", id, Some(notify.as_str()), notice)
+                }
+                Accepted::Spam { id } => ("spam", id, None, None),
+                Accepted::Replayed { id } => ("duplicate", id, None, None),
             };
             let hosted = inbound.hosted_form && inbound.client == ClientKind::Html;
             let response = if hosted {
-                let mut page = hosted_form::thank_you(app, responder, &id.to_string());
+                let mut page = hosted_form::thank_you(app, responder, &id.to_string(), notice);
                 if matches!(accepted, Accepted::Replayed { .. }) {
                     page.headers_mut().insert(
                         "idempotent-replayed",
@@ -166,7 +168,7 @@ async fn answer(
             } else if matches!(accepted, Accepted::Replayed { .. }) {
                 responder.replayed(&id.to_string(), thank_you_url)
             } else {
-                responder.accepted(&id.to_string(), thank_you_url)
+                responder.accepted(&id.to_string(), thank_you_url, notice)
             };
             let mut summary = Summary::new(outcome);
             summary.submission_id = Some(id.to_string());

@@ -1,5 +1,6 @@
 //! The small HTML pages answered to a plain form post (no JavaScript), in the person's language.
 
+use crate::app::Notice;
 use crate::catalogues::Texts;
 use askama::Template;
 
@@ -93,12 +94,26 @@ impl Page {
         self
     }
 
+    /// The thank-you's notice, when there is one, after its first paragraph.
+    pub fn with_notice(mut self, texts: Texts<'_>, notice: Option<Notice>) -> Self {
+        if let Some(notice) = notice {
+            let text = texts.html(&notice_message(notice));
+            self.paragraphs.insert(1.min(self.paragraphs.len()), text);
+        }
+        self
+    }
+
     pub fn thank_you(texts: Texts<'_>) -> Self {
         let mut page = Self::new(texts, texts.html("thank-you-title"));
         page.paragraphs = vec![texts.html("thank-you-reply"), texts.html("thank-you-once")];
         page.show_crisis = true;
         page
     }
+}
+
+/// The catalogue message of a notice (`notice-out_of_area`).
+pub fn notice_message(notice: Notice) -> String {
+    format!("notice-{}", notice.code())
 }
 
 #[cfg(test)]

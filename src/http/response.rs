@@ -1,8 +1,9 @@
 //! Building the responses: JSON for scripts, small HTML pages for plain form posts.
 
 use super::cors::{self, ALLOW_HEADERS, ALLOW_METHODS, MAX_AGE_SECONDS, OriginCheck};
-use super::page::{Contact, Page, Problem};
+use super::page::{Contact, Page, Problem, notice_message};
 use super::request::{ClientKind, Inbound};
+use crate::app::Notice;
 use crate::catalogues::{Catalogues, Language, Rendering, Texts, field_message};
 use crate::config::PracticeContact;
 use crate::domain::FieldErrors;
@@ -87,18 +88,38 @@ impl Responder {
     }
 
     /// `201` with the id for a script; `303` to the thank-you page or a built-in page for a form.
-    pub fn accepted(&self, id: &str, thank_you_url: Option<&str>) -> Response<Body> {
+    pub fn accepted(
+        &self,
+        id: &str,
+        thank_you_url: Option<&str>,
+        notice: Option<Notice>,
+    ) -> Response<Body> {
         match (self.kind, thank_you_url) {
-            (ClientKind::Json, _) => self.json(201, json!({"id": id, "status": "received"})),
+            (ClientKind::Json, _) => {
+                let mut body = json!({"id": id, "status": "received"});
+                if let Some(notice) = notice {
+                    body["notice"] = json!({
+                        "code": notice.code(),
+                        "message": self.texts().plain(&notice_message(notice)),
+                    });
+                }
+                self.json(201, body)
+            }
             (ClientKind::Html, Some(url)) => {
                 let mut response = self.base(303, Body::Empty);
-                if let Ok(location) = HeaderValue::from_str(url) {
+                let location = match notice {
+                    Some(notice) => with_query(url, "notice", notice.code()),
+                    None => url.to_owned(),
+                };
+                if let Ok(location) = HeaderValue::from_str(&location) {
                     response.headers_mut().insert(header::LOCATION, location);
                 }
                 response
             }
             (ClientKind::Html, None) => {
-                let page = Page::thank_you(self.texts()).with_reference(self.texts(), id);
+                let page = Page::thank_you(self.texts())
+                    .with_notice(self.texts(), notice)
+                    .with_reference(self.texts(), id);
                 self.html(200, &page)
             }
         }
@@ -111,7 +132,7 @@ impl Responder {
 
     /// The first answer again, for a repeat of a stored request.
     pub fn replayed(&self, id: &str, thank_you_url: Option<&str>) -> Response<Body> {
-        let mut response = self.accepted(id, thank_you_url);
+        let mut response = self.accepted(id, thank_you_url, None);
         response
             .headers_mut()
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
@@ -285,3 +306,17 @@ fn fields_json(texts: Texts<'_>, fields: &FieldErrors) -> serde_json::Value {
 #[cfg(test)]
 #[path = "response_tests.rs"]
 mod tests;
+
+/// `url` with one more query parameter (`THANK_YOU_URL` may have its own query and fragment).
+fn with_query(url: &str, name: &str, value: &str) -> String {
+    let (base, fragment) = url
+        .split_once('#')
+        .map_or((url, None), |(b, f)| (b, Some(f)));
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let mut out = format!("{base}{separator}{name}={value}");
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}

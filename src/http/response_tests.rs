@@ -24,7 +24,7 @@ fn body_text(response: &Response<Body>) -> String {
 
 #[test]
 fn accepted_answers() {
-    let json = responder(ClientKind::Json).accepted("01J", None);
+    let json = responder(ClientKind::Json).accepted("01J", None, None);
     assert_eq!(json.status(), 201);
     assert_eq!(body_text(&json), r#"{"id":"01J","status":"received"}"#);
     assert_eq!(
@@ -33,14 +33,14 @@ fn accepted_answers() {
     );
 
     let redirect =
-        responder(ClientKind::Html).accepted("01J", Some("https://www.example.com/thanks"));
+        responder(ClientKind::Html).accepted("01J", Some("https://www.example.com/thanks"), None);
     assert_eq!(redirect.status(), 303);
     assert_eq!(
         redirect.headers()["location"],
         "https://www.example.com/thanks"
     );
 
-    let page = responder(ClientKind::Html).accepted("01J", None);
+    let page = responder(ClientKind::Html).accepted("01J", None, None);
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()["content-security-policy"], HTML_CSP);
     assert!(body_text(&page).contains("01J"));

@@ -152,6 +152,24 @@ impl SesNotifier {
         Ok(())
     }
 
+    /// The front desk: `NOTIFY_TO`, where a request nobody is assigned to goes.
+    pub fn front_desk(&self) -> &[EmailAddress] {
+        &self.to
+    }
+
+    /// Sends an email about a request of `kind` to `to` (an assigned clinician, and the front
+    /// desk when it gets a copy).
+    pub async fn send_to(
+        &self,
+        kind: EmailKind,
+        to: &[EmailAddress],
+        email: &Email,
+        reply_to: &[EmailAddress],
+        id: SubmissionId,
+    ) -> Result<String, NotifyError> {
+        self.send_email(to, reply_to, email, Some(id), kind).await
+    }
+
     /// Sends the staff notification; returns the SES message id once SES has accepted it.
     pub async fn send(
         &self,

@@ -76,6 +76,8 @@ pub struct StaffEmail {
     pub details: PersonDetails,
     /// Every answer to the practice's own questions.
     pub answers: Vec<AnswerLine>,
+    /// The clinician it is assigned to, when routing gave it to one.
+    pub assigned_to: Option<String>,
     pub follow_up: Vec<FollowUpLink>,
 }
 

@@ -74,6 +74,18 @@ pub enum StaffMessage {
     Minimal(MinimalStaffEmail),
 }
 
+impl StaffMessage {
+    /// Names the staff member the request is assigned to.
+    pub fn with_assignee(mut self, name: Option<&str>) -> Self {
+        let name = name.map(str::to_owned);
+        match &mut self {
+            Self::Full(email) => email.assigned_to = name,
+            Self::Minimal(email) => email.assigned_to = name,
+        }
+        self
+    }
+}
+
 impl Composed for StaffMessage {
     fn subject(&self) -> String {
         match self {

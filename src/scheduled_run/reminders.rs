@@ -123,11 +123,26 @@ async fn send_reminder(
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let escalation = kind == EmailKind::Escalation;
     let settings = delivery.settings();
-    let email = render(&settings.reminder(received, escalation, delivery.now()))?;
-    delivery
-        .notifier()
-        .send_about(kind, &email, &settings.reply_to(received), received.id)
-        .await?;
+    // A reminder goes to the assignee first (the front desk's without one); an escalation to
+    // `ESCALATE_TO` whoever it is assigned to.
+    let recipients = delivery.recipients(received).await;
+    let email = render(
+        &settings
+            .reminder(received, escalation, delivery.now())
+            .with_assignee(recipients.assigned_to.as_deref()),
+    )?;
+    let reply_to = settings.reply_to(received);
+    if escalation {
+        delivery
+            .notifier()
+            .send_about(kind, &email, &reply_to, received.id)
+            .await?;
+    } else {
+        delivery
+            .notifier()
+            .send_to(kind, &recipients.to, &email, &reply_to, received.id)
+            .await?;
+    }
     Ok(())
 }
 

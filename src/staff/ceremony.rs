@@ -247,6 +247,7 @@ mod tests {
             created_at: chrono::Utc::now(),
             removed_at: None,
             invite: None,
+            profile: Default::default(),
         }
     }
 

@@ -24,7 +24,7 @@ pub struct Invite {
 /// What an invite link is, now.
 #[derive(Debug, Clone)]
 pub enum InviteState {
-    Valid(Invite),
+    Valid(Box<Invite>),
     /// Past its 24 hours.
     Expired,
     /// Used, replaced by a newer invite, or the person removed.
@@ -98,11 +98,11 @@ impl Staff {
         if expires_at <= now {
             return Ok(InviteState::Expired);
         }
-        Ok(InviteState::Valid(Invite {
+        Ok(InviteState::Valid(Box::new(Invite {
             hash,
             member,
             expires_at,
-        }))
+        })))
     }
 
     pub(super) async fn delete_invite(&self, hash: &str) -> Result<(), StaffError> {

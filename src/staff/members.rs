@@ -4,7 +4,8 @@
 
 use super::writes::{Refusal, put, unbuildable};
 use super::{
-    Item, Role, Staff, StaffError, StaffId, attr, corrupt, dynamodb, email_key, n, number, s, text,
+    ClinicianProfile, Item, Role, Staff, StaffError, StaffId, attr, corrupt, dynamodb, email_key,
+    n, number, s, text,
 };
 use crate::domain::EmailAddress;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -27,6 +28,8 @@ pub struct Member {
     pub removed_at: Option<DateTime<Utc>>,
     /// The hash of the one invite that still works.
     pub invite: Option<String>,
+    /// What routing matches a request against (a clinician's; empty for the others).
+    pub profile: ClinicianProfile,
 }
 
 impl Member {
@@ -134,6 +137,7 @@ impl Staff {
             created_at: existing.as_ref().map_or(now, |m| m.created_at),
             removed_at: None,
             invite: None,
+            profile: ClinicianProfile::default(),
         };
         let mut item = member_item(&member);
         item.extend(Self::key(MEMBERS, &member_sk(member.id)));
@@ -298,6 +302,16 @@ impl Staff {
     }
 }
 
+/// An update of an active member's item, as one write of a transaction.
+pub(super) fn member_update(
+    staff: &Staff,
+    id: StaffId,
+    expression: &str,
+    values: &[(&str, aws_sdk_dynamodb::types::AttributeValue)],
+) -> Result<TransactWriteItem, StaffError> {
+    update(staff, &member_sk(id), expression, values)
+}
+
 fn update(
     staff: &Staff,
     sk: &str,
@@ -312,6 +326,9 @@ fn update(
         .expression_attribute_names("#pk", attr::PK);
     if expression.contains("#role") {
         update = update.expression_attribute_names("#role", "role");
+    }
+    if expression.contains("#profile") {
+        update = update.expression_attribute_names("#profile", "profile");
     }
     for (name, value) in values {
         update = update.expression_attribute_values(*name, value.clone());
@@ -358,6 +375,7 @@ fn member(item: &Item) -> Result<Member, StaffError> {
         created_at: time("created_at").ok_or_else(|| corrupt(&key, "created_at"))?,
         removed_at: time("removed_at"),
         invite: text(item, "invite"),
+        profile: ClinicianProfile::from_item(item),
     })
 }
 

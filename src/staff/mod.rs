@@ -21,6 +21,7 @@ mod limits;
 mod members;
 pub mod notices;
 mod passkeys;
+mod profile;
 mod sessions;
 mod tokens;
 mod writes;
@@ -30,6 +31,7 @@ pub use invites::{Invite, InviteState};
 pub use limits::{Attempt, LIMIT_PER_WINDOW, LIMIT_WINDOW};
 pub use members::{Member, NewMember, staff_name};
 pub use passkeys::{PasskeyRecord, credential_id};
+pub use profile::{ClinicianProfile, ProfileProblem};
 pub use sessions::{Session, SessionCheck};
 pub use tokens::{Secret, hash_of};
 

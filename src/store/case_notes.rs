@@ -5,7 +5,7 @@
 use super::item::{Item, attr, request_key, rfc3339, s};
 use super::read::{ItemReader, StoredRequest, stored_request};
 use super::{Store, StoreError, condition_failed, dynamodb};
-use crate::domain::{Actor, FollowUpState, HistoryEntry, Note, NoteText, SubmissionId};
+use crate::domain::{Actor, Change, FollowUpState, HistoryEntry, Note, NoteText, SubmissionId};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -26,6 +26,19 @@ pub(super) fn history_entry(state: FollowUpState, at: DateTime<Utc>, by: &Actor)
         ("at".to_owned(), s(&rfc3339(at))),
         ("by".to_owned(), s(&by.as_stored())),
         ("to".to_owned(), s(state.as_str())),
+    ]))])
+}
+
+/// One line of the history recording who a request is now assigned to (`""`: nobody).
+pub(super) fn assignment_entry(
+    assignee: Option<&str>,
+    at: DateTime<Utc>,
+    by: &Actor,
+) -> AttributeValue {
+    AttributeValue::L(vec![AttributeValue::M(HashMap::from([
+        ("at".to_owned(), s(&rfc3339(at))),
+        ("by".to_owned(), s(&by.as_stored())),
+        ("assigned".to_owned(), s(assignee.unwrap_or_default())),
     ]))])
 }
 
@@ -62,10 +75,16 @@ impl Store {
             delivery,
             history: list(&item, attr::HISTORY)
                 .filter_map(|entry| {
+                    let change = match (field(entry, "to"), field(entry, "assigned")) {
+                        (Some(to), _) => Change::State(FollowUpState::parse(to)?),
+                        (None, Some("")) => Change::Assigned(None),
+                        (None, Some(staff)) => Change::Assigned(Some(staff.to_owned())),
+                        (None, None) => return None,
+                    };
                     Some(HistoryEntry {
                         at: time(field(entry, "at")?)?,
                         by: Actor::from_stored(field(entry, "by")?),
-                        to: FollowUpState::parse(field(entry, "to")?)?,
+                        change,
                     })
                 })
                 .collect(),

@@ -106,6 +106,10 @@ pub mod attr {
     pub const PHONE_HASH: &str = "phone_hash";
     /// The answers to the practice's own questions (`store/answers.rs`).
     pub const ANSWERS: &str = "answers";
+    /// The staff id of the clinician a request is assigned to (none: the front desk's).
+    pub const ASSIGNEE: &str = "assignee";
+    /// Why routing assigned it as it did ("matched 2 of 5: licensed in IL; fewest open (1)").
+    pub const ROUTING_REASON: &str = "routing_reason";
 }
 
 /// The sparse index of requests whose staff email is not yet sent.

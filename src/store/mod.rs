@@ -5,6 +5,7 @@
 //! `lease_until` with the current time itself.
 
 mod answers;
+mod assignment;
 mod case_notes;
 mod console_lists;
 mod delivery;
@@ -21,6 +22,7 @@ mod review;
 mod summary;
 mod upgrade;
 
+pub use assignment::{Assigned, OpenAssignments, RoutingState};
 pub use case_notes::RequestDetail;
 pub use console_lists::{Fingerprint, PageCursor};
 pub use delivery::{ClaimedFallback, DeliveryRecord};

@@ -22,6 +22,8 @@ pub struct StoredRequest {
     pub first_contact_at: Option<DateTime<Utc>>,
     /// When its next reminder or escalation is due, while one is.
     pub reminder_due_at: Option<DateTime<Utc>>,
+    /// Why routing decided as it did, when it did.
+    pub routing_reason: Option<String>,
 }
 
 /// Reads a request item back into the domain types, as it was kept: without today's field rules
@@ -73,6 +75,7 @@ pub fn stored_request(key: &str, item: &Item) -> Result<StoredRequest, StoreErro
                 .and_then(Language::from_tag)
                 .unwrap_or_default(),
             answers: super::answers::read_answers(item, attr::ANSWERS),
+            assignee: reader.optional_string(attr::ASSIGNEE).map(str::to_owned),
         },
         notify_status,
         attempts: u32::try_from(reader.number(attr::NOTIFY_ATTEMPTS).unwrap_or(0)).unwrap_or(0),
@@ -91,6 +94,9 @@ pub fn stored_request(key: &str, item: &Item) -> Result<StoredRequest, StoreErro
             .optional_string(attr::REMINDER_QUEUE)
             .and_then(|_| reader.number(attr::REMINDER_DUE_AT).ok())
             .and_then(DateTime::from_timestamp_millis),
+        routing_reason: reader
+            .optional_string(attr::ROUTING_REASON)
+            .map(str::to_owned),
     })
 }
 

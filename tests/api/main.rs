@@ -34,6 +34,7 @@ mod replies;
 mod resend;
 mod retry;
 mod review;
+mod routing;
 mod runtime_api;
 mod schedule;
 mod secrets;

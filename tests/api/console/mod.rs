@@ -8,6 +8,7 @@ mod navigation;
 mod pages;
 mod sessions;
 mod operator;
+mod routing;
 mod staff;
 
 use crate::helpers::{RequestSpec, SoftPasskey, TestApp, TestResponse};
