@@ -76,31 +76,36 @@ pub async fn assign(
 }
 
 /// Who the request is assigned to, why, and the choices this visitor has to change it.
-pub async fn assignment_of(
-    console: &Console,
+pub fn assignment_of(
     visitor: &Visitor,
     stored: &StoredRequest,
-    names: &std::collections::HashMap<String, String>,
-) -> Result<Assignment, ConsoleError> {
+    members: &[crate::staff::Member],
+) -> Assignment {
     let current = stored.received.assignee.as_deref();
     let mut choices = Vec::new();
     if visitor.member.role.sees_every_request() {
         choices.push(("nobody".to_owned(), String::new(), current.is_none()));
-        for member in console.staff.members().await? {
+        for member in members {
             if member.active() && member.role == crate::staff::Role::Clinician {
                 let id = member.id.to_string();
                 let chosen = current == Some(id.as_str());
-                choices.push((id, member.name, chosen));
+                choices.push((id, member.name.clone(), chosen));
             }
         }
     }
-    Ok(Assignment {
-        assignee: current.map(|id| names.get(id).cloned().unwrap_or_else(|| id.to_owned())),
+    let name_of = |id: &str| {
+        members
+            .iter()
+            .find(|m| m.id.to_string() == id)
+            .map(|m| m.name.clone())
+    };
+    Assignment {
+        assignee: current.map(|id| name_of(id).unwrap_or_else(|| id.to_owned())),
         reason: stored.routing_reason.clone(),
         choices,
         hand_back: current == Some(visitor.member.id.to_string().as_str())
             && !visitor.member.role.sees_every_request(),
-    })
+    }
 }
 
 impl From<RoutingError> for ConsoleError {

@@ -43,7 +43,13 @@ pub async fn show(
         .log
         .read(&LogQuery::Request(id), app.now(), 50)
         .await?;
-    let names = names_of(console).await?;
+    // One read of the staff: the names in the history, notes and *Viewed by*, and the choices
+    // of the assignment.
+    let members = console.staff.members().await?;
+    let names: std::collections::HashMap<String, String> = members
+        .iter()
+        .map(|m| (m.id.to_string(), m.name.clone()))
+        .collect();
     let t = console.texts(app);
     let status = if problems.is_empty() {
         StatusCode::OK
@@ -119,7 +125,7 @@ pub async fn show(
             .unwrap_or_default()
             .to_owned(),
         note_error: problems.first().map(|(_, m)| m.clone()),
-        assignment: super::assignment::assignment_of(console, visitor, &stored, &names).await?,
+        assignment: super::assignment::assignment_of(visitor, &stored, &members),
         viewed_by: viewed
             .iter()
             .map(|e| {
