@@ -48,6 +48,9 @@ export CONSULTATION_STANDIN_RECORDING="$STATE/standin-recording.jsonl"
 rm -f "$CONSULTATION_STANDIN_RECORDING"
 touch "$CONSULTATION_STANDIN_RECORDING"
 
+# The webhook receiver of the tests verifies each delivery with the Standard Webhooks library.
+export CONSULTATION_PYTHON="$VENV/bin/python"
+
 # The binary under a moved clock (the scheduled run days later, a lease run out).
 CONSULTATION_FAKETIME_LIB="$(faketime_library)"
 export CONSULTATION_FAKETIME_LIB

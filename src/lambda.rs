@@ -4,6 +4,7 @@
 //! - EventBridge Scheduler, every five minutes: `{"action": "scheduled_run", "heartbeat_url":
 //!   …}` (the scheduled run; `retry_notifications`, its name before, is still accepted, so a stack
 //!   deployed before keeps working until its next deploy);
+//! - EventBridge Scheduler, every minute: `{"action": "send_webhooks"}` (the webhooks due);
 //! - SES receiving, with `REPLY_TRACKING_DOMAIN`: the receipt event of a reply to a staff email;
 //! - EventBridge: SES's events about the emails the function sent (`source` `aws.ses`);
 //! - API Gateway HTTP API (payload 2.0): every request.
@@ -53,6 +54,9 @@ pub struct ScheduledAction {
 pub enum ActionName {
     #[serde(rename = "scheduled_run", alias = "retry_notifications")]
     ScheduledRun,
+    /// Every minute: the webhooks due (first attempts within a minute of their change).
+    #[serde(rename = "send_webhooks")]
+    SendWebhooks,
 }
 
 /// The function as one instance runs it: the app built at cold start, and the staff console,
@@ -89,6 +93,13 @@ pub async fn dispatch(
     let app = &function.app;
     let LambdaEvent { payload, context } = event;
     match payload {
+        Invocation::Scheduled(ScheduledAction {
+            action: ActionName::SendWebhooks,
+            ..
+        }) => {
+            let deadline = Deadline::of(&context);
+            Ok(crate::scheduled_run::webhooks::send_now(app, deadline).await)
+        }
         Invocation::Scheduled(action) => {
             let deadline = Deadline::of(&context);
             let url = action.heartbeat_url.as_deref();

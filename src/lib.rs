@@ -21,6 +21,7 @@ pub mod routing;
 pub mod delivery;
 pub mod follow_up;
 pub mod heartbeat;
+pub mod webhooks;
 pub mod staff;
 pub mod access_log;
 pub mod notify;

@@ -7,6 +7,7 @@ use crate::access_log::Action;
 use crate::app::App;
 use crate::domain::{Actor, EmailAddress, FollowUpState, SubmissionId};
 use crate::store::{StoreError, StoredRequest, rfc3339};
+use crate::webhooks::{EventType, Subject};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::io::Write;
 
@@ -15,6 +16,7 @@ pub mod export;
 mod operator_log;
 pub mod profile;
 mod staff;
+mod webhooks;
 
 pub use access_log::LogFilter;
 pub use export::{COLUMNS, ExportFormat, csv_safe};
@@ -34,6 +36,8 @@ pub enum AdminError {
     NotFound(String),
     #[error(transparent)]
     Staff(#[from] crate::staff::StaffError),
+    #[error(transparent)]
+    Webhook(#[from] crate::webhooks::WebhookChange),
 }
 
 /// A `--since` value: a date (`2026-11-01`, midnight UTC) or an RFC 3339 time.
@@ -290,11 +294,19 @@ impl<'a> Admin<'a> {
         id: &str,
         state: FollowUpState,
     ) -> Result<FollowUpState, AdminError> {
+        let (id, now) = (parse_id(id)?, Utc::now());
+        let subject = crate::webhooks::Subject::Stored {
+            id,
+            follow_up: Some(state),
+            assignee: None,
+        };
+        let event = crate::webhooks::EventType::FollowUpChanged;
+        let outbox = self.app.webhooks().outbox(event, now, subject).await;
         self.app
             .store()
-            .set_follow_up(parse_id(id)?, state, Utc::now(), &Actor::Operator)
+            .set_follow_up(id, state, now, &Actor::Operator, &outbox)
             .await?
-            .ok_or_else(|| AdminError::NotFound(id.to_owned()))
+            .ok_or_else(|| AdminError::NotFound(id.to_string()))
     }
 
     /// Hands every `failed` staff email back to the retry path at once (after fixing SES), with a
@@ -340,7 +352,22 @@ impl<'a> Admin<'a> {
             .iter()
             .filter_map(|k| crate::store::item::request_id_of_key(k));
         self.record(Action::Erased, requests).await?;
-        self.delete(&keys, None, "erased", progress).await
+        // Each request with its `request.erased`, in one transaction; the rest by key.
+        let mut erased = 0;
+        let mut rest = Vec::new();
+        for key in keys {
+            let Some(id) = crate::store::item::request_id_of_key(&key) else {
+                rest.push(key);
+                continue;
+            };
+            let (event, subject) = (EventType::Erased, Subject::Erased(id));
+            let outbox = self.app.webhooks().outbox(event, Utc::now(), subject).await;
+            if self.app.store().erase_request(id, &outbox).await? {
+                erased += 1;
+                reporter(progress, "erased")(erased);
+            }
+        }
+        Ok(erased + self.delete(&rest, None, "erased", progress).await?)
     }
 
     /// Deletes every item whose `expires_at` has passed.

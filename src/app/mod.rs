@@ -30,6 +30,7 @@ use crate::staff::Staff;
 use crate::store::{DuplicateGuard, InsertOutcome, RateLimit, Store, StoreError};
 use crate::tls::HttpsClient;
 use crate::turnstile::{Challenge, TurnstileVerifier};
+use crate::webhooks::Webhooks;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -49,6 +50,7 @@ pub struct App {
     https: Option<HttpsClient>,
     /// Routing among clinicians: with the staff console, whose table lists them.
     routing: Option<Routing>,
+    webhooks: Arc<Webhooks>,
 }
 
 /// What a thank-you adds for the person, by its stable code.
@@ -138,9 +140,20 @@ impl App {
         if let Some(staff) = &staff {
             delivery = delivery.with_staff(staff.clone(), config.notify_front_desk_on_assigned);
         }
-        let routing = staff.map(|staff| Routing::new(staff, store.clone()));
+        let webhooks = Arc::new(Webhooks::new(
+            store.clone(),
+            staff.clone(),
+            config
+                .console
+                .as_ref()
+                .map(|console| format!("{}{}", console.base, console.base_path)),
+            aws_sdk_secretsmanager::Client::new(sdk),
+            config.webhooks_allow_local_http,
+        ));
+        let routing = staff.map(|staff| Routing::new(staff, store.clone(), webhooks.clone()));
         Self {
             routing,
+            webhooks,
             config,
             dynamodb,
             store,
@@ -195,6 +208,11 @@ impl App {
 
     pub fn delivery(&self) -> &Delivery {
         &self.delivery
+    }
+
+    /// The practice's webhooks: what a change owes them, and sending it.
+    pub fn webhooks(&self) -> &Webhooks {
+        &self.webhooks
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -258,6 +276,7 @@ impl App {
                 .follow_up
                 .due_at(received.received_at, received.urgent, Reminder::Staff)
         });
+        let outbox = self.received_outbox(&received, followed_up, deadline).await;
         let insert = self.store.insert_request(
             &received,
             &guard,
@@ -265,6 +284,7 @@ impl App {
             now,
             deadline.claim_until(now),
             first_reminder_at,
+            &outbox,
         );
         let inserted = deadline
             .within(insert)

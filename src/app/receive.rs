@@ -1,9 +1,13 @@
 //! Receiving a request: what the service adds to what the person wrote.
 
 use super::App;
+use crate::deadline::Deadline;
 use crate::domain::{
-    HoldReason, Language, ParsedSubmission, ReceivedRequest, SubmissionId, Verification,
+    FollowUpState, HoldReason, Language, ParsedSubmission, ReceivedRequest, SubmissionId,
+    Verification,
 };
+use crate::store::Outbox;
+use crate::webhooks::{EventType, Subject};
 use chrono::{DateTime, Duration, Utc};
 
 impl App {
@@ -74,5 +78,44 @@ impl App {
             .public_base_url
             .clone()
             .or_else(|| domain_name.map(|domain| format!("https://{domain}")))
+    }
+}
+
+/// The most a person's answer waits for the webhooks' endpoints to be read.
+const OUTBOX_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl App {
+    /// The `request.received` a request owes the webhooks, written with it (a held one's comes
+    /// when it is released). Read within the person's time: a slow read never holds their
+    /// answer, and then the request is stored without it (`webhook_outbox_failed`).
+    pub(super) async fn received_outbox(
+        &self,
+        received: &ReceivedRequest,
+        followed_up: bool,
+        deadline: Deadline,
+    ) -> Outbox {
+        if !followed_up {
+            return Outbox::default();
+        }
+        let subject = Subject::Request(received, Some(FollowUpState::New));
+        let outbox = self
+            .webhooks
+            .outbox(EventType::Received, received.received_at, subject);
+        match deadline
+            .within(tokio::time::timeout(OUTBOX_BUDGET, outbox))
+            .await
+            .and_then(Result::ok)
+        {
+            Some(outbox) => outbox,
+            None => {
+                tracing::error!(
+                    event = "webhook_outbox_failed",
+                    event_type = "request.received",
+                    error = "out of time",
+                    "the request is stored without its webhook deliveries"
+                );
+                Outbox::default()
+            }
+        }
     }
 }

@@ -4,10 +4,11 @@
 //! kept `RETENTION_DAYS` from receipt.
 
 use super::App;
-use crate::domain::Reminder;
 use crate::domain::SubmissionId;
+use crate::domain::{FollowUpState, Reminder};
 use crate::follow_up::LinkError;
 use crate::store::{Released, StoreError};
+use crate::webhooks::{EventType, Subject};
 use chrono::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,9 +53,14 @@ pub async fn release_now(app: &App, id: SubmissionId) -> Result<Released, StoreE
         .due_at(now, received.urgent, Reminder::Staff);
     let expires_at =
         received.received_at + Duration::days(i64::from(app.config().retention_days.get()));
+    let subject = Subject::Request(received, Some(FollowUpState::New));
+    let outbox = app
+        .webhooks()
+        .outbox(EventType::Received, now, subject)
+        .await;
     let released = app
         .store()
-        .release_held(id, now, first_reminder_at, expires_at)
+        .release_held(id, now, first_reminder_at, expires_at, &outbox)
         .await?;
     match released {
         Released::Now => {

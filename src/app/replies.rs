@@ -11,6 +11,7 @@ use crate::domain::FollowUpState;
 use crate::follow_up::reply_verdict::{ReplyVerdict, judge, sent_to};
 use crate::follow_up::request_of;
 use crate::store::StoreError;
+use crate::webhooks::{EventType, Subject};
 use aws_lambda_events::ses::SimpleEmailEvent;
 
 /// What one receipt event did: the answer to its invocation.
@@ -71,7 +72,16 @@ pub async fn record(app: &App, event: SimpleEmailEvent) -> Result<ReplyReport, S
         );
     }
     let at = ses.receipt.timestamp;
-    match app.store().record_reply(id, at).await? {
+    let subject = Subject::Stored {
+        id,
+        follow_up: Some(FollowUpState::Contacted),
+        assignee: None,
+    };
+    let outbox = app
+        .webhooks()
+        .outbox(EventType::FollowUpChanged, at, subject)
+        .await;
+    match app.store().record_reply(id, at, &outbox).await? {
         true => {
             let waited = (at - id.time()).num_seconds().max(0);
             tracing::info!(event = "follow_up_recorded", submission_id = %id, state = FollowUpState::Contacted.as_str(), via = "reply", time_to_first_contact_seconds = waited, "a reply to the person recorded first contact");

@@ -3,6 +3,8 @@
 use clap::{Parser, Subcommand, ValueEnum};
 #[path = "admin_cli/staff.rs"]
 mod staff_cli;
+#[path = "admin_cli/webhooks.rs"]
+mod webhooks_cli;
 
 use consultation_form::access_log::AccessLog;
 use consultation_form::admin::{
@@ -21,7 +23,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Operator tools for consultation requests: list, show, export, resend, erase, purge, staff,
-/// access-log, doctor.
+/// webhooks, access-log, doctor.
 ///
 /// Finds its stack by name (--stack, default consultation-form): the stack's outputs and the
 /// function's environment, so it needs only AWS credentials (the stack's FrontDeskPolicy or
@@ -108,6 +110,12 @@ enum Command {
     Staff {
         #[command(subcommand)]
         command: staff_cli::StaffCommand,
+    },
+    /// The practice's other systems: signed webhooks and Slack or Teams pings (no personal
+    /// data): add, list, remove, test, replay.
+    Webhooks {
+        #[command(subcommand)]
+        command: webhooks_cli::WebhooksCommand,
     },
     /// Read the access log: who saw or changed which request, newest first.
     AccessLog {
@@ -219,7 +227,12 @@ async fn main() -> ExitCode {
             }
         }
     }
-    match run(cli.command, &admin).await {
+    // Endpoint secrets are named after the stack, which the function's grant is scoped to.
+    let secret_prefix = match stack.name.as_str() {
+        "" => DEFAULT_STACK.to_owned(),
+        name => name.to_owned(),
+    };
+    match run(cli.command, &admin, &secret_prefix).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("consultation-admin: {error}");
@@ -228,7 +241,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
+async fn run(command: Command, admin: &Admin<'_>, secret_prefix: &str) -> Result<(), AdminError> {
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr();
     match command {
@@ -318,6 +331,9 @@ async fn run(command: Command, admin: &Admin<'_>) -> Result<(), AdminError> {
         Command::PurgeExpired => {
             let count = admin.purge_expired(chrono::Utc::now(), &mut stderr).await?;
             writeln!(stdout, "purged {count} expired item(s)")?;
+        }
+        Command::Webhooks { command } => {
+            webhooks_cli::run(admin, command, secret_prefix, &mut stdout, &mut stderr).await?
         }
         Command::Staff { command } => {
             staff_cli::run(admin, command, &mut stdout, &mut stderr).await?

@@ -92,6 +92,8 @@ pub struct Config {
     pub staff_email_content: StaffEmailContent,
     /// `NOTIFY_FRONT_DESK_ON_ASSIGNED`: `NOTIFY_TO` gets a copy of an assigned request's email.
     pub notify_front_desk_on_assigned: bool,
+    /// `WEBHOOKS_ALLOW_LOCAL_HTTP` (tests only): webhooks may go to `http://127.0.0.1`.
+    pub webhooks_allow_local_http: bool,
     /// The staff console; `None` without `STAFF_BASE_URL`.
     pub console: Option<ConsoleConfig>,
     /// The access log's table; `None` without `ACCESS_LOG_TABLE_NAME`.
@@ -274,6 +276,7 @@ impl Config {
             catalogues: Arc::new(Catalogues::new()),
             staff_email_content,
             notify_front_desk_on_assigned: env.required(&NOTIFY_FRONT_DESK_ON_ASSIGNED)?,
+            webhooks_allow_local_http: env.required(&WEBHOOKS_ALLOW_LOCAL_HTTP)?,
             console,
             access_log: console_vars::access_log(env)?,
         })

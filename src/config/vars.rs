@@ -186,7 +186,16 @@ pub static VARIABLES: &[&dyn Declared] = &[
     &STAFF_TABLE_NAME,
     &ACCESS_LOG_TABLE_NAME,
     &ACCESS_LOG_DAYS,
+    &WEBHOOKS_ALLOW_LOCAL_HTTP,
 ];
+
+/// Lets a webhook go to `http://127.0.0.1` (a local test's receiver). The template never sets
+/// it: deployed, a webhook goes only to `https` on port 443 at a public address.
+pub const WEBHOOKS_ALLOW_LOCAL_HTTP: Var<bool> =
+    var("WEBHOOKS_ALLOW_LOCAL_HTTP", Default("false"), boolean);
+
+/// The variables only a local run sets, never the template.
+pub const TEST_ONLY_VARIABLES: [&str; 1] = ["WEBHOOKS_ALLOW_LOCAL_HTTP"];
 
 fn time_zone(name: &str) -> Result<Tz, String> {
     name.parse()

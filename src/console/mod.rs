@@ -16,6 +16,7 @@ mod ceremonies;
 mod held;
 mod pages;
 mod profile;
+mod records;
 mod request;
 mod request_page;
 mod requests;
@@ -221,8 +222,8 @@ async fn signed_in(
         Route::FollowUp(id) => request_page::follow_up(app, console, req, visitor, *id).await,
         Route::Note(id) => request_page::note(app, console, req, visitor, *id).await,
         Route::Assign(id) => assignment::assign(app, console, req, visitor, *id).await,
-        Route::Erase(id) => request_page::erase(app, console, req, visitor, *id).await,
-        Route::Export(id) => request_page::export(app, console, req, visitor, *id).await,
+        Route::Erase(id) => records::erase(app, console, req, visitor, *id).await,
+        Route::Export(id) => records::export(app, console, req, visitor, *id).await,
         Route::Held => held::list(app, console, req, visitor).await,
         Route::Release(id) => held::release(app, console, req, visitor, *id).await,
         Route::Account => account::show(app, console, req, visitor, None).await,

@@ -1,6 +1,6 @@
 //! One request: every field, SES's word on the staff email, the follow-up history and its
 //! buttons (the same record and reminder rule as the email's links), the notes, *Viewed by* (its
-//! access log), and for admins export and erase after a recent passkey check.
+//! access log), and for admins export and erase (`records.rs`).
 
 use super::access::may_see;
 use super::access::{self, Visitor};
@@ -16,7 +16,7 @@ use crate::domain::{
 };
 use crate::follow_up::{FollowUpError, RecordError, record_state};
 use crate::store::{RequestDetail, StoredRequest};
-use lambda_http::http::{HeaderValue, StatusCode, header};
+use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 
 /// The request's page; `problems` for a note that was refused (shown with the error summary).
@@ -277,7 +277,7 @@ pub async fn follow_up(
     )
     .await?;
     let by = crate::domain::Actor::Staff(visitor.member.id.to_string());
-    match record_state(app.store(), id, state, app.now(), &by).await {
+    match record_state(app.store(), app.webhooks(), id, state, app.now(), &by).await {
         Ok(()) => Ok(pages::see_other(
             &console.link(&format!("/staff/requests/{id}")),
         )),
@@ -319,69 +319,6 @@ pub async fn note(
     Ok(pages::see_other(
         &console.link(&format!("/staff/requests/{id}#notes-heading")),
     ))
-}
-
-pub async fn erase(
-    app: &App,
-    console: &Console,
-    req: &ConsoleRequest,
-    visitor: &Visitor,
-    id: SubmissionId,
-) -> Result<Response<Body>, ConsoleError> {
-    admin_stepped_up(app, console, visitor, id)?;
-    if req.field("confirm") != Some("yes") {
-        return show(app, console, req, visitor, id, Vec::new()).await;
-    }
-    access::log_about(app, console, req, visitor, Action::Erased, id).await?;
-    if !app.store().erase_request(id).await? {
-        return Err(ConsoleError::Erased);
-    }
-    tracing::info!(event = "request_erased", submission_id = %id, by = "console", "a request was erased from the console");
-    Ok(pages::see_other(&console.link("/staff/requests")))
-}
-
-pub async fn export(
-    app: &App,
-    console: &Console,
-    req: &ConsoleRequest,
-    visitor: &Visitor,
-    id: SubmissionId,
-) -> Result<Response<Body>, ConsoleError> {
-    admin_stepped_up(app, console, visitor, id)?;
-    let detail = app
-        .store()
-        .request_detail(id)
-        .await?
-        .ok_or(ConsoleError::Erased)?;
-    access::log_about(app, console, req, visitor, Action::Exported, id).await?;
-    let body = crate::admin::export::json_of(&detail.stored);
-    let mut response = pages::json(StatusCode::OK, &body);
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"request-{id}.json\""))
-    {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
-}
-
-/// Erase and export: an admin, with a passkey check in the last 5 minutes (else the step-up
-/// page, which returns to the request).
-fn admin_stepped_up(
-    app: &App,
-    console: &Console,
-    visitor: &Visitor,
-    id: SubmissionId,
-) -> Result<(), ConsoleError> {
-    if !visitor.is_admin() {
-        return Err(ConsoleError::Forbidden);
-    }
-    if !visitor.stepped_up(app.now()) {
-        return Err(ConsoleError::StepUp(
-            console.link(&format!("/staff/requests/{id}")),
-        ));
-    }
-    Ok(())
 }
 
 async fn visible_or_erased(

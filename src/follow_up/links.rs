@@ -5,6 +5,7 @@
 use crate::domain::{Actor, FollowUpState, SubmissionId};
 use crate::signing::{FollowUpKey, Purpose, from_hex, to_hex};
 use crate::store::{Store, StoreError};
+use crate::webhooks::{EventType, Subject, Webhooks};
 use chrono::{DateTime, Duration, Utc};
 
 /// How long a link in an email works, counted from when that email was sent: a link in an
@@ -38,6 +39,7 @@ pub enum FollowUpError {
 /// measures time to first contact.
 pub async fn record(
     store: &Store,
+    webhooks: &Webhooks,
     key: Option<&FollowUpKey>,
     id: SubmissionId,
     state: FollowUpState,
@@ -48,20 +50,29 @@ pub async fn record(
         .verify(id, state, token, now)
         .await
         .map_err(FollowUpError::from)?;
-    record_state(store, id, state, now, &Actor::EmailLink).await
+    record_state(store, webhooks, id, state, now, &Actor::EmailLink).await
 }
 
 /// Records `state` for a request, by whoever: the email's links and the console's buttons alike
 /// (one history, one reminder rule), and logs the line that measures time to first contact.
 pub async fn record_state(
     store: &Store,
+    webhooks: &Webhooks,
     id: SubmissionId,
     state: FollowUpState,
     now: DateTime<Utc>,
     by: &Actor,
 ) -> Result<(), RecordError> {
+    let subject = Subject::Stored {
+        id,
+        follow_up: Some(state),
+        assignee: None,
+    };
+    let outbox = webhooks
+        .outbox(EventType::FollowUpChanged, now, subject)
+        .await;
     let previous = store
-        .set_follow_up(id, state, now, by)
+        .set_follow_up(id, state, now, by, &outbox)
         .await?
         .ok_or(FollowUpError::UnknownRequest)?;
     let first_contact = (previous == FollowUpState::New && state != FollowUpState::New)

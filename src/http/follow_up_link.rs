@@ -61,7 +61,17 @@ pub async fn answer(
         }
         Method::POST => {
             let (state, token) = link_fields(inbound.raw_body).ok_or_else(refused)?;
-            match record(app.store(), key, id, state, &token, app.now()).await {
+            match record(
+                app.store(),
+                app.webhooks(),
+                key,
+                id,
+                state,
+                &token,
+                app.now(),
+            )
+            .await
+            {
                 Ok(()) => {}
                 Err(RecordError::Refused(FollowUpError::UnknownRequest)) => {
                     return Err(RequestError::FollowUpUnknown);

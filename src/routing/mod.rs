@@ -15,8 +15,10 @@ use crate::domain::{Actor, KeptAnswer, SubmissionId};
 use crate::questions::{QuestionSet, compiled};
 use crate::staff::{Member, Role, Staff, StaffError};
 use crate::store::{Assigned, Store, StoreError};
+use crate::webhooks::{EventType, Subject, Webhooks};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How many times an assignment is decided again after colliding with another: enough for a
@@ -34,20 +36,40 @@ pub enum RoutingError {
 }
 
 /// Routing, over the staff table (the clinicians) and the requests' table.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Routing {
     staff: Staff,
     store: Store,
     questions: &'static QuestionSet,
+    /// Each assignment's `request.assigned`, written with it.
+    webhooks: Arc<Webhooks>,
 }
 
 impl Routing {
-    pub fn new(staff: Staff, store: Store) -> Self {
+    pub fn new(staff: Staff, store: Store, webhooks: Arc<Webhooks>) -> Self {
         Self {
             staff,
             store,
             questions: compiled(),
+            webhooks,
         }
+    }
+
+    /// The `request.assigned` an assignment of `id` to `to` (or to nobody) owes the webhooks.
+    async fn announce(
+        &self,
+        id: SubmissionId,
+        to: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> crate::store::Outbox {
+        let subject = Subject::Stored {
+            id,
+            follow_up: None,
+            assignee: Some(to),
+        };
+        self.webhooks
+            .outbox(EventType::Assigned, now, subject)
+            .await
     }
 
     pub fn staff(&self) -> &Staff {
@@ -103,6 +125,12 @@ impl Routing {
             let Some(decision) = decide(answers, self.questions, &clinicians) else {
                 return Ok(None);
             };
+            // Routed to nobody, the request stays with the front desk, as `request.received`
+            // said: no event.
+            let outbox = match decision.assignee.as_deref() {
+                Some(to) => self.announce(id, Some(to), now).await,
+                None => crate::store::Outbox::default(),
+            };
             let outcome = self
                 .store
                 .assign(
@@ -113,6 +141,7 @@ impl Routing {
                     &state,
                     &Actor::Routing,
                     now,
+                    &outbox,
                 )
                 .await?;
             match outcome {
@@ -139,9 +168,10 @@ impl Routing {
     ) -> Result<bool, RoutingError> {
         for attempt in 0..ATTEMPTS {
             let state = self.store.routing_state().await?;
+            let outbox = self.announce(id, to, now).await;
             match self
                 .store
-                .assign(id, from, to, None, &state, by, now)
+                .assign(id, from, to, None, &state, by, now, &outbox)
                 .await?
             {
                 Assigned::Done => return Ok(true),

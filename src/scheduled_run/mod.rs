@@ -1,7 +1,7 @@
 //! The scheduled run: EventBridge Scheduler invokes the function every five minutes with
 //! `{"action": "scheduled_run"}`. Its steps, in the contract's order, each one function of the
 //! same shape ([`Step::run`]): staff notifications still pending, then fallbacks, then reminders
-//! and escalations (each oldest due first), then the review digest and the weekly summary, then
+//! and escalations (each oldest due first), then the webhooks due, then the review digest and the weekly summary, then
 //! the daily checks (the heartbeat's probe, the quiet form, doctor's test email), and last the
 //! one-time upgrade of older requests for the console. Each reads only
 //! what is due and stops starting work before the invocation's deadline, leaving the rest to the
@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod reminders;
 pub mod review_digest;
 pub mod upgrade;
+pub mod webhooks;
 pub mod weekly_summary;
 
 pub use daily_checks::DailyReport;
@@ -55,6 +56,8 @@ pub enum Step {
     Notifications,
     Fallbacks,
     Reminders,
+    /// The practice's webhooks due (every minute on their own schedule too).
+    Webhooks,
     ReviewDigest,
     WeeklySummary,
     DailyChecks,
@@ -64,10 +67,11 @@ pub enum Step {
 
 impl Step {
     /// The contract's order.
-    pub const IN_ORDER: [Step; 7] = [
+    pub const IN_ORDER: [Step; 8] = [
         Step::Notifications,
         Step::Fallbacks,
         Step::Reminders,
+        Step::Webhooks,
         Step::ReviewDigest,
         Step::WeeklySummary,
         Step::DailyChecks,
@@ -79,6 +83,7 @@ impl Step {
             Step::Notifications => "notifications",
             Step::Fallbacks => "fallbacks",
             Step::Reminders => "reminders",
+            Step::Webhooks => "webhooks",
             Step::ReviewDigest => "review_digest_sent",
             Step::WeeklySummary => "weekly_summary_sent",
             Step::DailyChecks => "daily_checks",
@@ -95,6 +100,7 @@ impl Step {
             Step::Notifications => json(notifications::run(run).await?),
             Step::Fallbacks => json(fallbacks::run(run).await?),
             Step::Reminders => json(reminders::run(run).await?),
+            Step::Webhooks => json(webhooks::run(run).await?),
             Step::ReviewDigest => json(review_digest::run(run).await?),
             Step::WeeklySummary => json(weekly_summary::run(run).await?),
             Step::DailyChecks => json(daily_checks::run(run).await?),

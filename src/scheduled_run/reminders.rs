@@ -9,9 +9,11 @@ use super::Run;
 use crate::deadline::Deadline;
 use crate::delivery::Delivery;
 use crate::domain::ReceivedRequest;
-use crate::domain::Reminder;
+use crate::domain::{FollowUpState, Reminder};
 use crate::notify::{EmailKind, render};
+use crate::store::Outbox;
 use crate::store::{DueReminder, StoreError};
+use crate::webhooks::{EventType, Subject, Webhooks};
 use chrono::{DateTime, Utc};
 
 /// The most due reminders one run reads; what is left waits for the next run, five minutes on.
@@ -32,10 +34,14 @@ pub struct ReminderReport {
 
 /// Sends the reminders and escalations that are due, while the invocation has time.
 pub async fn run(run: &Run<'_>) -> Result<ReminderReport, StoreError> {
-    send(run.app.delivery(), run.deadline).await
+    send(run.app.delivery(), run.app.webhooks(), run.deadline).await
 }
 
-async fn send(delivery: &Delivery, deadline: Deadline) -> Result<ReminderReport, StoreError> {
+async fn send(
+    delivery: &Delivery,
+    webhooks: &Webhooks,
+    deadline: Deadline,
+) -> Result<ReminderReport, StoreError> {
     let stop_at = deadline.stop_at(delivery.now());
     let (due, unreadable) = delivery
         .store()
@@ -54,7 +60,7 @@ async fn send(delivery: &Delivery, deadline: Deadline) -> Result<ReminderReport,
             report.postponed += 1;
             continue;
         }
-        match remind(delivery, &due, deadline.claim_until(now)).await {
+        match remind(delivery, webhooks, &due, deadline.claim_until(now)).await {
             Reminded::Sent => match due.reminder {
                 Reminder::Staff => report.reminded += 1,
                 Reminder::Escalation => report.escalated += 1,
@@ -68,7 +74,12 @@ async fn send(delivery: &Delivery, deadline: Deadline) -> Result<ReminderReport,
 
 /// Claims and sends one due reminder, then queues the next one (the escalation, when
 /// `ESCALATE_TO` is set) or takes the request out of the queue.
-async fn remind(delivery: &Delivery, due: &DueReminder, lease_until: DateTime<Utc>) -> Reminded {
+async fn remind(
+    delivery: &Delivery,
+    webhooks: &Webhooks,
+    due: &DueReminder,
+    lease_until: DateTime<Utc>,
+) -> Reminded {
     let received = &due.stored.received;
     let (id, reminder) = (received.id, due.reminder);
     match delivery
@@ -105,9 +116,18 @@ async fn remind(delivery: &Delivery, due: &DueReminder, lease_until: DateTime<Ut
             );
             (Reminder::Escalation, at)
         });
+    // The first reminder is when a request becomes overdue: `request.overdue`, once.
+    let outbox = match reminder {
+        Reminder::Staff => {
+            let subject = Subject::Request(received, Some(FollowUpState::New));
+            let now = delivery.now();
+            webhooks.outbox(EventType::Overdue, now, subject).await
+        }
+        Reminder::Escalation => Outbox::default(),
+    };
     if let Err(error) = delivery
         .store()
-        .complete_reminder(id, reminder, delivery.now(), next)
+        .complete_reminder(id, reminder, delivery.now(), next, &outbox)
         .await
     {
         // Its lease lapses and a later run may send it once more: at least once, never none.

@@ -11,9 +11,11 @@
 
 mod keys;
 mod purpose;
+mod webhook;
 
 pub use keys::{ClientHashKey, FollowUpKey, HeartbeatKey};
 pub use purpose::Purpose;
+pub use webhook::{WebhookSecret, WebhookSecretError};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

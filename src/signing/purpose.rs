@@ -27,6 +27,14 @@ pub enum Purpose<'a> {
         at: i64,
         body: &'a [u8],
     },
+    /// A webhook, by the Standard Webhooks specification: `<id>.<epoch seconds>.<body>`, exactly
+    /// (receivers check it with the specification's libraries). It carries no label of ours:
+    /// each endpoint has its own key, used for nothing else.
+    StandardWebhook {
+        id: &'a str,
+        timestamp: i64,
+        body: &'a [u8],
+    },
     /// A keyed fingerprint: the label, then each part with its length (8 bytes, big-endian)
     /// before it, so no two lists of parts sign the same bytes.
     Fingerprint {
@@ -52,6 +60,14 @@ impl Purpose<'_> {
             Purpose::Heartbeat { id, at, body } => {
                 let body_hash = hex::encode(Sha256::digest(body));
                 mac.update(format!("heartbeat\n{id}\n{at}\n{body_hash}").as_bytes());
+            }
+            Purpose::StandardWebhook {
+                id,
+                timestamp,
+                body,
+            } => {
+                mac.update(format!("{id}.{timestamp}.").as_bytes());
+                mac.update(body);
             }
             Purpose::Fingerprint { label, parts } => {
                 mac.update(label.as_bytes());

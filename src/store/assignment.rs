@@ -12,7 +12,6 @@ use super::case_notes::assignment_entry;
 use super::item::{Item, OPEN_INDEX, attr, n, request_id_of_key, s};
 use super::{Store, StoreError, dynamodb, rfc3339};
 use crate::domain::{Actor, FollowUpState, SubmissionId};
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -110,6 +109,7 @@ impl Store {
         seen: &RoutingState,
         by: &Actor,
         now: DateTime<Utc>,
+        outbox: &super::Outbox,
     ) -> Result<Assigned, StoreError> {
         let mut update = Update::builder()
             .table_name(&self.table_name)
@@ -155,34 +155,12 @@ impl Store {
         if let Some(staff) = to {
             items.push(self.state_write(seen, id, staff, now)?);
         }
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(Assigned::Done),
-            Err(error) => match error.as_service_error() {
-                Some(TransactWriteItemsError::TransactionCanceledException(canceled)) => {
-                    let codes: Vec<Option<&str>> = canceled
-                        .cancellation_reasons()
-                        .iter()
-                        .map(|r| r.code())
-                        .collect();
-                    if codes.first() == Some(&Some("ConditionalCheckFailed")) {
-                        Ok(Assigned::Refused)
-                    } else if codes.iter().any(|c| {
-                        matches!(c, Some("ConditionalCheckFailed" | "TransactionConflict"))
-                    }) {
-                        Ok(Assigned::Conflict)
-                    } else {
-                        Err(dynamodb("TransactWriteItems")(error))
-                    }
-                }
-                _ => Err(dynamodb("TransactWriteItems")(error)),
-            },
-        }
+        items.extend(outbox.puts(&self.table_name)?);
+        Ok(match self.transact(items).await? {
+            super::outbox::Written::Done => Assigned::Done,
+            super::outbox::Written::Refused => Assigned::Refused,
+            super::outbox::Written::Conflict => Assigned::Conflict,
+        })
     }
 
     /// The routing state's next version: this assignment added, the old ones forgotten.

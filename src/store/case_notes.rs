@@ -122,9 +122,16 @@ impl Store {
         }
     }
 
-    /// Deletes one request's item (an admin's erase of one request from the console); false
-    /// when it was gone already.
-    pub async fn erase_request(&self, id: SubmissionId) -> Result<bool, StoreError> {
+    /// Deletes one request's item (an admin's erase of one request, in the console or by the
+    /// operator tool), with its `request.erased`; false when it was gone already.
+    pub async fn erase_request(
+        &self,
+        id: SubmissionId,
+        outbox: &super::Outbox,
+    ) -> Result<bool, StoreError> {
+        if !outbox.is_empty() {
+            return self.delete_with(&request_key(id), outbox).await;
+        }
         let answer = self
             .client
             .delete_item()

@@ -5,7 +5,7 @@
 use super::item::{
     Item, OPEN_INDEX, REMINDER_DUE, REMINDERS_INDEX, attr, n, request_id_of_key, rfc3339, s,
 };
-use super::{Store, StoreError, StoredRequest, condition_failed, dynamodb};
+use super::{Outbox, Store, StoreError, StoredRequest, condition_failed, dynamodb};
 use crate::domain::{Actor, FollowUpState, Reminder, SubmissionId};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use chrono::{DateTime, Utc};
@@ -20,7 +20,11 @@ impl Store {
         state: FollowUpState,
         at: DateTime<Utc>,
         by: &Actor,
+        outbox: &Outbox,
     ) -> Result<Option<FollowUpState>, StoreError> {
+        if !outbox.is_empty() {
+            return self.set_follow_up_with(id, state, at, by, outbox).await;
+        }
         let update = self
             .follow_up_update(id, state, at, by)
             .condition_expression("attribute_exists(#state)")
@@ -38,19 +42,51 @@ impl Store {
         }
     }
 
+    /// [`Store::set_follow_up`] with the webhooks' deliveries: a transaction returns no old
+    /// state, so it is read first and the change made only from it. A state recorded again
+    /// (the same link pressed twice) changes nothing a receiver needs to hear.
+    async fn set_follow_up_with(
+        &self,
+        id: SubmissionId,
+        state: FollowUpState,
+        at: DateTime<Utc>,
+        by: &Actor,
+        outbox: &Outbox,
+    ) -> Result<Option<FollowUpState>, StoreError> {
+        for _ in 0..3 {
+            let Some((previous, _)) = self.get_request(id).await?.and_then(|r| r.follow_up) else {
+                return Ok(None);
+            };
+            let none = Outbox::default();
+            let deliveries = if previous == state { &none } else { outbox };
+            let update = self
+                .follow_up_update(id, state, at, by)
+                .condition_expression("#state = :seen")
+                .expression_attribute_values(":seen", s(previous.as_str()));
+            if self.update_with(update, deliveries).await? {
+                return Ok(Some(previous));
+            }
+        }
+        Err(StoreError::Unavailable(crate::aws::AwsError::other(
+            "DynamoDB",
+            "TransactWriteItems",
+            "the follow-up kept changing under this change",
+        )))
+    }
+
     /// Records `contacted` at `at` (a staff reply's time) only for a request still `new`: a reply
     /// never moves a request back. False when it was followed up already, or is gone.
     pub async fn record_reply(
         &self,
         id: SubmissionId,
         at: DateTime<Utc>,
+        outbox: &Outbox,
     ) -> Result<bool, StoreError> {
-        Self::claim(
-            self.follow_up_update(id, FollowUpState::Contacted, at, &Actor::Reply)
-                .condition_expression("#state = :new")
-                .expression_attribute_values(":new", s(FollowUpState::New.as_str())),
-        )
-        .await
+        let update = self
+            .follow_up_update(id, FollowUpState::Contacted, at, &Actor::Reply)
+            .condition_expression("#state = :new")
+            .expression_attribute_values(":new", s(FollowUpState::New.as_str()));
+        self.update_with(update, outbox).await
     }
 
     /// The update that records `state` at `at` by `by`, without its condition: the state, its
@@ -179,6 +215,7 @@ impl Store {
         reminder: Reminder,
         sent_at: DateTime<Utc>,
         next: Option<(Reminder, DateTime<Utc>)>,
+        outbox: &Outbox,
     ) -> Result<(), StoreError> {
         let mut update = self
             .update_request(id)
@@ -199,7 +236,7 @@ impl Store {
                 .expression_attribute_names("#queue", attr::REMINDER_QUEUE),
         };
         // Erased meanwhile: nothing to record, and nothing may come back.
-        Self::claim(update).await.map(|_| ())
+        self.update_with(update, outbox).await.map(|_| ())
     }
 
     /// Gives a reminder's claim back after its email could not be sent; the next run tries again.

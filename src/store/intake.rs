@@ -62,6 +62,7 @@ impl Store {
     ///
     /// With a rate limit, the client's counter is counted up in the same transaction, so only new,
     /// accepted requests count (a repeat never does) and concurrent requests cannot overshoot.
+    #[allow(clippy::too_many_arguments)]
     pub async fn insert_request(
         &self,
         received: &ReceivedRequest,
@@ -70,6 +71,7 @@ impl Store {
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         first_reminder_at: Option<DateTime<Utc>>,
+        outbox: &super::Outbox,
     ) -> Result<InsertOutcome, StoreError> {
         let hashes = (guard.email_hash.as_str(), guard.phone_hash.as_deref());
         let item = request_item(received, hashes, lease_until, first_reminder_at);
@@ -92,6 +94,8 @@ impl Store {
         let counter = rate_limit
             .map(|limit| self.counter_update(limit, now))
             .transpose()?;
+        // After the counter, whose place (third) the cancellation reasons are read by.
+        let deliveries = outbox.puts(&self.table_name)?;
 
         // Concurrent repeats cancel each other's transactions; the winner's record is then read.
         // Each attempt has its own client request token (the request's id and the attempt): when
@@ -108,6 +112,9 @@ impl Store {
             if let Some(counter) = &counter {
                 transaction = transaction
                     .transact_items(TransactWriteItem::builder().update(counter.clone()).build());
+            }
+            for delivery in &deliveries {
+                transaction = transaction.transact_items(delivery.clone());
             }
             let cancelled = match transaction.send().await {
                 Ok(_) => return Ok(InsertOutcome::Inserted),

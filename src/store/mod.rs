@@ -17,10 +17,12 @@ pub mod item;
 mod listing;
 mod notifications;
 mod operator;
+mod outbox;
 mod read;
 mod review;
 mod summary;
 mod upgrade;
+pub mod webhooks;
 
 pub use assignment::{Assigned, OpenAssignments, RoutingState};
 pub use case_notes::RequestDetail;
@@ -32,6 +34,7 @@ pub use heartbeat::ProbeState;
 pub use intake::{InsertOutcome, RateLimit};
 pub use item::{EMAIL_INDEX, OPEN_INDEX, PENDING_INDEX, attr, request_key, rfc3339, summary_key};
 pub use notifications::ClaimedNotification;
+pub use outbox::Outbox;
 pub use read::{StoredRequest, stored_request};
 pub use review::{DigestState, HeldEntry, Released};
 pub use summary::WeekEntry;
@@ -160,6 +163,24 @@ impl Store {
             .get_item()
             .table_name(&self.table_name)
             .key(attr::PK, item::s(key))
+            .send()
+            .await
+            .map_err(dynamodb("GetItem"))?;
+        Ok(answer.item)
+    }
+
+    /// One item by its partition key; `consistent` reads the latest write.
+    async fn get_item_by_key(
+        &self,
+        key: &str,
+        consistent: bool,
+    ) -> Result<Option<item::Item>, StoreError> {
+        let answer = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, item::s(key))
+            .consistent_read(consistent)
             .send()
             .await
             .map_err(dynamodb("GetItem"))?;

@@ -150,6 +150,7 @@ impl Store {
         now: DateTime<Utc>,
         first_reminder_at: DateTime<Utc>,
         expires_at: DateTime<Utc>,
+        outbox: &super::Outbox,
     ) -> Result<Released, StoreError> {
         let ordinary = self
             .release_update(id, now, expires_at)
@@ -183,7 +184,7 @@ impl Store {
             .expression_attribute_values(":due", s(REMINDER_DUE))
             .expression_attribute_values(":due_at", n(first_reminder_at.timestamp_millis()))
             .expression_attribute_values(":stage", s(Reminder::Staff.as_str()));
-        if Self::claim(ordinary).await? {
+        if self.update_with(ordinary, outbox).await? {
             return Ok(Released::Now);
         }
         let stop_holding = self
@@ -192,7 +193,8 @@ impl Store {
                 "SET #expires = :expires, #released = :now REMOVE #held, #held_queue",
             )
             .condition_expression("#held = :true");
-        if Self::claim(stop_holding).await? {
+        // Staff had it at once (an urgent hold): the webhooks hear of it now.
+        if self.update_with(stop_holding, outbox).await? {
             return Ok(Released::StoppedHolding);
         }
         Ok(match self.get_request(id).await? {

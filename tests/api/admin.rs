@@ -16,7 +16,9 @@ pub(crate) async fn admin(test: &TestApp, args: &[&str]) -> Output {
 /// that covers the command (the IAM coverage check holds each call to that policy).
 pub(crate) fn admin_command(test: &TestApp, args: &[&str]) -> tokio::process::Command {
     let key = match args.first().copied() {
-        Some("export" | "erase" | "purge-expired" | "staff" | "access-log") => RECORDS_ACCESS_KEY,
+        Some("export" | "erase" | "purge-expired" | "staff" | "webhooks" | "access-log") => {
+            RECORDS_ACCESS_KEY
+        }
         _ => FRONT_DESK_ACCESS_KEY,
     };
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_consultation-admin"));

@@ -238,6 +238,7 @@ fn there_is_an_alarm_for_each_way_a_request_can_be_lost() {
         "OldestPendingSeconds",
         "ApproximateNumberOfMessagesVisible",
         "FollowUpsOverdue",
+        "WebhookProblems",
     ] {
         assert!(alarms.contains(metric), "no alarm on {metric}");
     }
@@ -363,8 +364,21 @@ fn one_busy_client_cannot_use_up_the_stage_and_the_cost_is_capped() {
 fn a_schedule_runs_the_retry_path_at_least_every_15_minutes() {
     let template = template();
     let schedules = resources_of_type(&template, "AWS::Scheduler::Schedule");
-    assert_eq!(schedules.len(), 1);
-    let props = &schedules[0].1["Properties"];
+    assert_eq!(schedules.len(), 2);
+    let (_, minute) = schedules
+        .iter()
+        .find(|(name, _)| *name == "WebhookSchedule")
+        .expect("the webhooks' schedule");
+    assert_eq!(minute["Properties"]["ScheduleExpression"], "rate(1 minute)");
+    assert_eq!(
+        minute["Properties"]["Target"]["Input"],
+        r#"{"action": "send_webhooks"}"#
+    );
+    let (_, run) = schedules
+        .iter()
+        .find(|(name, _)| *name == "RetrySchedule")
+        .expect("the scheduled run");
+    let props = &run["Properties"];
     let target = &props["Target"];
     assert_eq!(
         target["Arn"],

@@ -5,6 +5,7 @@
 
 use crate::infra::{iam_statements, resources_of_type, strings, template, translated};
 use consultation_form::config::VARIABLES;
+use consultation_form::config::vars::TEST_ONLY_VARIABLES;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -39,6 +40,10 @@ fn the_function_sets_exactly_the_variables_the_configuration_reads_but_no_secret
     read.insert("RUST_LOG");
     for secret in SECRET_VARIABLES {
         assert!(read.remove(secret), "{secret} is a declared variable");
+    }
+    for local in TEST_ONLY_VARIABLES {
+        assert!(read.remove(local), "{local} is a declared variable");
+        assert!(!set.contains(local), "the template sets {local}");
     }
     assert_eq!(set, read);
 }

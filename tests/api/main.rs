@@ -44,3 +44,5 @@ mod storage;
 mod submission;
 mod validation;
 mod warm_up;
+mod webhooks;
+mod webhooks_operator;

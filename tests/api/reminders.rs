@@ -117,6 +117,7 @@ async fn a_contacted_request_gets_no_reminder() {
             FollowUpState::Contacted,
             ny("2026-11-23 11:00"),
             &Actor::Operator,
+            &consultation_form::store::Outbox::default(),
         )
         .await
         .unwrap();
@@ -201,6 +202,7 @@ async fn staff_get_one_weekly_summary_on_monday_morning_without_any_message() {
             FollowUpState::Contacted,
             ny("2026-11-24 11:30"),
             &Actor::Operator,
+            &consultation_form::store::Outbox::default(),
         )
         .await
         .unwrap();

@@ -121,6 +121,7 @@ async fn a_verified_reply_from_staff_records_contact_and_nothing_else_does() {
             FollowUpState::Scheduled,
             chrono::Utc::now(),
             &Actor::Operator,
+            &consultation_form::store::Outbox::default(),
         )
         .await
         .unwrap();

@@ -83,6 +83,7 @@ async fn a_request_stored_by_a_function_that_died_before_emailing_is_sent_once_t
             now,
             now + Duration::seconds(30),
             None,
+            &consultation_form::store::Outbox::default(),
         )
         .await
         .unwrap();

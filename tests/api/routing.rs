@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 /// The function's environment with the console (so routing) on.
-fn routed_env(console: &Console, extra: &[(&str, &str)]) -> HashMap<String, String> {
+pub(crate) fn routed_env(console: &Console, extra: &[(&str, &str)]) -> HashMap<String, String> {
     let vars = &console.test.vars;
     let mut all = vec![
         ("STAFF_BASE_URL", ORIGIN),
@@ -31,7 +31,7 @@ fn routed_env(console: &Console, extra: &[(&str, &str)]) -> HashMap<String, Stri
 }
 
 /// A clinician added and profiled with the operator tool; their staff id.
-async fn clinician(console: &Console, name: &str, profile: &[&str]) -> (String, String) {
+pub(crate) async fn clinician(console: &Console, name: &str, profile: &[&str]) -> (String, String) {
     let email = format!("{}-{}@practice.test", name.to_lowercase(), unique());
     let out = admin(
         &console.test,

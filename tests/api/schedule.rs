@@ -132,7 +132,13 @@ async fn an_erase_between_a_claim_and_its_release_leaves_nothing_behind() {
     // Every write that may follow a claim finds nothing and brings nothing back.
     store.release_reminder(sid).await.unwrap();
     store
-        .complete_reminder(sid, Reminder::Staff, now, Some((Reminder::Escalation, now)))
+        .complete_reminder(
+            sid,
+            Reminder::Staff,
+            now,
+            Some((Reminder::Escalation, now)),
+            &consultation_form::store::Outbox::default(),
+        )
         .await
         .unwrap();
     store.finish_fallback(sid, None, Some(now)).await.unwrap();
@@ -143,7 +149,13 @@ async fn an_erase_between_a_claim_and_its_release_leaves_nothing_behind() {
     assert!(!store.make_due_now(sid, now).await.unwrap());
     assert!(
         store
-            .set_follow_up(sid, FollowUpState::Contacted, now, &Actor::Operator)
+            .set_follow_up(
+                sid,
+                FollowUpState::Contacted,
+                now,
+                &Actor::Operator,
+                &consultation_form::store::Outbox::default(),
+            )
             .await
             .unwrap()
             .is_none()

@@ -284,7 +284,15 @@ async fn a_request_erased_while_its_page_was_open_says_so_at_the_next_action() {
         .signed_in("erased@practice.test", Role::FrontDesk)
         .await;
     let csrf = csrf_of(&browser.get(&format!("/staff/requests/{id}")).await.body);
-    assert!(console.test.app.store().erase_request(id).await.unwrap());
+    assert!(
+        console
+            .test
+            .app
+            .store()
+            .erase_request(id, &consultation_form::store::Outbox::default())
+            .await
+            .unwrap()
+    );
     for (path, field) in [
         ("notes", ("note", "called")),
         ("follow-up", ("state", "contacted")),

@@ -103,6 +103,20 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no stored request {id}"))
     }
 
+    /// The item with this partition key (a consistent read).
+    pub async fn item_by_key(&self, key: &str) -> HashMap<String, AttributeValue> {
+        self.dynamodb
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(key.to_owned()))
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap()
+            .item
+            .unwrap_or_else(|| panic!("no item {key}"))
+    }
+
     /// Every item in this test's table, bookkeeping included.
     pub async fn all_items(&self) -> Vec<HashMap<String, AttributeValue>> {
         scan(&self.dynamodb, &self.table).await
