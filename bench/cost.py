@@ -48,12 +48,17 @@ PRICES = {
     "logs_ingested_gb": 0.50,
 }
 RUNS_A_MONTH = 12 * 24 * 30  # every five minutes
+WEBHOOK_RUNS_A_MONTH = 60 * 24 * 30  # the webhooks' run, every minute
 MEMORY_GB = 256 / 1024
 SECRETS = 3  # the hashing key, the follow-up key, the heartbeat key (plus Turnstile's when used)
-ALARMS = 16  # the template's AWS::CloudWatch::Alarm resources
+ALARMS = 17  # the template's AWS::CloudWatch::Alarm resources
 # Billed duration per invocation deployed (network to DynamoDB and SES included), from
 # `make bench`'s warm figures rounded up generously: the function's own CPU is about 2.4 ms.
 REQUEST_MS, RUN_MS = 120, 150
+# The webhooks' run with nothing due is one Query: 20 ms billed, generously.
+WEBHOOK_RUN_MS = 20
+# What Lambda itself logs for each invocation (START, END, REPORT), with nothing of ours.
+PLATFORM_LOG_BYTES = 400
 
 
 def attribute_size(value):
@@ -182,9 +187,9 @@ def main():
         time.sleep(0.3)
         after_requests = os.path.getsize(args.recording)
         runs = []
-        for _ in range(2):
+        for action in ("scheduled_run", "scheduled_run", "send_webhooks"):
             before = os.path.getsize(args.recording)
-            api.invoke(json.dumps({"action": "scheduled_run"}))
+            api.invoke(json.dumps({"action": action}))
             time.sleep(0.3)
             runs.append((before, os.path.getsize(args.recording)))
     finally:
@@ -202,14 +207,16 @@ def main():
     print(f"    per request: {request_writes / n:.2f} write units, {request_reads / n:.2f} read units; "
           f"stored request item {sum(stored[i['pk']['S']] for i in requests) / len(requests):.0f} bytes")
     figures = {"request_writes": request_writes / n, "request_reads": request_reads / n}
-    for label, (before, end) in zip(("first run of the day (daily checks)", "an ordinary run"), runs):
+    labels = ("first run of the day (daily checks)", "an ordinary run", "the webhooks' one-minute run, nothing due")
+    keys = ("daily_run", "run", "webhook_run")
+    for label, key, (before, end) in zip(labels, keys, runs):
         calls = function_calls_between(args.recording, before, end)
         # An empty due-queue: the indexes hold nothing due, so each query reads next to nothing.
         writes, reads = units_of(calls, stored, {})
         ops = Counter(op for op, _ in calls)
         print(f"==> scheduled run, {label}: {len(calls)} calls ({', '.join(f'{k} {v}' for k, v in sorted(ops.items()))}); "
               f"{writes:.1f} write units, {reads:.1f} read units")
-        figures["daily_run" if "first" in label else "run"] = (writes, reads)
+        figures[key] = (writes, reads)
     bill(figures, sum(stored.values()) / max(1, len(requests)))
 
 
@@ -236,7 +243,9 @@ def bill(figures, bytes_per_request):
     p = PRICES
     run_writes, run_reads = figures["run"]
     daily_writes, daily_reads = figures["daily_run"]
+    minute_writes, minute_reads = figures["webhook_run"]
     month_runs = RUNS_A_MONTH
+    minute_runs = WEBHOOK_RUNS_A_MONTH
     print()
     print("| a month | 30 requests | 300 requests | 3,000 requests |")
     print("|---|---:|---:|---:|")
@@ -244,19 +253,19 @@ def bill(figures, bytes_per_request):
     for volume in (30, 300, 3000):
         # Each request: its own units; and once the reminder, digest and weekly summary steps
         # touch it (counted as one more write and read each, generously).
-        writes = volume * (figures["request_writes"] + 3) + (month_runs - 30) * run_writes + 30 * daily_writes
-        reads = volume * (figures["request_reads"] + 3) + (month_runs - 30) * run_reads + 30 * daily_reads
+        writes = volume * (figures["request_writes"] + 3) + (month_runs - 30) * run_writes + 30 * daily_writes + minute_runs * minute_writes
+        reads = volume * (figures["request_reads"] + 3) + (month_runs - 30) * run_reads + 30 * daily_reads + minute_runs * minute_reads
         dynamo = writes * p["dynamodb_write_unit"] + reads * p["dynamodb_read_unit"]
         stored_gb = volume * 12 * bytes_per_request * 4 / 1e9  # a year kept, with the indexes' copies
         dynamo += stored_gb * (p["dynamodb_storage_gb"] + p["dynamodb_pitr_gb"])
-        invocations = volume + month_runs + 30  # requests, runs, heartbeat probes
-        lam = invocations * p["lambda_request"] + (volume * REQUEST_MS + month_runs * RUN_MS) / 1000 * MEMORY_GB * p["lambda_gb_second"]
+        invocations = volume + month_runs + minute_runs + 30  # requests, runs, heartbeat probes
+        lam = invocations * p["lambda_request"] + (volume * REQUEST_MS + month_runs * RUN_MS + minute_runs * WEBHOOK_RUN_MS) / 1000 * MEMORY_GB * p["lambda_gb_second"]
         api = (volume + 30) * p["api_request"]
         ses = (volume * 2 + 30 + 4 + 22) * p["ses_message"]  # staff email and a reminder, heartbeat, summaries, digests
-        scheduler = 0.0  # 8,640 runs: within the 14 million free a month
+        scheduler = 0.0  # 8,640 and 43,200 runs: within the 14 million free a month
         secrets = SECRETS * p["secret_month"] + (30 * 10) * p["secrets_api_call"]  # cold starts read them
         kms = p["kms_key_month"] + (volume * 4 + 3000) * p["kms_request"]
-        cloudwatch = ALARMS * p["cloudwatch_alarm_month"] + p["cloudwatch_dashboard_month"] + (volume + month_runs) * 2000 / 1e9 * p["logs_ingested_gb"]
+        cloudwatch = ALARMS * p["cloudwatch_alarm_month"] + p["cloudwatch_dashboard_month"] + ((volume + month_runs) * 2000 + minute_runs * PLATFORM_LOG_BYTES) / 1e9 * p["logs_ingested_gb"]
         total = dynamo + lam + api + ses + scheduler + secrets + kms + cloudwatch
         for name, value in (("DynamoDB (units, storage, PITR)", dynamo), ("Lambda", lam), ("API Gateway", api), ("SES", ses),
                             ("EventBridge Scheduler", scheduler), ("Secrets Manager", secrets), ("KMS", kms),

@@ -1,9 +1,10 @@
 //! The scheduled run: EventBridge Scheduler invokes the function every five minutes with
 //! `{"action": "scheduled_run"}`. Its steps, in the contract's order, each one function of the
 //! same shape ([`Step::run`]): staff notifications still pending, then fallbacks, then reminders
-//! and escalations (each oldest due first), then the webhooks due, then the review digest and the weekly summary, then
-//! the daily checks (the heartbeat's probe, the quiet form, doctor's test email), and last the
-//! one-time upgrade of older requests for the console. Each reads only
+//! and escalations (each oldest due first), then the review digest and the weekly summary, then
+//! the daily checks (the heartbeat's probe, the quiet form, doctor's test email), then the
+//! one-time upgrade of older requests for the console, and last the webhooks due (which have a
+//! one-minute run of their own too). Each reads only
 //! what is due and stops starting work before the invocation's deadline, leaving the rest to the
 //! next run.
 //!
@@ -71,11 +72,12 @@ impl Step {
         Step::Notifications,
         Step::Fallbacks,
         Step::Reminders,
-        Step::Webhooks,
         Step::ReviewDigest,
         Step::WeeklySummary,
         Step::DailyChecks,
         Step::Upgrade,
+        // Last: a receiver that does not answer never delays the steps about people.
+        Step::Webhooks,
     ];
 
     pub fn name(self) -> &'static str {

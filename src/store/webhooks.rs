@@ -254,7 +254,8 @@ impl Store {
     }
 
     /// Claims a due delivery until `lease_until` and counts the attempt; false when another run
-    /// claimed it first or it is no longer due.
+    /// claimed it first or it is no longer due. The lease is the claim: only its holder may
+    /// finish the attempt ([`Store::finish_delivery`]).
     pub async fn claim_delivery(
         &self,
         delivery: &DeliveryItem,
@@ -278,17 +279,20 @@ impl Store {
         .await
     }
 
-    /// Records what an attempt came to.
+    /// Records what an attempt came to, only while the claim at `lease` is still the one held:
+    /// a delivery replayed (or claimed again after its lease ran out) meanwhile is left as the
+    /// other holder makes it.
     pub async fn finish_delivery(
         &self,
         key: &str,
+        lease: DateTime<Utc>,
         finish: Finish<'_>,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let update = self
             .update_item(key)
-            .condition_expression("attribute_exists(#pk)")
-            .expression_attribute_names("#pk", attr::PK)
+            .condition_expression("#due = :lease")
+            .expression_attribute_values(":lease", n(lease.timestamp_millis()))
             .expression_attribute_names("#result", LAST_RESULT)
             .expression_attribute_names("#due", attr::REMINDER_DUE_AT);
         let update = match finish {

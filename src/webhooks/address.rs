@@ -28,20 +28,22 @@ const REFUSED_V4: [&str; 16] = [
 ];
 
 /// IPv6 prefixes that are not a public host.
-const REFUSED_V6: [&str; 13] = [
-    "::/128",         // unspecified
-    "::1/128",        // loopback
-    "::/96",          // IPv4-compatible (deprecated)
-    "::ffff:0:0/96",  // IPv4-mapped
-    "64:ff9b::/96",   // NAT64
-    "64:ff9b:1::/48", // local-use NAT64
-    "100::/64",       // discard
-    "2001::/32",      // Teredo (embeds an IPv4 address)
-    "2001:db8::/32",  // documentation
-    "2002::/16",      // 6to4 (embeds an IPv4 address)
-    "fc00::/7",       // unique-local
-    "fe80::/10",      // link-local
-    "ff00::/8",       // multicast
+const REFUSED_V6: [&str; 15] = [
+    "::/128",          // unspecified
+    "::1/128",         // loopback
+    "::/96",           // IPv4-compatible (deprecated)
+    "::ffff:0:0/96",   // IPv4-mapped
+    "::ffff:0:0:0/96", // IPv4-translated
+    "64:ff9b::/96",    // NAT64
+    "64:ff9b:1::/48",  // local-use NAT64
+    "100::/64",        // discard
+    "2001::/32",       // Teredo (embeds an IPv4 address)
+    "2001:db8::/32",   // documentation
+    "2002::/16",       // 6to4 (embeds an IPv4 address)
+    "fc00::/7",        // unique-local
+    "fe80::/10",       // link-local
+    "fec0::/10",       // site-local (deprecated)
+    "ff00::/8",        // multicast
 ];
 
 fn refused_v4() -> &'static [Ipv4Net] {
@@ -135,6 +137,8 @@ mod tests {
             "fc00::1",
             "fd12:3456::1",
             "fe80::1",
+            "fec0::1",
+            "::ffff:0:a00:1",
             "ff02::1",
             "2002:7f00:1::1",
             "2001:0:4136:e378::1",

@@ -132,7 +132,11 @@ impl EndpointUrl {
         self.0.as_str()
     }
 
-    /// For `webhooks list`: a chat URL's scheme and host, the rest hidden.
+    pub fn host(&self) -> String {
+        self.0.host_str().unwrap_or_default().to_ascii_lowercase()
+    }
+
+    /// For `webhooks list`: the scheme and host, the rest (which may carry a token) hidden.
     pub fn masked(&self) -> String {
         format!(
             "{}://{}/…",
@@ -142,16 +146,16 @@ impl EndpointUrl {
     }
 }
 
-/// One endpoint as the function keeps it (the URL itself only for a standard receiver: a chat's
-/// is in its secret).
+/// One endpoint as the function keeps it (its URL only masked: the URL is in its secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     /// `ep_` and a ULID.
     pub id: String,
     pub kind: Kind,
-    /// The URL for a standard receiver; for a chat, only its masked form.
+    /// The URL's masked form (scheme and host).
     pub shown_url: String,
-    /// Its secret's ARN in Secrets Manager: the signing secret, or the chat's URL.
+    /// Its secret's ARN in Secrets Manager: the URL and, for a standard receiver, the signing
+    /// secret.
     pub secret_arn: String,
     pub events: Vec<EventType>,
     /// Why it stopped receiving (`410 Gone`), when it did.

@@ -20,18 +20,31 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// The facts, with only the answers not marked personal kept.
+    /// The facts, with only the answers not marked personal kept, and of those only answers
+    /// from a list (a choice, a region, yes or no): what a person typed themselves never leaves,
+    /// whatever its marking, nor an answer to a question the file no longer has.
     pub fn new(
         reference: SubmissionId,
         follow_up: Option<FollowUpState>,
         assignee: Option<String>,
         answers: &[KeptAnswer],
     ) -> Self {
+        let from_a_list = |answer: &KeptAnswer| {
+            crate::questions::compiled()
+                .all()
+                .iter()
+                .find(|question| question.id() == answer.id)
+                .is_some_and(|question| question.kind != crate::questions::Kind::ShortText)
+        };
         Self {
             reference,
             follow_up,
             assignee,
-            answers: answers.iter().filter(|a| !a.personal).cloned().collect(),
+            answers: answers
+                .iter()
+                .filter(|a| !a.personal && from_a_list(a))
+                .cloned()
+                .collect(),
         }
     }
 

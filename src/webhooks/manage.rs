@@ -18,8 +18,14 @@ pub enum WebhookChange {
     Url(#[from] UrlRefused),
     #[error("no endpoint {0}")]
     NoSuchEndpoint(String),
-    #[error("an endpoint for this URL exists already: {0}")]
-    Exists(String),
+    #[error(
+        "this is a {0} URL: add it with --kind {0}, which keeps it as a secret and sends what {0} shows"
+    )]
+    ChatUrl(&'static str),
+    #[error(
+        "the practice has {MOST_ENDPOINTS} endpoints, the most a change's transaction can carry with it"
+    )]
+    TooMany,
     #[error("the endpoint's secret could not be kept in Secrets Manager: {0}")]
     Secret(String),
     #[error("the endpoints kept changing under this change; try again")]
@@ -28,6 +34,38 @@ pub enum WebhookChange {
     Random(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// The most endpoints: each change writes a delivery to each in its own transaction, which
+/// DynamoDB limits to 100 items.
+pub const MOST_ENDPOINTS: usize = 20;
+
+/// What an endpoint's secret holds: its URL (which may itself carry a token, as Slack's, Teams'
+/// and many automation tools' do) and, for a standard receiver, its signing secret.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(super) struct Kept {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_secret: Option<String>,
+}
+
+/// The chat services whose URLs must be added as their kind, never as a standard receiver.
+fn chat_of(url: &EndpointUrl) -> Option<&'static str> {
+    let host = url.host();
+    if host == "hooks.slack.com" {
+        Some("slack")
+    } else if [
+        ".logic.azure.com",
+        ".powerplatform.com",
+        ".webhook.office.com",
+    ]
+    .iter()
+    .any(|suffix| host.ends_with(suffix))
+    {
+        Some("teams")
+    } else {
+        None
+    }
 }
 
 /// A new endpoint, and what to show once.
@@ -50,17 +88,12 @@ impl Webhooks {
         now: DateTime<Utc>,
     ) -> Result<Added, WebhookChange> {
         let url = EndpointUrl::parse(url, self.allow_local_http)?;
+        if let (Kind::Standard, Some(chat)) = (kind, chat_of(&url)) {
+            return Err(WebhookChange::ChatUrl(chat));
+        }
         let (endpoints, _) = self.endpoints(true).await?;
-        let shown_url = if kind.url_is_secret() {
-            url.masked()
-        } else {
-            url.as_str().to_owned()
-        };
-        if let Some(same) = endpoints
-            .iter()
-            .find(|e| !kind.url_is_secret() && e.shown_url == shown_url)
-        {
-            return Err(WebhookChange::Exists(same.id.clone()));
+        if endpoints.len() >= MOST_ENDPOINTS {
+            return Err(WebhookChange::TooMany);
         }
         let id = format!("ep_{}", crate::domain::SubmissionId::new(now));
         let secret = match kind {
@@ -69,21 +102,23 @@ impl Webhooks {
             }
             Kind::Slack | Kind::Teams => None,
         };
-        let kept = match &secret {
-            Some(secret) => secret.expose().to_owned(),
-            None => url.as_str().to_owned(),
-        };
+        let kept = serde_json::to_string(&Kept {
+            url: url.as_str().to_owned(),
+            signing_secret: secret.as_ref().map(|s| s.expose().to_owned()),
+        })
+        .map_err(|e| WebhookChange::Secret(e.to_string()))?;
+        let shown_url = url.masked();
         let created = self
             .secrets
             .create_secret()
             .name(format!("{secret_prefix}/webhooks/{id}"))
             .description(format!(
-                "The consultation form's webhook {id} ({}): {}",
+                "The consultation form's webhook {id} ({}): its URL{}",
                 kind.as_str(),
                 if secret.is_some() {
-                    "its signing secret"
+                    " and signing secret"
                 } else {
-                    "the chat's webhook URL, which lets anyone post into the chat"
+                    ", which lets anyone post into the chat"
                 }
             ))
             .secret_string(kept)

@@ -1,11 +1,11 @@
 //! The one way a webhook leaves the function: the HTTPS client the function already has (its
 //! compiled-in roots), with every address a name resolves to checked before it is connected,
-//! redirects never followed, at most 64 KiB of an answer read (and never kept), and a deadline
-//! over the whole exchange.
+//! redirects never followed, nothing of an answer read but its status (its body is dropped
+//! unread, so a receiver cannot make us buffer anything), and a deadline over the whole exchange.
 
 use super::address::is_public;
 use super::endpoint::EndpointUrl;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -19,13 +19,10 @@ use std::time::Duration;
 /// How long a receiver has to answer: the specification's and the contract's 10 seconds.
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 
-/// The most of an answer's body that is read.
-pub const BODY_LIMIT: usize = 64 * 1024;
-
 /// What became of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The receiver answered with this status (its body read, at most 64 KiB, and dropped).
+    /// The receiver answered with this status (its body dropped unread).
     Answered(u16),
     /// No answer within the deadline.
     TimedOut,
@@ -141,14 +138,10 @@ impl Outbound {
         let Ok(request) = request.body(Full::new(body)) else {
             return Outcome::Unreachable("the request could not be built".to_owned());
         };
+        // The status is all we read: the body is dropped unread with the response.
         let exchange = async {
             let response = self.client.request(request).await?;
-            let status = response.status().as_u16();
-            // Read so the connection can be reused, never kept; past 64 KiB the rest is left.
-            let _ = Limited::new(response.into_body(), BODY_LIMIT)
-                .collect()
-                .await;
-            Ok::<_, hyper_util::client::legacy::Error>(status)
+            Ok::<_, hyper_util::client::legacy::Error>(response.status().as_u16())
         };
         match tokio::time::timeout(within.min(ANSWER_WITHIN), exchange).await {
             Err(_) => Outcome::TimedOut,

@@ -5,8 +5,9 @@
 //! endpoint (`webhook_endpoint_disabled`).
 
 use super::Webhooks;
-use super::endpoint::{Endpoint, EndpointUrl, Kind};
+use super::endpoint::{Endpoint, EndpointUrl, EventType, Kind};
 use super::event::{slack_body, teams_body};
+use super::manage::Kept;
 use super::outbound::{ANSWER_WITHIN, Outbound, Outcome};
 use crate::deadline::Deadline;
 use crate::signing::WebhookSecret;
@@ -37,6 +38,8 @@ pub const BATCH: usize = 25;
 const AT_ONCE: usize = 5;
 /// What one attempt needs before the invocation's deadline: its 10 seconds and the record.
 const NEEDS: std::time::Duration = std::time::Duration::from_secs(12);
+/// Kept free after an attempt for its record.
+const RECORD: std::time::Duration = std::time::Duration::from_secs(2);
 /// How long a claim holds: longer than an attempt can take.
 const LEASE: Duration = Duration::minutes(2);
 
@@ -79,6 +82,9 @@ impl Webhooks {
             return Ok(report);
         }
         let (endpoints, _) = self.endpoints(false).await?;
+        // Endpoints disabled by a 410 during this run: the rest of its batch is not sent to them.
+        let gone = std::sync::Mutex::new(std::collections::HashSet::new());
+        let gone = &gone;
         let started = Utc::now();
         let results: Vec<Result<Sent, StoreError>> = futures_util::stream::iter(due)
             .map(|delivery| {
@@ -90,7 +96,7 @@ impl Webhooks {
                     }
                     // The run's clock, moved on by the time spent so far.
                     let now = now + (Utc::now() - started);
-                    self.send_one(delivery, endpoint, now).await
+                    self.send_one(delivery, endpoint, now, deadline, gone).await
                 }
             })
             .buffer_unordered(AT_ONCE)
@@ -114,28 +120,48 @@ impl Webhooks {
         delivery: DeliveryItem,
         endpoint: Option<&Endpoint>,
         now: DateTime<Utc>,
+        deadline: Deadline,
+        gone: &std::sync::Mutex<std::collections::HashSet<String>>,
     ) -> Result<Sent, StoreError> {
-        if !self.store.claim_delivery(&delivery, now + LEASE).await? {
+        let lease = now + LEASE;
+        if !self.store.claim_delivery(&delivery, lease).await? {
             return Ok(Sent::Left);
         }
         let attempt = delivery.attempts + 1;
-        let Some(endpoint) = endpoint.filter(|e| e.disabled.is_none()) else {
+        let disabled_now = gone
+            .lock()
+            .is_ok_and(|gone| gone.contains(&delivery.endpoint));
+        let endpoint = endpoint.filter(|e| e.disabled.is_none() && !disabled_now);
+        let cancelled = match endpoint {
+            None => Some("endpoint removed or disabled"),
+            Some(_) if self.request_erased(&delivery).await? => Some("request erased"),
+            Some(_) => None,
+        };
+        let (Some(endpoint), None) = (endpoint, cancelled) else {
+            let result = cancelled.unwrap_or_default();
             let finish = Finish::Ended {
                 status: "cancelled",
-                result: "endpoint removed or disabled",
+                result,
             };
             self.store
-                .finish_delivery(&delivery.key, finish, now)
+                .finish_delivery(&delivery.key, lease, finish, now)
                 .await?;
             return Ok(Sent::Cancelled);
         };
         let sending = Utc::now();
-        let outcome = self.attempt(&delivery, endpoint).await;
+        // Within the invocation's time, keeping a moment for the record after it.
+        let within = deadline
+            .time_to_answer()
+            .map_or(ANSWER_WITHIN, |left| left.saturating_sub(RECORD));
+        let outcome = self.attempt(&delivery, endpoint, within).await;
         let result = outcome.summary();
         let finished = now + (Utc::now() - sending);
         let (finish, sent) = if outcome.delivered() {
             (Finish::Delivered { result: &result }, Sent::Delivered)
         } else if outcome == Outcome::Answered(410) {
+            if let Ok(mut gone) = gone.lock() {
+                gone.insert(endpoint.id.clone());
+            }
             self.disable(&endpoint.id, "410 Gone").await?;
             tracing::warn!(event = "webhook_endpoint_disabled", endpoint = %endpoint.id, "an endpoint answered 410 Gone: disabled, nothing more is sent to it");
             let finish = Finish::Ended {
@@ -162,20 +188,49 @@ impl Webhooks {
         };
         tracing::info!(event = "webhook_attempt", endpoint = %endpoint.id, event_type = %delivery.event, webhook_id = %delivery.webhook_id, attempt, result = %result, "a webhook was sent");
         self.store
-            .finish_delivery(&delivery.key, finish, finished)
+            .finish_delivery(&delivery.key, lease, finish, finished)
             .await?;
         Ok(sent)
     }
 
+    /// Whether the request a delivery is about was erased since (its `request.erased` is the
+    /// last word: nothing before it is sent, nor replayed, after it).
+    async fn request_erased(&self, delivery: &DeliveryItem) -> Result<bool, StoreError> {
+        let about_a_request = matches!(
+            EventType::parse(&delivery.event),
+            Some(kind) if kind != EventType::Erased && kind != EventType::Test
+        );
+        let reference = serde_json::from_str::<serde_json::Value>(&delivery.body)
+            .ok()
+            .and_then(|body| body["data"]["reference"].as_str().map(str::to_owned))
+            .and_then(|id| crate::domain::SubmissionId::parse(&id));
+        match (about_a_request, reference) {
+            (true, Some(id)) => Ok(self.store.get_request(id).await?.is_none()),
+            _ => Ok(false),
+        }
+    }
+
     /// One attempt: the endpoint's secret, its body, its signature, the post.
-    async fn attempt(&self, delivery: &DeliveryItem, endpoint: &Endpoint) -> Outcome {
-        let secret = match self.secret(&endpoint.secret_arn).await {
-            Ok(secret) => secret,
+    async fn attempt(
+        &self,
+        delivery: &DeliveryItem,
+        endpoint: &Endpoint,
+        within: std::time::Duration,
+    ) -> Outcome {
+        let kept = match self.secret(&endpoint.secret_arn).await {
+            Ok(text) => serde_json::from_str::<Kept>(&text),
             Err(error) => return Outcome::Unreachable(error),
         };
-        let (url, body, headers) = match endpoint.kind {
+        let Ok(Kept {
+            url,
+            signing_secret,
+        }) = kept
+        else {
+            return Outcome::Unreachable("the endpoint's secret does not read".into());
+        };
+        let (body, headers) = match endpoint.kind {
             Kind::Standard => {
-                let Ok(secret) = WebhookSecret::parse(&secret) else {
+                let Some(Ok(secret)) = signing_secret.as_deref().map(WebhookSecret::parse) else {
                     return Outcome::Unreachable("the endpoint's secret does not read".into());
                 };
                 let timestamp = Utc::now().timestamp();
@@ -186,21 +241,22 @@ impl Webhooks {
                     ("webhook-timestamp", timestamp.to_string()),
                     ("webhook-signature", signature),
                 ];
-                (endpoint.shown_url.clone(), delivery.body.clone(), headers)
+                (delivery.body.clone(), headers)
             }
-            Kind::Slack => (secret, slack_body(&delivery.body), Vec::new()),
-            Kind::Teams => (secret, teams_body(&delivery.body), Vec::new()),
+            Kind::Slack => (slack_body(&delivery.body), Vec::new()),
+            Kind::Teams => (teams_body(&delivery.body), Vec::new()),
         };
         let url = match EndpointUrl::parse(&url, self.allow_local_http) {
             Ok(url) => url,
             Err(refused) => return Outcome::Refused(refused.to_string()),
         };
         self.outbound()
-            .post(&url, &headers, Bytes::from(body), ANSWER_WITHIN)
+            .post(&url, &headers, Bytes::from(body), within)
             .await
     }
 
-    /// An endpoint's secret (the signing key, or a chat's URL), read once per cold start.
+    /// An endpoint's secret (its URL, and a standard receiver's signing key), read once per cold
+    /// start.
     async fn secret(&self, arn: &str) -> Result<String, String> {
         if let Some(known) = self
             .read_secrets

@@ -51,6 +51,14 @@ async fn the_operator_tool_refuses_what_may_not_be_sent_to() {
         ("https://example.com:8443/hook", "only port 443"),
         ("https://user:pw@example.com/hook", "user name or password"),
         ("http://localhost:9000/hook", "only https://"),
+        (
+            "https://hooks.slack.com/services/T0/B0/x",
+            "add it with --kind slack",
+        ),
+        (
+            "https://prod-01.westus.logic.azure.com/workflows/x",
+            "add it with --kind teams",
+        ),
     ] {
         let out = admin(&test, &["webhooks", "add", url]).await;
         assert!(!out.status.success(), "{url}");
@@ -88,7 +96,7 @@ async fn add_list_test_replay_and_remove_through_the_operator_tool() {
     let (mut receiver, endpoint) =
         receiving(&test, &["200"], &["--events", "request.received"]).await;
     let (slack_url, _) = chat().await;
-    let (slack, none) = add(&test, &[&slack_url, "--kind", "slack"]).await;
+    let (slack, none) = add_typed(&test, &slack_url, &["--kind", "slack"]).await;
     assert!(none.is_none(), "a chat has no signing secret to show");
     let listed = stdout(&admin(&test, &["webhooks", "list"]).await);
     let line = listed.lines().find(|l| l.contains(&slack)).unwrap();
@@ -241,30 +249,74 @@ async fn every_change_tells_its_event_and_chats_get_one_line_or_a_card() {
         "{}",
         String::from_utf8_lossy(&followed.stderr)
     );
+    runtime.invoke(&send_webhooks()).await;
     let erased = crate::admin::admin_command(test, &["erase"])
         .stdin(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     erase_with(erased, "Ana.Lima@Example.COM").await;
     runtime.invoke(&send_webhooks()).await;
-    let lines: Vec<String> = slack
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|m| m["text"].as_str().unwrap().to_owned())
-        .collect();
+    let said = |slack: &Mutex<Vec<Value>>| -> Vec<String> {
+        let lines = slack.lock().unwrap();
+        lines
+            .iter()
+            .map(|m| m["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let lines = said(&slack);
     assert!(
         lines
             .iter()
             .any(|l| l.contains(&format!("{id}: follow-up now contacted"))),
         "{lines:?}"
     );
-    assert!(
-        lines
-            .iter()
-            .any(|l| l == &format!("Consultation request {id} was erased")),
-        "{lines:?}"
+    assert_eq!(
+        lines.last().unwrap(),
+        &format!("Consultation request {id} was erased")
     );
+
+    // After the erasure, nothing said before it is said again: a replay cancels it.
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    stdout(&admin(test, &["webhooks", "replay", "--since", &today]).await);
+    let run = runtime.invoke(&send_webhooks()).await;
+    assert_eq!(
+        run["webhooks"]["cancelled"], 6,
+        "received, assigned, followed up: {run}"
+    );
+    assert_eq!(run["webhooks"]["delivered"], 2, "the erasure again: {run}");
+    assert_eq!(said(&slack).len(), lines.len() + 1);
+}
+
+/// `webhooks add` with the URL typed (kept out of the shell's history); its id and secret.
+async fn add_typed(test: &TestApp, url: &str, args: &[&str]) -> (String, Option<String>) {
+    use tokio::io::AsyncWriteExt;
+    let mut all = vec!["webhooks", "add"];
+    all.extend_from_slice(args);
+    let mut command = crate::admin::admin_command(test, &all);
+    let mut child = command
+        .env(LOCAL.0, LOCAL.1)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(format!("{url}\n").as_bytes())
+        .await
+        .unwrap();
+    drop(stdin);
+    let out = stdout(&child.wait_with_output().await.unwrap());
+    let id = out
+        .lines()
+        .find_map(|l| l.strip_prefix("added "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("the endpoint's id")
+        .to_owned();
+    let secret = out
+        .lines()
+        .find_map(|l| l.strip_prefix("secret: ").map(str::to_owned));
+    (id, secret)
 }
 
 async fn erase_with(mut child: tokio::process::Child, email: &str) {

@@ -9,8 +9,9 @@ pub enum WebhooksCommand {
     /// Register an endpoint. A standard receiver's signing secret is printed once; a Slack or
     /// Teams URL is kept as a secret and masked in `list`.
     Add {
-        /// https, port 443, a public address.
-        url: String,
+        /// https, port 443, a public address. Leave it out to type it (a chat's URL is its
+        /// secret: this keeps it out of the shell's history and the process list).
+        url: Option<String>,
         /// Comma-separated: request.received, request.assigned, request.follow_up_changed,
         /// request.overdue, request.erased (default: all).
         #[arg(long)]
@@ -48,6 +49,16 @@ pub async fn run(
 ) -> Result<(), AdminError> {
     match command {
         WebhooksCommand::Add { url, events, kind } => {
+            let url = match url {
+                Some(url) => url,
+                None => {
+                    write!(stderr, "URL: ")?;
+                    stderr.flush()?;
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim().to_owned()
+                }
+            };
             admin
                 .webhooks_add(&url, &kind, events.as_deref(), secret_prefix, stdout)
                 .await?

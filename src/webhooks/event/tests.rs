@@ -76,13 +76,26 @@ fn slack_gets_one_line_with_the_facts_and_the_link() {
 }
 
 #[test]
+fn what_a_person_typed_never_leaves_whatever_its_marking() {
+    let at = Utc::now();
+    let typed = [
+        answer("guardian_name", "Typed Words", false),
+        answer("no_such_question", "Gone", false),
+        answer("state", "Illinois", false),
+    ];
+    let facts = Facts::new(SubmissionId::new(at), None, None, &typed);
+    let kept: Vec<&str> = facts.answers().iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(kept, ["state"]);
+}
+
+#[test]
 fn slack_markup_in_an_answer_is_escaped() {
     let at = Utc::now();
     let facts = Facts::new(
         SubmissionId::new(at),
         None,
         None,
-        &[answer("x", "<!channel> & co", false)],
+        &[answer("payment", "<!channel> & co", false)],
     );
     let event = Event::new(EventType::Received, at, About::Request(facts));
     let slack = slack_body(&event.body(None));
