@@ -92,3 +92,26 @@ faketime_library() {
   ensure_debian_package faketime
   dpkg -L libfaketime | grep -m1 'libfaketimeMT.so.1$'
 }
+
+# Stops at once, with one line naming what is missing, where `make test` cannot run: it needs
+# Linux with Debian's packages (libfaketime and Chromium come from apt-get; dpkg finds the
+# library), Rust, Python 3.11+ with venv, and Node 20+ with npm (the browser tests).
+check_test_system() {
+  local missing=()
+  [ "$(uname -s)" = Linux ] || missing+=("Linux (this is $(uname -s))")
+  local tool
+  for tool in cargo python3 node npm dpkg; do
+    command -v "$tool" > /dev/null || missing+=("$tool")
+  done
+  if ! command -v faketime > /dev/null || ! command -v chromium > /dev/null; then
+    command -v apt-get > /dev/null || missing+=("apt-get (to install faketime and chromium)")
+  fi
+  python3 -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' 2> /dev/null \
+    || missing+=("Python 3.11 or newer with venv")
+  node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' 2> /dev/null \
+    || missing+=("Node 20 or newer")
+  if ((${#missing[@]})); then
+    echo "make test runs on Debian or Ubuntu (x86_64) with Rust, Python 3.11+ and Node 20+; missing: ${missing[*]}" >&2
+    exit 1
+  fi
+}

@@ -8,6 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
+check_test_system
 ensure_venv
 bash scripts/check_infra.sh
 # The region list of the practice's questions, against the ISO 3166 data pycountry keeps.

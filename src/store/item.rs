@@ -114,7 +114,8 @@ pub mod attr {
 
 /// The sparse index of requests whose staff email is not yet sent.
 pub const PENDING_INDEX: &str = "pending-notifications";
-/// The sparse index of requests still `new`, which the reminders query.
+/// The sparse index of requests still being worked (`new`, `contacted`, `scheduled`): the console's
+/// open list, routing's counts and the weekly summary's (the reminders query [`REMINDERS_INDEX`]).
 pub const OPEN_INDEX: &str = "open-follow-ups";
 /// Every item about a person, by the keyed fingerprint of their address (for erasure).
 pub const EMAIL_INDEX: &str = "by-email";
