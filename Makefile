@@ -38,9 +38,10 @@ bench-schedule:
 	bash scripts/bench_schedule.sh $(ARGS)
 
 # Build with the project's own tools (cargo-lambda in .venv, the SAM CLI in .venv-sam), then
-# `sam deploy --guided`. BUILD_ONLY=1 stops after the build. See docs/deploy.md.
+# the handful of values the practice must give (kept in .deploy/answers.json; SET="Name=value ..."
+# for any other parameter) and `sam deploy`. BUILD_ONLY=1 stops after the build. See docs/deploy.md.
 deploy:
-	BUILD_ONLY=$(BUILD_ONLY) bash scripts/deploy.sh $(ARGS)
+	BUILD_ONLY=$(BUILD_ONLY) SET="$(SET)" bash scripts/deploy.sh $(ARGS)
 
 # The monthly bill from what the function does (bench/cost.py): DynamoDB units per request and
 # per scheduled run from moto's recording and the items' sizes, and the bill at 30, 300 and 3,000

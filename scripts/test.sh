@@ -13,6 +13,8 @@ ensure_venv
 bash scripts/check_infra.sh
 # The region list of the practice's questions, against the ISO 3166 data pycountry keeps.
 "$VENV/bin/python" scripts/regions.py check
+# The parameters' reference (docs/parameters.md) is the template's.
+"$VENV/bin/python" scripts/deploy_answers.py reference --check docs/parameters.md
 # The build under test asks four of the practice's questions (the shipped file asks none).
 export CONSULTATION_QUESTIONS=tests/fixtures/questions.toml
 mkdir -p "$STATE"

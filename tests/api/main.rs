@@ -7,6 +7,7 @@ mod clock_moved;
 mod console;
 mod cors;
 mod deadline;
+mod deploy_answers;
 mod doctor;
 mod duplicates;
 mod edge;
