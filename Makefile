@@ -21,8 +21,11 @@ lint:
 
 ci: lint test
 
-# Rewrites the drop-in forms in web/ (English and Spanish) from the catalogues in locales/.
+# Rewrites the drop-in forms in web/ (English and Spanish) from the catalogues in locales/, with the
+# practice's phone and address when given: make web-forms PRACTICE_PHONE="(312) 555-0100"
+# PRACTICE_CONTACT_EMAIL=frontdesk@example.com (without them the forms carry none).
 web-forms:
+	PRACTICE_PHONE="$(PRACTICE_PHONE)" PRACTICE_CONTACT_EMAIL="$(PRACTICE_CONTACT_EMAIL)" \
 	UPDATE_WEB_FORMS=1 cargo test --lib hosted_form::tests::the_drop_in_forms_in_web_are_the_catalogues_words
 
 # Cold start, warm latency and memory next to a bare hello-world; the pure-path benchmark.

@@ -66,6 +66,10 @@ PIDS+=($!)
 site="$STATE/site"
 rm -rf "$site"
 cp -r web "$site"
+# As a practice writes them (make web-forms PRACTICE_PHONE=… PRACTICE_CONTACT_EMAIL=…): the test
+# practice's phone and address, which the shipped files do not carry.
+sed -i 's/data-practice-phone=""/data-practice-phone="(312) 555-0142"/; s/data-practice-email=""/data-practice-email="frontdesk@practice.test"/' \
+  "$site/index.html" "$site/es/index.html"
 "$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory "$site" "$web_port" > "$STATE/web.log" 2>&1 &
 PIDS+=($!)
 "$VENV/bin/python" -m http.server --bind 127.0.0.1 --directory "$site" "$other_port" > "$STATE/web-other.log" 2>&1 &

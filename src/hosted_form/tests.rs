@@ -3,8 +3,13 @@ use crate::domain::FieldError;
 
 const LOCAL_ACTION: &str = "http://127.0.0.1:9000/lambda-url/consultation-form/consultations";
 
-/// The drop-in files in `web/`, as the template writes them from the catalogues.
-fn drop_in(catalogues: &Catalogues, language: Language) -> (String, String) {
+/// The drop-in files in `web/`, as the template writes them from the catalogues, with the
+/// practice's own phone and address (none in the files the project ships).
+fn drop_in(
+    catalogues: &Catalogues,
+    language: Language,
+    (phone, email): (&str, &str),
+) -> (String, String) {
     let (path, asset_base, switch) = match language {
         Language::English => ("web/index.html", "", "es/index.html"),
         Language::Spanish => ("web/es/index.html", "../", "../index.html"),
@@ -16,11 +21,18 @@ fn drop_in(catalogues: &Catalogues, language: Language) -> (String, String) {
             action: LOCAL_ACTION,
             asset_base,
             switch,
-            practice_phone: "(312) 555-0142",
-            practice_email: "frontdesk@practice.test",
+            practice_phone: phone,
+            practice_email: email,
         },
     );
     (path.to_owned(), page.render().unwrap())
+}
+
+/// The value of the form's attribute `name` in a written file (empty when absent).
+fn attribute<'a>(html: &'a str, name: &str) -> &'a str {
+    html.split_once(&format!("{name}=\""))
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or("", |(value, _)| value)
 }
 
 /// `make web-forms` runs this with `UPDATE_WEB_FORMS=1` to write the files.
@@ -28,10 +40,26 @@ fn drop_in(catalogues: &Catalogues, language: Language) -> (String, String) {
 fn the_drop_in_forms_in_web_are_the_catalogues_words() {
     let catalogues = Catalogues::load().unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
+    let writing = std::env::var_os("UPDATE_WEB_FORMS").is_some();
     for language in Language::ALL {
-        let (path, rendered) = drop_in(&catalogues, language);
+        let (path, _) = drop_in(&catalogues, language, ("", ""));
         let file = format!("{root}/{path}");
-        if std::env::var_os("UPDATE_WEB_FORMS").is_some() {
+        let before = std::fs::read_to_string(&file).unwrap_or_default();
+        // Written with the practice's values when given (`make web-forms PRACTICE_PHONE=…`);
+        // checked with the values the file carries, so a practice's own copy stays true too.
+        let contact = if writing {
+            (
+                std::env::var("PRACTICE_PHONE").unwrap_or_default(),
+                std::env::var("PRACTICE_CONTACT_EMAIL").unwrap_or_default(),
+            )
+        } else {
+            (
+                attribute(&before, "data-practice-phone").to_owned(),
+                attribute(&before, "data-practice-email").to_owned(),
+            )
+        };
+        let (_, rendered) = drop_in(&catalogues, language, (&contact.0, &contact.1));
+        if writing {
             std::fs::create_dir_all(std::path::Path::new(&file).parent().unwrap()).unwrap();
             std::fs::write(&file, &rendered).unwrap();
         }
@@ -48,6 +76,11 @@ fn the_drop_in_forms_in_web_are_the_catalogues_words() {
         assert!(
             !rendered.contains("hosted_form"),
             "a drop-in form is not the hosted one"
+        );
+        // A sample number left in by mistake would be shown to a person who cannot get through.
+        assert!(
+            !committed.contains("555-0142") && !committed.contains("@practice.test"),
+            "{path} carries the sample contact details: run `make web-forms` with the practice's"
         );
     }
     assert_eq!(catalogues.misses(), 0);
