@@ -158,15 +158,7 @@ impl Store {
 
     /// One item by its partition key, read eventually consistently.
     async fn get_item(&self, key: &str) -> Result<Option<item::Item>, StoreError> {
-        let answer = self
-            .client
-            .get_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, item::s(key))
-            .send()
-            .await
-            .map_err(dynamodb("GetItem"))?;
-        Ok(answer.item)
+        self.get_item_by_key(key, false).await
     }
 
     /// One item by its partition key; `consistent` reads the latest write.

@@ -327,8 +327,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<String>, StoreError> {
         let mut keys = Vec::new();
-        let mut day = since.max(now - DELIVERY_KEPT).date_naive();
-        while day <= now.date_naive() {
+        let first = since.max(now - DELIVERY_KEPT).date_naive();
+        for day in first.iter_days().take_while(|day| *day <= now.date_naive()) {
             let items = self
                 .client
                 .query()
@@ -346,7 +346,6 @@ impl Store {
                 .await
                 .map_err(dynamodb("Query"))?;
             keys.extend(items.iter().filter_map(partition_key));
-            day = day.succ_opt().unwrap_or(day + Duration::days(1));
         }
         Ok(keys)
     }
