@@ -44,7 +44,7 @@ PRINCIPALS = {
 POLICIES = sorted({name for names in PRINCIPALS.values() for name in names})
 NOT_JUDGED = {"harness", "stack-setup"}
 # The stack whose policies are evaluated: every optional part on, so every grant exists.
-EVALUATED = ("UseCustomDomain", "UseSenderDomain", "UseTurnstile", "UseReplyTracking")
+EVALUATED = ("UseCustomDomain", "UseSenderDomain", "UseTurnstile", "UseReplyTracking", "UseStaffDomain")
 SECRET_PREFIXES = {
     "client-hash-key-": "ClientHashKeySecret",
     "follow-up-key-": "FollowUpKeySecret",
@@ -201,6 +201,8 @@ def translate(service, operation, body, stack):
         if body.get("_principal") == "FunctionRole" or not name:
             return [("ses:GetEmailIdentity", stack.identity, {})]
         return [("ses:GetEmailIdentity", f"arn:aws:ses:{stack.region}:{stack.account}:identity/{name}", {})]
+    if service == "acm" and operation == "DescribeCertificate":
+        return [("acm:DescribeCertificate", body["CertificateArn"], {})]
     if service == "sts" and operation == "GetCallerIdentity":
         # Needs no permission: any credentials may ask who they are (the access log's operator).
         return []

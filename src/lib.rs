@@ -11,6 +11,7 @@ pub mod console;
 pub mod http;
 pub mod admin;
 pub mod doctor;
+pub mod dns;
 pub mod scheduled_run;
 
 // The pipeline from a request to an outcome, and the other entries a request or event comes in by.

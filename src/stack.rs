@@ -18,6 +18,8 @@ pub struct StackSettings {
     pub outputs: HashMap<String, String>,
     /// The function's environment, as Lambda reports it.
     pub environment: HashMap<String, String>,
+    /// The parameters it was deployed with (`CustomDomainName`, ...).
+    pub parameters: HashMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,15 +42,28 @@ impl StackSettings {
             .send()
             .await
             .map_err(AwsError::of("CloudFormation", "DescribeStacks"))?;
-        let outputs: HashMap<String, String> = described
-            .stacks()
-            .first()
+        let stack = described.stacks().first();
+        let outputs: HashMap<String, String> = stack
             .map(|stack| {
                 stack
                     .outputs()
                     .iter()
                     .filter_map(|o| {
                         Some((o.output_key()?.to_owned(), o.output_value()?.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let parameters: HashMap<String, String> = stack
+            .map(|stack| {
+                stack
+                    .parameters()
+                    .iter()
+                    .filter_map(|p| {
+                        Some((
+                            p.parameter_key()?.to_owned(),
+                            p.parameter_value()?.to_owned(),
+                        ))
                     })
                     .collect()
             })
@@ -73,6 +88,7 @@ impl StackSettings {
         Ok(Self {
             name: name.to_owned(),
             outputs,
+            parameters,
             environment: environment
                 .and_then(|e| e.variables())
                 .cloned()
@@ -87,6 +103,14 @@ impl StackSettings {
 
     pub fn output(&self, key: &str) -> Option<&str> {
         self.outputs.get(key).map(String::as_str)
+    }
+
+    /// A parameter the stack was deployed with, when not empty.
+    pub fn parameter(&self, key: &str) -> Option<&str> {
+        self.parameters
+            .get(key)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
     }
 }
 
@@ -103,6 +127,7 @@ mod tests {
                 ("TABLE_NAME".to_owned(), "deployed".to_owned()),
                 ("NOTIFY_TO".to_owned(), "a@practice.example".to_owned()),
             ]),
+            ..StackSettings::default()
         };
         let local = |name: &str| (name == "TABLE_NAME").then(|| "local".to_owned());
         assert_eq!(

@@ -1,6 +1,8 @@
 //! `consultation-admin`: operator tools for the stored consultation requests.
 
 use clap::{Parser, Subcommand, ValueEnum};
+#[path = "admin_cli/dns.rs"]
+mod dns_cli;
 #[path = "admin_cli/staff.rs"]
 mod staff_cli;
 #[path = "admin_cli/webhooks.rs"]
@@ -23,7 +25,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Operator tools for consultation requests: list, show, export, resend, erase, purge, staff,
-/// webhooks, access-log, doctor.
+/// webhooks, access-log, dns, doctor.
 ///
 /// Finds its stack by name (--stack, default consultation-form): the stack's outputs and the
 /// function's environment, so it needs only AWS credentials (the stack's FrontDeskPolicy or
@@ -132,6 +134,14 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Every DNS record the practice must add for the stack, from AWS's own answers (SES's DKIM
+    /// and MAIL FROM, the certificates' validation, the custom domains, the replies' MX) and
+    /// DMARC's starting value. doctor checks each is published.
+    Dns {
+        /// As zone-file lines (for a DNS host that imports a zone file).
+        #[arg(long)]
+        zone: bool,
+    },
     /// Check the deployed stack is ready for real requests: one line per check, with the fix.
     /// Exit status 0 when every check passed, 1 when one failed, 3 when none failed but some
     /// could not be checked.
@@ -187,6 +197,13 @@ async fn main() -> ExitCode {
     } else {
         StackSettings::default()
     };
+    if let Command::Dns { zone } = cli.command {
+        if stack.name.is_empty() {
+            eprintln!("consultation-admin: dns needs a deployed stack: --stack NAME");
+            return ExitCode::from(64);
+        }
+        return dns_cli::run(&sdk, &stack, zone).await;
+    }
     let lookup = |name: &str| stack.lookup(&local, name);
     // Only erasure needs a secret: the hashing key that finds a person's items.
     let needed = match (&cli.command, SecretArns::from_lookup(&lookup)) {
@@ -353,8 +370,8 @@ async fn run(command: Command, admin: &Admin<'_>, secret_prefix: &str) -> Result
             let count = admin.access_log(&filter, &mut stdout).await?;
             writeln!(stderr, "{count} entr(ies)")?;
         }
-        // Answered before: it reports lines of its own and its own exit status.
-        Command::Doctor { .. } => {}
+        // Answered before: they print their own lines and exit status.
+        Command::Doctor { .. } | Command::Dns { .. } => {}
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 mod command;
 mod console;
+mod dns;
 mod send_test;
 #[cfg(test)]
 mod tests;
@@ -95,6 +96,11 @@ pub struct Doctor<'a> {
     pub scheduler: aws_sdk_scheduler::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
+    pub acm: aws_sdk_acm::Client,
+    /// The stack's region (the SES hosts the MX records name).
+    pub region: String,
+    /// `DNS_SERVER`: the DNS server to ask instead of the system's.
+    pub dns_server: Option<String>,
 }
 
 /// The schedule the template names after its stack.
@@ -115,6 +121,10 @@ impl Doctor<'_> {
             line("Secrets", self.secrets().await),
             line("Table backups and expiry", self.table().await),
         ];
+        // Each record `consultation-admin dns` lists, asked of DNS (a deployed stack's only).
+        if !self.stack.name.is_empty() {
+            lines.extend(self.dns().await);
+        }
         let minimal = self.config.staff_email_content == crate::config::StaffEmailContent::Minimal;
         if let Some(domain) = &self.config.reply_tracking_domain {
             let verdict = if minimal {
@@ -135,6 +145,12 @@ impl Doctor<'_> {
             lines.push(line("Staff console", verdict));
         }
         lines
+    }
+
+    async fn dns(&self) -> Vec<CheckLine> {
+        let answers = crate::dns::ask_aws(&self.sesv2, &self.acm, &self.region, self.stack).await;
+        let lookup = crate::dns::DnsLookup::new(self.dns_server.as_deref());
+        dns::lines(answers, lookup).await
     }
 
     async fn production_access(&self) -> Verdict {

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 /// What the stand-in says of the account.
 #[derive(Clone, Default)]
-struct Scenario {
+pub(crate) struct Scenario {
     sandbox: bool,
     suppressed: Option<String>,
     dkim: &'static str,
@@ -28,7 +28,7 @@ struct Scenario {
     verified: Vec<String>,
 }
 
-fn json_answer(status: u16, body: &Value) -> hyper::Response<Full<Bytes>> {
+pub(crate) fn json_answer(status: u16, body: &Value) -> hyper::Response<Full<Bytes>> {
     hyper::Response::builder()
         .status(status)
         .header("content-type", "application/json")
@@ -62,6 +62,9 @@ fn stand_in_answer(
                 .body(Full::new(Bytes::from(xml)))
                 .unwrap(),
         );
+    }
+    if let Some(answer) = crate::dns::certificate_answer(&form) {
+        return Some(answer);
     }
     if path == "/v2/email/account" {
         return Some(json_answer(
@@ -110,7 +113,10 @@ fn stand_in_answer(
             &json!({
                 "IdentityType": if domain { "DOMAIN" } else { "EMAIL_ADDRESS" },
                 "FeedbackForwardingStatus": true, "VerifiedForSendingStatus": if domain { !scenario.sender_unverified } else { !scenario.sandbox || scenario.verified.contains(&identity) },
-                "DkimAttributes": {"SigningEnabled": domain, "Status": if domain { scenario.dkim } else { "NOT_STARTED" }, "Tokens": []},
+                "DkimAttributes": {"SigningEnabled": domain, "Status": if domain { scenario.dkim } else { "NOT_STARTED" },
+                                   "SigningAttributesOrigin": "AWS_SES",
+                                   "Tokens": if domain { crate::dns::DKIM_TOKENS.to_vec() } else { Vec::new() }},
+                "MailFromAttributes": if domain { json!({"MailFromDomain": format!("bounce.{identity}"), "MailFromDomainStatus": "SUCCESS", "BehaviorOnMxFailure": "USE_DEFAULT_VALUE"}) } else { Value::Null },
                 "VerificationStatus": "SUCCESS"
             }),
         ));
@@ -141,6 +147,9 @@ async fn stand_in(
             // Passed on first: the emulator records every call the tool made.
             let upstream_answer = forward_to(&upstream, &parts, body.clone()).await?;
             let current = scenario.lock().unwrap().clone();
+            if String::from_utf8_lossy(&body).contains("Action=DescribeStacks") {
+                return crate::dns::with_domain_targets(upstream_answer).await;
+            }
             match stand_in_answer(&path, &body, &current, &environment) {
                 Some(answer) => Ok(answer),
                 None => answer_of(upstream_answer).await,
@@ -204,6 +213,7 @@ fn evaluated_stack() -> Value {
                 "UseSenderDomain",
                 "UseTurnstile",
                 "UseReplyTracking",
+                "UseStaffDomain",
             ]
             .iter()
             .all(|n| c.contains(&format!("\"{n}\"")))
@@ -253,7 +263,7 @@ async fn disable_schedule(stack: &Value, endpoint: &str) {
 /// What the stack's own resources would be, where moto skipped them: a confirmed alarm
 /// subscription, the schedule, PITR and TTL, the active receipt rule set, a delivered heartbeat.
 /// Once for the stack, however many scenarios run against it.
-async fn stage(stack: &Value, endpoint: &str) {
+pub(crate) async fn stage(stack: &Value, endpoint: &str) {
     static STAGED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     STAGED.get_or_init(|| stage_once(stack, endpoint)).await;
 }
@@ -398,9 +408,23 @@ async fn stage_once(stack: &Value, endpoint: &str) {
 }
 
 /// The operator tool with nothing but credentials (of `key`'s policy) and a region.
-async fn operator(stand_in: &str, key: &str, args: &[&str]) -> std::process::Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_consultation-admin"))
-        .env_clear()
+pub(crate) async fn operator(stand_in: &str, key: &str, args: &[&str]) -> std::process::Output {
+    operator_asking(stand_in, key, args, None).await
+}
+
+/// The same, asking DNS at `dns_server` (doctor's DNS checks).
+pub(crate) async fn operator_asking(
+    stand_in: &str,
+    key: &str,
+    args: &[&str],
+    dns_server: Option<&str>,
+) -> std::process::Output {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_consultation-admin"));
+    command.env_clear();
+    if let Some(server) = dns_server {
+        command.env("DNS_SERVER", server);
+    }
+    command
         .args(args)
         .env("AWS_ENDPOINT_URL", stand_in)
         .env("AWS_REGION", "us-east-1")
@@ -413,8 +437,19 @@ async fn operator(stand_in: &str, key: &str, args: &[&str]) -> std::process::Out
 }
 
 /// `doctor` with the front desk's credentials; `--send-test` (which asks the scheduled run for a
-/// test email) with an operator's who also holds the records policy.
+/// test email) with an operator's who also holds the records policy. DNS is a server serving
+/// every record `dns` printed for the stack.
 async fn doctor(stand_in: &str, stack: &str, extra: &[&str]) -> std::process::Output {
+    let dns = crate::dns::published(stand_in, stack).await;
+    doctor_asking(stand_in, stack, extra, &dns.address).await
+}
+
+pub(crate) async fn doctor_asking(
+    stand_in: &str,
+    stack: &str,
+    extra: &[&str],
+    dns_server: &str,
+) -> std::process::Output {
     let args: Vec<&str> = ["--stack", stack, "doctor"]
         .iter()
         .chain(extra)
@@ -425,21 +460,21 @@ async fn doctor(stand_in: &str, stack: &str, extra: &[&str]) -> std::process::Ou
     } else {
         FRONT_DESK_ACCESS_KEY
     };
-    operator(stand_in, key, &args).await
+    operator_asking(stand_in, key, &args, Some(dns_server)).await
 }
 
 /// The all-options stack, its environment, and a stand-in in front of its emulator.
-struct Setup {
-    endpoint: String,
-    stack: Value,
-    name: String,
-    environment: HashMap<String, String>,
-    scenario: Arc<Mutex<Scenario>>,
-    url: String,
+pub(crate) struct Setup {
+    pub(crate) endpoint: String,
+    pub(crate) stack: Value,
+    pub(crate) name: String,
+    pub(crate) environment: HashMap<String, String>,
+    pub(crate) scenario: Arc<Mutex<Scenario>>,
+    pub(crate) url: String,
 }
 
 impl Setup {
-    async fn new() -> Self {
+    pub(crate) async fn new() -> Self {
         let endpoint = crate::helpers::suite_variable("CONSULTATION_STACK_ENDPOINT");
         let stack = evaluated_stack();
         let name = stack["stack"].as_str().unwrap().to_owned();

@@ -8,6 +8,7 @@ mod console;
 mod cors;
 mod deadline;
 mod deploy_answers;
+mod dns;
 mod doctor;
 mod duplicates;
 mod edge;

@@ -1,0 +1,98 @@
+//! What the records come from, asked of AWS: the stack's parameters and outputs (already read),
+//! SES's answer about the sender identity, ACM's about each custom domain's certificate.
+
+use super::{AwsAnswers, CustomDomain};
+use crate::aws::AwsError;
+use crate::stack::StackSettings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AskError {
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    #[error(
+        "the stack names no SES identity (no SenderIdentityName output): deploy the current template"
+    )]
+    NoIdentity,
+}
+
+/// Reads SES's and ACM's answers for the stack's identity and domains.
+pub async fn ask_aws(
+    sesv2: &aws_sdk_sesv2::Client,
+    acm: &aws_sdk_acm::Client,
+    region: &str,
+    stack: &StackSettings,
+) -> Result<AwsAnswers, AskError> {
+    // The identity the template made: the sender domain when there is one, else the address.
+    let identity_name = stack
+        .output("SenderIdentityName")
+        .or_else(|| stack.parameter("SenderDomain"))
+        .or_else(|| stack.parameter("NotifyFrom"))
+        .ok_or(AskError::NoIdentity)?
+        .to_owned();
+    let identity = sesv2
+        .get_email_identity()
+        .email_identity(&identity_name)
+        .send()
+        .await
+        .map_err(AwsError::of("SES", "GetEmailIdentity"))?;
+    let dkim_outputs = ["DkimRecord1", "DkimRecord2", "DkimRecord3"]
+        .iter()
+        .filter_map(|key| stack.output(key).map(str::to_owned))
+        .collect();
+    let form_domain = custom_domain(
+        acm,
+        stack,
+        [
+            "CustomDomainName",
+            "CustomDomainCertificateArn",
+            "CustomDomainTarget",
+        ],
+    )
+    .await?;
+    let console_domain = custom_domain(
+        acm,
+        stack,
+        [
+            "StaffDomainName",
+            "StaffDomainCertificateArn",
+            "StaffDomainTarget",
+        ],
+    )
+    .await?;
+    Ok(AwsAnswers {
+        region: region.to_owned(),
+        identity: Some((identity_name, identity)),
+        dkim_outputs,
+        form_domain,
+        console_domain,
+        reply_tracking_domain: stack.parameter("ReplyTrackingDomain").map(str::to_owned),
+    })
+}
+
+/// A custom domain when the stack has one: `[name parameter, certificate parameter, target
+/// output]`.
+async fn custom_domain(
+    acm: &aws_sdk_acm::Client,
+    stack: &StackSettings,
+    [name, certificate, target]: [&str; 3],
+) -> Result<Option<CustomDomain>, AwsError> {
+    let Some(name) = stack.parameter(name) else {
+        return Ok(None);
+    };
+    let certificate = match stack.parameter(certificate) {
+        Some(arn) => {
+            acm.describe_certificate()
+                .certificate_arn(arn)
+                .send()
+                .await
+                .map_err(AwsError::of("ACM", "DescribeCertificate"))?
+                .certificate
+        }
+        None => None,
+    };
+    Ok(Some(CustomDomain {
+        name: name.to_owned(),
+        target: stack.output(target).map(str::to_owned),
+        certificate,
+    }))
+}
