@@ -48,7 +48,7 @@ pub async fn ask_aws(
             "CustomDomainTarget",
         ],
     )
-    .await?;
+    .await;
     let console_domain = custom_domain(
         acm,
         stack,
@@ -58,7 +58,7 @@ pub async fn ask_aws(
             "StaffDomainTarget",
         ],
     )
-    .await?;
+    .await;
     Ok(AwsAnswers {
         region: region.to_owned(),
         identity: Some((identity_name, identity)),
@@ -75,24 +75,24 @@ async fn custom_domain(
     acm: &aws_sdk_acm::Client,
     stack: &StackSettings,
     [name, certificate, target]: [&str; 3],
-) -> Result<Option<CustomDomain>, AwsError> {
-    let Some(name) = stack.parameter(name) else {
-        return Ok(None);
+) -> Option<CustomDomain> {
+    let name = stack.parameter(name)?;
+    // A certificate ACM will not describe (denied, deleted) costs its own record only: the
+    // notes say so, and the other records are still listed and checked.
+    let (certificate, certificate_problem) = match stack.parameter(certificate) {
+        Some(arn) => match acm.describe_certificate().certificate_arn(arn).send().await {
+            Ok(answer) => (answer.certificate, None),
+            Err(e) => (
+                None,
+                Some(AwsError::of("ACM", "DescribeCertificate")(e).to_string()),
+            ),
+        },
+        None => (None, None),
     };
-    let certificate = match stack.parameter(certificate) {
-        Some(arn) => {
-            acm.describe_certificate()
-                .certificate_arn(arn)
-                .send()
-                .await
-                .map_err(AwsError::of("ACM", "DescribeCertificate"))?
-                .certificate
-        }
-        None => None,
-    };
-    Ok(Some(CustomDomain {
+    Some(CustomDomain {
         name: name.to_owned(),
         target: stack.output(target).map(str::to_owned),
         certificate,
-    }))
+        certificate_problem,
+    })
 }

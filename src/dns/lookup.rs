@@ -1,5 +1,5 @@
-//! Asking DNS (hickory's resolver): the server named by `DNS_SERVER` (`host:port`, for a test's
-//! local server or a practice's own resolver), else the system's configured ones.
+//! Asking DNS (hickory's resolver): the server named by `DNS_SERVER` (an IP address and port,
+//! for a test's local server or a practice's own resolver), else the system's configured ones.
 
 use super::{DnsRecord, Expect, RecordType, published};
 use hickory_resolver::proto::rr::{RData, RecordType as Type};
@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LookupError {
-    #[error("DNS_SERVER `{0}` is not an address and port (e.g. 127.0.0.1:53)")]
+    #[error("DNS_SERVER `{0}` is not an IP address and port (e.g. 127.0.0.1:53)")]
     Server(String),
     #[error("no DNS resolver: {0}")]
     Resolver(String),
@@ -55,9 +55,16 @@ impl DnsLookup {
             None => Resolver::builder_tokio().map_err(|e| LookupError::Resolver(e.to_string()))?,
         };
         let mut builder = builder;
+        let options = builder.options_mut();
         // Each record asked once, as it is now: a record just added must not be hidden by a
         // cached "no such record" (doctor runs again right after the practice fixes one).
-        builder.options_mut().cache_size = 0;
+        options.cache_size = 0;
+        // What DNS publishes, never this machine's /etc/hosts.
+        options.use_hosts_file = hickory_resolver::config::ResolveHosts::Never;
+        // A server that does not answer costs seconds, not minutes: doctor stops asking after the
+        // first record DNS did not answer (`doctor::dns`).
+        options.timeout = std::time::Duration::from_secs(3);
+        options.attempts = 1;
         let resolver = builder
             .build()
             .map_err(|e| LookupError::Resolver(e.to_string()))?;

@@ -101,12 +101,27 @@ fn plain(name: &str) -> String {
 pub fn published(record: &DnsRecord, found: &[String]) -> bool {
     match (record.kind, record.expect) {
         (RecordType::Mx, _) => {
-            let host = |mx: &str| plain(mx.split_whitespace().last().unwrap_or_default());
-            found.iter().any(|f| host(f) == host(&record.value))
+            // Mail goes to the lowest preference first: the host must be among those.
+            let parse = |mx: &str| {
+                let mut words = mx.split_whitespace();
+                let preference = words.next()?.parse::<u16>().ok()?;
+                Some((preference, plain(words.next()?)))
+            };
+            let exchanges: Vec<(u16, String)> = found.iter().filter_map(|f| parse(f)).collect();
+            let lowest = exchanges.iter().map(|(p, _)| *p).min();
+            let wanted = parse(&record.value).map(|(_, host)| host);
+            exchanges
+                .iter()
+                .any(|(p, host)| Some(*p) == lowest && Some(host) == wanted.as_ref())
         }
         (RecordType::Txt, Expect::SamePolicyKind) => {
+            // One record of the kind: with two, receivers apply none (RFC 7489, 6.6.3).
             let kind = |t: &str| t.split(';').next().unwrap_or_default().trim().to_owned();
-            found.iter().any(|f| kind(f) == kind(&record.value))
+            found
+                .iter()
+                .filter(|f| kind(f) == kind(&record.value))
+                .count()
+                == 1
         }
         (RecordType::Txt, Expect::SpfIncluding) => {
             let include = record

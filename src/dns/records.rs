@@ -3,7 +3,7 @@
 use super::{DnsRecord, Expect, RecordType};
 use aws_sdk_acm::types::CertificateDetail;
 use aws_sdk_sesv2::operation::get_email_identity::GetEmailIdentityOutput;
-use aws_sdk_sesv2::types::{DkimSigningAttributesOrigin, IdentityType};
+use aws_sdk_sesv2::types::{DkimSigningAttributesOrigin, IdentityType, MailFromDomainStatus};
 
 /// A custom domain the stack serves (the form's or the console's).
 #[derive(Debug, Clone, Default)]
@@ -13,6 +13,8 @@ pub struct CustomDomain {
     pub target: Option<String>,
     /// ACM's description of its certificate.
     pub certificate: Option<CertificateDetail>,
+    /// Why ACM did not describe it.
+    pub certificate_problem: Option<String>,
 }
 
 /// Everything the records come from.
@@ -159,8 +161,23 @@ fn mail_records(
             ));
         }
     }
-    if let Some(mail_from) = identity.mail_from_attributes() {
+    // SES answers with the block and an empty domain when no MAIL FROM is set up.
+    if let Some(mail_from) = identity
+        .mail_from_attributes()
+        .filter(|m| !m.mail_from_domain().is_empty())
+    {
         let bounce = mail_from.mail_from_domain();
+        if answers.reply_tracking_domain.as_deref() == Some(bounce) {
+            notes.push(format!(
+                "{bounce} is both the MAIL FROM domain and ReplyTrackingDomain: SES needs the MAIL FROM domain for bounces only; give reply tracking another subdomain"
+            ));
+        }
+        if *mail_from.mail_from_domain_status() != MailFromDomainStatus::Success {
+            notes.push(format!(
+                "SES bounces to its own domain, not {bounce}, until it sees the MX record (MAIL FROM {}); publish the TXT record with it",
+                mail_from.mail_from_domain_status().as_str()
+            ));
+        }
         let feedback = format!("10 feedback-smtp.{}.amazonses.com", answers.region);
         out.push(record(
             "DNS MAIL FROM MX",
@@ -195,8 +212,12 @@ fn certificate_records(
 ) {
     let Some(certificate) = &domain.certificate else {
         notes.push(format!(
-            "{}: ACM did not describe its certificate (the records policy's credentials?)",
-            domain.name
+            "{}: ACM did not describe its certificate, so its validation record is not listed: {}",
+            domain.name,
+            domain
+                .certificate_problem
+                .as_deref()
+                .unwrap_or("the stack names no certificate ARN")
         ));
         return;
     };
@@ -205,10 +226,11 @@ fn certificate_records(
         let Some(resource) = option.resource_record() else {
             continue;
         };
+        any = true;
+        // The apex and its wildcard, or a certificate both domains share: one record.
         if out.iter().any(|r| r.name == plain_name(resource.name())) {
             continue;
         }
-        any = true;
         out.push(record(
             purpose,
             resource.name(),

@@ -80,6 +80,7 @@ fn practice() -> AwsAnswers {
                 &["forms.practice.example", "*.forms.practice.example"],
                 ValidationMethod::Dns,
             )),
+            certificate_problem: None,
         }),
         console_domain: None,
         reply_tracking_domain: Some("replies.practice.example".into()),
@@ -93,7 +94,7 @@ fn lines(records: &[DnsRecord]) -> Vec<String> {
 #[test]
 fn a_domain_sender_gets_dkim_mail_from_dmarc_and_each_domains_records() {
     let (records, notes) = records(&practice());
-    assert_eq!(notes, Vec::<String>::new());
+    assert_eq!(notes.len(), 1, "{notes:?}"); // SES has not seen the MAIL FROM MX yet
     assert_eq!(
         lines(&records),
         [
@@ -257,4 +258,98 @@ fn what_counts_as_published() {
     ));
     assert!(!published(&dmarc, &strings(&["v=spf1 -all"])));
     assert!(!published(&dmarc, &[]));
+}
+
+#[test]
+fn an_empty_mail_from_a_pending_one_and_a_shared_certificate() {
+    // SES answers an identity without MAIL FROM with the block and an empty domain.
+    let mut answers = practice();
+    let mut identity = identity(IdentityType::Domain, false);
+    identity.mail_from_attributes = Some(
+        MailFromAttributes::builder()
+            .mail_from_domain("")
+            .mail_from_domain_status(MailFromDomainStatus::Failed)
+            .behavior_on_mx_failure(BehaviorOnMxFailure::UseDefaultValue)
+            .build()
+            .unwrap(),
+    );
+    answers.identity = Some(("practice.example".into(), identity));
+    let shared = answers.form_domain.clone().unwrap().certificate;
+    answers.console_domain = Some(CustomDomain {
+        name: "staff.practice.example".into(),
+        target: Some("d-xyz.execute-api.us-east-1.amazonaws.com".into()),
+        certificate: shared,
+        certificate_problem: None,
+    });
+    let (records, notes) = records(&answers);
+    assert!(
+        records
+            .iter()
+            .all(|r| !r.name.is_empty() && !r.purpose.contains("MAIL FROM")),
+        "{records:?}"
+    );
+    // One validation record for both: listed once, and no note that it has none.
+    assert_eq!(
+        records
+            .iter()
+            .filter(|r| r.name.starts_with("_3639"))
+            .count(),
+        1
+    );
+    assert_eq!(notes, Vec::<String>::new());
+
+    let (_, notes) = super::records(&practice());
+    assert!(
+        notes[0].contains("SES bounces to its own domain, not bounce.practice.example, until it sees the MX record (MAIL FROM PENDING)"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn a_certificate_acm_would_not_describe_is_noted_with_why() {
+    let mut answers = practice();
+    let form = answers.form_domain.as_mut().unwrap();
+    form.certificate = None;
+    form.certificate_problem = Some("ACM DescribeCertificate: AccessDeniedException".into());
+    let (records, notes) = records(&answers);
+    assert!(
+        records
+            .iter()
+            .all(|r| r.purpose != "DNS form domain certificate")
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("AccessDeniedException")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn another_host_first_in_mx_order_or_two_dmarc_records_are_not_published() {
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mx = DnsRecord {
+        purpose: "DNS replies MX",
+        name: "replies.practice.example".into(),
+        kind: RecordType::Mx,
+        value: "10 inbound-smtp.us-east-1.amazonaws.com".into(),
+        expect: Expect::Exactly,
+    };
+    assert!(!published(
+        &mx,
+        &strings(&[
+            "5 aspmx.l.google.com",
+            "10 inbound-smtp.us-east-1.amazonaws.com"
+        ])
+    ));
+    assert!(published(
+        &mx,
+        &strings(&[
+            "10 inbound-smtp.us-east-1.amazonaws.com",
+            "20 backup.practice.example"
+        ])
+    ));
+    let dmarc = txt("DNS DMARC", "v=DMARC1; p=none;", Expect::SamePolicyKind);
+    assert!(!published(
+        &dmarc,
+        &strings(&["v=DMARC1; p=none;", "v=DMARC1; p=reject;"])
+    ));
 }

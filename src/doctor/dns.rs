@@ -20,8 +20,19 @@ pub async fn lines(
     };
     let (records, _notes) = records(&answers);
     let mut lines = Vec::new();
+    let mut unanswered = None;
     for record in &records {
-        let verdict = verdict(record, lookup.check(record).await);
+        // One server that does not answer is enough to know: the rest are not asked.
+        let verdict = match &unanswered {
+            Some(why) => Verdict::CouldNotCheck(format!("not asked: {why}")),
+            None => {
+                let found = lookup.check(record).await;
+                if let Err(error) = &found {
+                    unanswered = Some(error.to_string());
+                }
+                verdict(record, found)
+            }
+        };
         lines.push(CheckLine {
             name: record.purpose,
             verdict,

@@ -9,7 +9,6 @@ use crate::helpers::FRONT_DESK_ACCESS_KEY;
 use http_body_util::Full;
 use hyper::body::Bytes;
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// SES's DKIM tokens for the practice's domain (the shape of the API reference's example).
 pub(crate) const DKIM_TOKENS: [&str; 3] = [
@@ -90,23 +89,8 @@ impl DnsServer {
         let path =
             std::env::temp_dir().join(format!("consultation-zone-{}-{n}", std::process::id()));
         std::fs::write(&path, zone).unwrap();
-        let python =
-            std::env::var("CONSULTATION_PYTHON").unwrap_or_else(|_| ".venv/bin/python".into());
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/dns_server.py");
-        let mut process = tokio::process::Command::new(python)
-            .arg(script)
-            .arg(&path)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start the DNS server");
-        let mut lines = BufReader::new(process.stdout.take().unwrap()).lines();
-        let port = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("the DNS server's port");
+        let (process, _, port) =
+            crate::helpers::python_server("dns_server.py", &[path.as_os_str()]).await;
         Self {
             address: format!("127.0.0.1:{port}"),
             zone: path,
@@ -294,8 +278,38 @@ async fn dns_lists_every_record_from_awss_answers_and_doctor_names_each_one_miss
     // A DNS_SERVER that is no address: one line that could not check, never a pass.
     let report = doctor_asking(&setup.url, &setup.name, &[], "dns.practice.example").await;
     let text = String::from_utf8_lossy(&report.stdout).into_owned();
-    assert!(text.contains("could not check DNS records: DNS_SERVER `dns.practice.example` is not an address and port"), "{text}");
+    assert!(
+        text.contains(
+            "could not check DNS records: DNS_SERVER `dns.practice.example` is not an IP address and port"
+        ),
+        "{text}"
+    );
     assert!(!text.contains(" DNS DKIM"), "{text}");
+
+    // A DNS server that does not answer: the first record could not be checked, and the rest
+    // are not asked (one timeout, not one per record).
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = silent.local_addr().unwrap().to_string();
+    let report = doctor_asking(&setup.url, &setup.name, &[], &address).await;
+    let text = String::from_utf8_lossy(&report.stdout).into_owned();
+    drop(silent);
+    assert!(
+        text.contains("could not check DNS DKIM 1 of 3: DNS gave no answer for "),
+        "{text}"
+    );
+    let not_asked = text
+        .lines()
+        .filter(|l| {
+            l.starts_with("could not check DNS ") && l.contains(": not asked: DNS gave no answer")
+        })
+        .count();
+    assert_eq!(not_asked, 10, "{text}");
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("pass") && l.contains(" DNS ")),
+        "{text}"
+    );
 }
 
 #[tokio::test]

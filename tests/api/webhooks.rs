@@ -8,7 +8,7 @@ use crate::runtime_api::{RuntimeApi, test_env};
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::io::{AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout};
 
 pub(crate) const LOCAL: (&str, &str) = ("WEBHOOKS_ALLOW_LOCAL_HTTP", "true");
@@ -23,23 +23,9 @@ pub(crate) struct Receiver {
 impl Receiver {
     /// A receiver answering each verified request with the next of `statuses`.
     pub async fn start(statuses: &[&str]) -> Self {
-        let python =
-            std::env::var("CONSULTATION_PYTHON").unwrap_or_else(|_| ".venv/bin/python".into());
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/webhook_receiver.py");
-        let mut process = tokio::process::Command::new(python)
-            .arg(script)
-            .args(statuses)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start the webhook receiver");
-        let mut lines = BufReader::new(process.stdout.take().unwrap()).lines();
-        let first = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("the receiver's port");
+        let args: Vec<&std::ffi::OsStr> = statuses.iter().map(std::ffi::OsStr::new).collect();
+        let (process, lines, first) =
+            crate::helpers::python_server("webhook_receiver.py", &args).await;
         let port = first.strip_prefix("listening ").expect("listening <port>");
         Self {
             url: format!("http://127.0.0.1:{port}/hook"),

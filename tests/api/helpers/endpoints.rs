@@ -79,3 +79,33 @@ pub fn closed_endpoint() -> String {
     drop(closed);
     format!("http://{address}")
 }
+
+/// One of the tests' Python servers (`tests/<script>`, run with the venv's Python): the process,
+/// its standard output as lines after the first, and that first line (what it listens on).
+pub async fn python_server(
+    script: &str,
+    args: &[&std::ffi::OsStr],
+) -> (
+    tokio::process::Child,
+    tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    String,
+) {
+    use tokio::io::AsyncBufReadExt;
+    let python = std::env::var("CONSULTATION_PYTHON").unwrap_or_else(|_| ".venv/bin/python".into());
+    let path = format!("{}/tests/{script}", env!("CARGO_MANIFEST_DIR"));
+    let mut process = tokio::process::Command::new(python)
+        .arg(path)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("start tests/{script}: {e}"));
+    let mut lines = tokio::io::BufReader::new(process.stdout.take().unwrap()).lines();
+    let first = lines
+        .next_line()
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("tests/{script} printed nothing"));
+    (process, lines, first)
+}
