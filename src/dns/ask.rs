@@ -10,7 +10,7 @@ pub enum AskError {
     #[error(transparent)]
     Aws(#[from] AwsError),
     #[error(
-        "the stack names no SES identity (no SenderIdentityName output): deploy the current template"
+        "the stack names no SES identity (no SenderIdentityName output, no SenderDomain or NotifyFrom parameter)"
     )]
     NoIdentity,
 }
@@ -19,7 +19,6 @@ pub enum AskError {
 pub async fn ask_aws(
     sesv2: &aws_sdk_sesv2::Client,
     acm: &aws_sdk_acm::Client,
-    region: &str,
     stack: &StackSettings,
 ) -> Result<AwsAnswers, AskError> {
     // The identity the template made: the sender domain when there is one, else the address.
@@ -60,7 +59,12 @@ pub async fn ask_aws(
     )
     .await;
     Ok(AwsAnswers {
-        region: region.to_owned(),
+        // The region the clients ask: the stack's (the SES hosts the MX records name).
+        region: sesv2
+            .config()
+            .region()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         identity: Some((identity_name, identity)),
         dkim_outputs,
         form_domain,

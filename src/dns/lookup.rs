@@ -37,7 +37,7 @@ impl DnsLookup {
     pub fn new(server: Option<&str>) -> Result<Self, LookupError> {
         use hickory_resolver::config::{NameServerConfig, ResolverConfig};
         use hickory_resolver::net::runtime::TokioRuntimeProvider;
-        let builder = match server {
+        let mut builder = match server {
             Some(text) => {
                 let address: SocketAddr = text
                     .trim()
@@ -54,7 +54,6 @@ impl DnsLookup {
             }
             None => Resolver::builder_tokio().map_err(|e| LookupError::Resolver(e.to_string()))?,
         };
-        let mut builder = builder;
         let options = builder.options_mut();
         // Each record asked once, as it is now: a record just added must not be hidden by a
         // cached "no such record" (doctor runs again right after the practice fixes one).

@@ -1,6 +1,6 @@
 //! The records, from what AWS answered: nothing here asks anything.
 
-use super::{DnsRecord, Expect, RecordType};
+use super::{DnsRecord, Expect, RecordType, plain};
 use aws_sdk_acm::types::CertificateDetail;
 use aws_sdk_sesv2::operation::get_email_identity::GetEmailIdentityOutput;
 use aws_sdk_sesv2::types::{DkimSigningAttributesOrigin, IdentityType, MailFromDomainStatus};
@@ -94,7 +94,7 @@ fn record(
 ) -> DnsRecord {
     DnsRecord {
         purpose,
-        name: name.trim_end_matches('.').to_ascii_lowercase(),
+        name: plain(name),
         kind,
         value: value.trim_end_matches('.').to_owned(),
         expect,
@@ -228,7 +228,7 @@ fn certificate_records(
         };
         any = true;
         // The apex and its wildcard, or a certificate both domains share: one record.
-        if out.iter().any(|r| r.name == plain_name(resource.name())) {
+        if out.iter().any(|r| r.name == plain(resource.name())) {
             continue;
         }
         out.push(record(
@@ -245,8 +245,4 @@ fn certificate_records(
             domain.name
         ));
     }
-}
-
-fn plain_name(name: &str) -> String {
-    name.trim_end_matches('.').to_ascii_lowercase()
 }

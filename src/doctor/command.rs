@@ -54,7 +54,6 @@ pub async fn from_command_line(
         secrets: aws_sdk_secretsmanager::Client::new(sdk),
         dynamodb: aws_sdk_dynamodb::Client::new(sdk),
         acm: aws_sdk_acm::Client::new(sdk),
-        region: sdk.region().map(|r| r.to_string()).unwrap_or_default(),
         dns_server: lookup("DNS_SERVER"),
     };
     let mut lines = checks.run(app.now()).await;

@@ -97,8 +97,6 @@ pub struct Doctor<'a> {
     pub secrets: aws_sdk_secretsmanager::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub acm: aws_sdk_acm::Client,
-    /// The stack's region (the SES hosts the MX records name).
-    pub region: String,
     /// `DNS_SERVER`: the DNS server to ask instead of the system's.
     pub dns_server: Option<String>,
 }
@@ -148,7 +146,7 @@ impl Doctor<'_> {
     }
 
     async fn dns(&self) -> Vec<CheckLine> {
-        let answers = crate::dns::ask_aws(&self.sesv2, &self.acm, &self.region, self.stack).await;
+        let answers = crate::dns::ask_aws(&self.sesv2, &self.acm, self.stack).await;
         let lookup = crate::dns::DnsLookup::new(self.dns_server.as_deref());
         dns::lines(answers, lookup).await
     }

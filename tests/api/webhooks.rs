@@ -59,18 +59,23 @@ impl Receiver {
 pub(crate) async fn add(test: &TestApp, args: &[&str]) -> (String, Option<String>) {
     let mut all = vec!["webhooks", "add"];
     all.extend_from_slice(args);
-    let out = stdout(&crate::admin::admin_with(test, &all, &[LOCAL]).await);
-    let field = |name: &str| {
-        out.lines()
-            .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned()))
-    };
+    added(&stdout(
+        &crate::admin::admin_with(test, &all, &[LOCAL]).await,
+    ))
+}
+
+/// What `webhooks add` printed: the endpoint's id and (for a standard one) its secret.
+pub(crate) fn added(out: &str) -> (String, Option<String>) {
     let id = out
         .lines()
         .find_map(|l| l.strip_prefix("added "))
         .and_then(|l| l.split_whitespace().next())
         .expect("the endpoint's id")
         .to_owned();
-    (id, field("secret:"))
+    let secret = out
+        .lines()
+        .find_map(|l| l.strip_prefix("secret:").map(|v| v.trim().to_owned()));
+    (id, secret)
 }
 
 /// A receiver answering `statuses`, added as a standard endpoint (with `args`) that it trusts.

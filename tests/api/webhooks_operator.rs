@@ -7,7 +7,7 @@ use crate::console::Console;
 use crate::helpers::{Answer, TestApp, answer, full_submission, serve, unique};
 use crate::routing::{clinician, routed_env};
 use crate::runtime_api::RuntimeApi;
-use crate::webhooks::{LOCAL, add, binary, deliveries, receiving, send_webhooks, text};
+use crate::webhooks::{LOCAL, add, added, binary, deliveries, receiving, send_webhooks, text};
 use consultation_form::deadline::Deadline;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -306,17 +306,7 @@ async fn add_typed(test: &TestApp, url: &str, args: &[&str]) -> (String, Option<
         .await
         .unwrap();
     drop(stdin);
-    let out = stdout(&child.wait_with_output().await.unwrap());
-    let id = out
-        .lines()
-        .find_map(|l| l.strip_prefix("added "))
-        .and_then(|l| l.split_whitespace().next())
-        .expect("the endpoint's id")
-        .to_owned();
-    let secret = out
-        .lines()
-        .find_map(|l| l.strip_prefix("secret: ").map(str::to_owned));
-    (id, secret)
+    added(&stdout(&child.wait_with_output().await.unwrap()))
 }
 
 async fn erase_with(mut child: tokio::process::Child, email: &str) {

@@ -5,10 +5,9 @@ use consultation_form::stack::StackSettings;
 use std::process::ExitCode;
 
 pub async fn run(sdk: &aws_config::SdkConfig, stack: &StackSettings, zone: bool) -> ExitCode {
-    let region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
     let sesv2 = aws_sdk_sesv2::Client::new(sdk);
     let acm = aws_sdk_acm::Client::new(sdk);
-    let answers = match ask_aws(&sesv2, &acm, &region, stack).await {
+    let answers = match ask_aws(&sesv2, &acm, stack).await {
         Ok(answers) => answers,
         Err(error) => {
             eprintln!("consultation-admin: {error}");
@@ -22,9 +21,10 @@ pub async fn run(sdk: &aws_config::SdkConfig, stack: &StackSettings, zone: bool)
         }
     } else {
         println!(
-            "Add these {} records at the practice's DNS host (stack {}, region {region}):\n",
+            "Add these {} records at the practice's DNS host (stack {}, region {}):\n",
             records.len(),
-            stack.name
+            stack.name,
+            answers.region
         );
         print!("{}", table(&records));
         println!(
