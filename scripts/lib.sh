@@ -110,6 +110,13 @@ check_test_system() {
     || missing+=("Python 3.11 or newer with venv")
   node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' 2> /dev/null \
     || missing+=("Node 20 or newer")
+  # A first build, the venv and the browser tests' packages take about 6 GB (measured on a clean
+  # clone); running out half-way says less than saying so now.
+  if [ ! -d "$ROOT/target/debug" ]; then
+    local free_gb
+    free_gb=$(($(df -Pk "$ROOT" | awk 'NR == 2 { print $4 }') / 1024 / 1024))
+    ((free_gb >= 6)) || missing+=("6 GB free disk for the first build (${free_gb} GB free)")
+  fi
   if ((${#missing[@]})); then
     echo "make test runs on Debian or Ubuntu (x86_64) with Rust, Python 3.11+ and Node 20+; missing: ${missing[*]}" >&2
     exit 1

@@ -10,7 +10,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Names a document may show in code that are not the function's variables: AWS's, the local
 /// scripts' and the tests', each found in the project's own files (so this list cannot rot).
-const OTHER_NAMES: [&str; 15] = [
+const OTHER_NAMES: [&str; 16] = [
     "AWS_ACCESS_KEY_ID",
     "AWS_CA_BUNDLE",
     "AWS_ENDPOINT_URL",
@@ -18,6 +18,8 @@ const OTHER_NAMES: [&str; 15] = [
     "AWS_REGION",
     "AWS_SECRET_ACCESS_KEY",
     "CAPABILITY_IAM",
+    // Cargo's own: full debug info for a debugger (Cargo.toml).
+    "CARGO_PROFILE_DEV_DEBUG",
     "CREATE_COMPLETE",
     // The operator tool's own: which DNS server doctor asks.
     "DNS_SERVER",
@@ -85,7 +87,7 @@ fn declared_variables() -> BTreeSet<String> {
 
 fn project_text() -> String {
     let mut text = String::new();
-    for file in ["Makefile", "infra/template.yaml", "local.env"] {
+    for file in ["Cargo.toml", "Makefile", "infra/template.yaml", "local.env"] {
         text += &std::fs::read_to_string(Path::new(ROOT).join(file)).unwrap();
     }
     for folder in ["scripts", "src", "tests", "bench"] {
