@@ -11,7 +11,7 @@ mod tests;
 
 pub use ask::{AskError, ask_aws};
 pub use lookup::{DnsLookup, Found, LookupError};
-pub use records::{AwsAnswers, CustomDomain, records};
+pub use records::{AwsAnswers, CustomDomain, Note, records};
 
 /// The kinds of record the stack needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

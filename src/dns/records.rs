@@ -31,11 +31,36 @@ pub struct AwsAnswers {
     pub reply_tracking_domain: Option<String>,
 }
 
+/// What the records could not say. `consultation-admin dns` prints each under its table; doctor
+/// makes a line of each but the first kind, so nothing it could not check passes unseen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// For the reader: nothing DNS could show.
+    Info(String),
+    /// A record that could not be listed, so nobody can check it is published.
+    Unlisted { purpose: &'static str, why: String },
+    /// A setting to change before the records can be right.
+    Problem {
+        purpose: &'static str,
+        found: String,
+        fix: String,
+    },
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Info(text) | Self::Unlisted { why: text, .. } => f.write_str(text),
+            Self::Problem { found, fix, .. } => write!(f, "{found}: {fix}"),
+        }
+    }
+}
+
 const DKIM_PURPOSES: [&str; 3] = ["DNS DKIM 1 of 3", "DNS DKIM 2 of 3", "DNS DKIM 3 of 3"];
 
 /// Every record the practice must add, in the order the go-live path needs them (mail first:
 /// SES verifies the domain from the DKIM records), and notes on what has none.
-pub fn records(answers: &AwsAnswers) -> (Vec<DnsRecord>, Vec<String>) {
+pub fn records(answers: &AwsAnswers) -> (Vec<DnsRecord>, Vec<Note>) {
     let mut out = Vec::new();
     let mut notes = Vec::new();
     if let Some((name, identity)) = &answers.identity {
@@ -66,10 +91,13 @@ pub fn records(answers: &AwsAnswers) -> (Vec<DnsRecord>, Vec<String>) {
                 target,
                 Expect::CnameOrAlias,
             )),
-            None => notes.push(format!(
-                "{}: the stack has no {output} output yet (deploy the current template)",
-                domain.name
-            )),
+            None => notes.push(Note::Unlisted {
+                purpose,
+                why: format!(
+                    "{}: the stack has no {output} output yet (deploy the current template)",
+                    domain.name
+                ),
+            }),
         }
     }
     if let Some(domain) = &answers.reply_tracking_domain {
@@ -106,16 +134,16 @@ fn mail_records(
     name: &str,
     identity: &GetEmailIdentityOutput,
     out: &mut Vec<DnsRecord>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) {
     let domain = matches!(
         identity.identity_type(),
         Some(IdentityType::Domain | IdentityType::ManagedDomain)
     );
     if !domain {
-        notes.push(format!(
+        notes.push(Note::Info(format!(
             "{name} is an address: SES verifies it by a link it emails, and no DNS record signs its mail (set SenderDomain to sign with the practice's domain)"
-        ));
+        )));
         return;
     }
     let dkim = identity.dkim_attributes();
@@ -131,9 +159,12 @@ fn mail_records(
         })
         .collect();
     if own_key {
-        notes.push(format!(
-            "{name} signs with the practice's own DKIM key: its TXT record is the practice's to publish"
-        ));
+        notes.push(Note::Unlisted {
+            purpose: "DNS DKIM",
+            why: format!(
+                "{name} signs with the practice's own DKIM key: its TXT record is the practice's to publish"
+            ),
+        });
     } else if from_outputs.len() == 3 {
         for ((record_name, value), purpose) in from_outputs.iter().zip(DKIM_PURPOSES) {
             out.push(record(
@@ -147,9 +178,10 @@ fn mail_records(
     } else {
         let tokens = dkim.map(|d| d.tokens()).unwrap_or_default();
         if tokens.is_empty() {
-            notes.push(format!(
-                "SES gave no DKIM tokens for {name} yet: run this again in a minute"
-            ));
+            notes.push(Note::Unlisted {
+                purpose: "DNS DKIM",
+                why: format!("SES gave no DKIM tokens for {name} yet: run this again in a minute"),
+            });
         }
         for (token, purpose) in tokens.iter().zip(DKIM_PURPOSES) {
             out.push(record(
@@ -168,15 +200,17 @@ fn mail_records(
     {
         let bounce = mail_from.mail_from_domain();
         if answers.reply_tracking_domain.as_deref() == Some(bounce) {
-            notes.push(format!(
-                "{bounce} is both the MAIL FROM domain and ReplyTrackingDomain: SES needs the MAIL FROM domain for bounces only; give reply tracking another subdomain"
-            ));
+            notes.push(Note::Problem {
+                purpose: "DNS MAIL FROM",
+                found: format!("{bounce} is both the MAIL FROM domain and ReplyTrackingDomain"),
+                fix: "SES needs the MAIL FROM domain for bounces only; give reply tracking another subdomain".into(),
+            });
         }
         if *mail_from.mail_from_domain_status() != MailFromDomainStatus::Success {
-            notes.push(format!(
+            notes.push(Note::Info(format!(
                 "SES bounces to its own domain, not {bounce}, until it sees the MX record (MAIL FROM {}); publish the TXT record with it",
                 mail_from.mail_from_domain_status().as_str()
-            ));
+            )));
         }
         let feedback = format!("10 feedback-smtp.{}.amazonses.com", answers.region);
         out.push(record(
@@ -208,17 +242,20 @@ fn certificate_records(
     domain: &CustomDomain,
     purpose: &'static str,
     out: &mut Vec<DnsRecord>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) {
     let Some(certificate) = &domain.certificate else {
-        notes.push(format!(
-            "{}: ACM did not describe its certificate, so its validation record is not listed: {}",
-            domain.name,
-            domain
-                .certificate_problem
-                .as_deref()
-                .unwrap_or("the stack names no certificate ARN")
-        ));
+        notes.push(Note::Unlisted {
+            purpose,
+            why: format!(
+                "{}: ACM did not describe its certificate, so its validation record is not listed: {}",
+                domain.name,
+                domain
+                    .certificate_problem
+                    .as_deref()
+                    .unwrap_or("the stack names no certificate ARN")
+            ),
+        });
         return;
     };
     let mut any = false;
@@ -240,9 +277,13 @@ fn certificate_records(
         ));
     }
     if !any {
-        notes.push(format!(
-            "{}: its certificate has no DNS validation record (validated by email?): ACM cannot renew it without one",
-            domain.name
-        ));
+        notes.push(Note::Problem {
+            purpose,
+            found: format!(
+                "{}: its certificate has no DNS validation record (validated by email?)",
+                domain.name
+            ),
+            fix: "ACM renews it only when somebody answers its email; request it again with DNS validation and give the stack its ARN".into(),
+        });
     }
 }

@@ -2,7 +2,7 @@
 //! which is missing and what to add.
 
 use super::{CheckLine, Verdict, could_not};
-use crate::dns::{AskError, DnsLookup, DnsRecord, Found, LookupError, records};
+use crate::dns::{AskError, DnsLookup, DnsRecord, Found, LookupError, Note, records};
 
 /// Every record's line; one line when the records could not be known.
 pub async fn lines(
@@ -18,7 +18,7 @@ pub async fn lines(
         Ok(lookup) => lookup,
         Err(error) => return vec![one_line(Verdict::CouldNotCheck(error.to_string()))],
     };
-    let (records, _notes) = records(&answers);
+    let (records, notes) = records(&answers);
     let mut lines = Vec::new();
     let mut unanswered = None;
     for record in &records {
@@ -38,7 +38,23 @@ pub async fn lines(
             verdict,
         });
     }
+    lines.extend(notes.into_iter().filter_map(note_line));
     lines
+}
+
+/// A record that could not be listed is one that could not be checked; a setting to change
+/// fails. A note for the reader alone makes no line.
+fn note_line(note: Note) -> Option<CheckLine> {
+    let (name, verdict) = match note {
+        Note::Info(_) => return None,
+        Note::Unlisted { purpose, why } => (purpose, Verdict::CouldNotCheck(why)),
+        Note::Problem {
+            purpose,
+            found,
+            fix,
+        } => (purpose, Verdict::Fail { found, fix }),
+    };
+    Some(CheckLine { name, verdict })
 }
 
 fn one_line(verdict: Verdict) -> CheckLine {
@@ -104,6 +120,53 @@ mod tests {
             panic!("not a failure");
         };
         assert_eq!(found, "_dmarc.practice.example TXT is `v=spf1 -all`");
+    }
+
+    /// An address sender (nothing to sign) and a form domain whose certificate ACM would not
+    /// describe and whose target the stack lacks: no record to ask DNS for, and a line for each
+    /// thing that could not be listed, none for the note that is only for the reader.
+    #[tokio::test]
+    async fn what_the_records_could_not_say_is_a_line_never_a_pass() {
+        use aws_sdk_sesv2::operation::get_email_identity::GetEmailIdentityOutput;
+        use aws_sdk_sesv2::types::IdentityType;
+        let address = GetEmailIdentityOutput::builder()
+            .identity_type(IdentityType::EmailAddress)
+            .build();
+        let answers = crate::dns::AwsAnswers {
+            region: "us-east-1".into(),
+            identity: Some(("intake@practice.example".into(), address)),
+            form_domain: Some(crate::dns::CustomDomain {
+                name: "forms.practice.example".into(),
+                certificate_problem: Some("ACM DescribeCertificate: AccessDeniedException".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        // Port 9 (discard): nothing is asked of it, and nothing may be.
+        let lookup = DnsLookup::new(Some("127.0.0.1:9"));
+        let got = lines(Ok(answers), lookup).await;
+        let shown: Vec<String> = got.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "could not check DNS form domain certificate: forms.practice.example: ACM did not describe its certificate, so its validation record is not listed: ACM DescribeCertificate: AccessDeniedException",
+                "could not check DNS form domain: forms.practice.example: the stack has no CustomDomainTarget output yet (deploy the current template)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_setting_to_change_fails_with_its_fix() {
+        let problem = Note::Problem {
+            purpose: "DNS MAIL FROM",
+            found: "bounce.practice.example is both the MAIL FROM domain and ReplyTrackingDomain"
+                .into(),
+            fix: "give reply tracking another subdomain".into(),
+        };
+        assert_eq!(
+            note_line(problem).map(|l| l.to_string()),
+            Some("FAIL            DNS MAIL FROM: bounce.practice.example is both the MAIL FROM domain and ReplyTrackingDomain.\n                Fix: give reply tracking another subdomain.".into())
+        );
     }
 
     #[test]
