@@ -32,7 +32,7 @@ pub struct AwsAnswers {
 }
 
 /// What the records could not say. `consultation-admin dns` prints each under its table; doctor
-/// makes a line of each but the first kind, so nothing it could not check passes unseen.
+/// makes a line of each but an `Info`, so nothing it could not check passes unseen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Note {
     /// For the reader: nothing DNS could show.
