@@ -95,13 +95,15 @@ impl Routing {
         answers: &[KeptAnswer],
         now: DateTime<Utc>,
     ) -> Result<Option<Decision>, RoutingError> {
+        let members = self.clinicians().await?;
+        if members.is_empty() {
+            return Ok(None);
+        }
+        // Read once: what a colliding assignment changed is in the routing state, read again
+        // on every attempt (its last minutes' assignments cover what the index does not show).
+        let open = self.store.open_assignments().await?;
         for attempt in 0..ATTEMPTS {
-            let members = self.clinicians().await?;
-            if members.is_empty() {
-                return Ok(None);
-            }
             let state = self.store.routing_state().await?;
-            let open = self.store.open_assignments().await?;
             let clinicians: Vec<Clinician<'_>> = members
                 .iter()
                 .map(|member| {
